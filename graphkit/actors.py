@@ -1,0 +1,38 @@
+"""One actor with its links and the sources behind each: what `graphkit show` prints."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .dialect import node_label, rel_type
+from .ontology import load_ontology
+from .problems import GraphkitError
+from .stores import Store
+
+
+@dataclass
+class ActorView:
+    node: dict
+    links: list[dict]  # direction, type, other id/name/label, props, sources with quotes
+    sources: dict[str, dict]  # id -> source node
+
+
+def show_actor(store: Store, actor_id: str) -> ActorView:
+    """An actor's properties, every relationship in and out, and the sources cited."""
+    rows = store.query("MATCH (n) WHERE n.id = $id RETURN n", {"id": actor_id}).rows
+    if not rows:
+        raise GraphkitError(f"no node with id {actor_id!r} in the store")
+    e = store.engine
+    links = []
+    for direction, pattern in (("out", "(n)-[r]->(m)"), ("in", "(m)-[r]->(n)")):
+        result = store.query(
+            f"MATCH {pattern} WHERE n.id = $id RETURN {rel_type(e, 'r')} AS type, m.id AS other, "
+            f"m.name AS other_name, {node_label(e, 'm')} AS other_label, r AS props ORDER BY type, other",
+            {"id": actor_id})
+        links += [{"direction": direction, **rec} for rec in result.records()]
+    cited = set(rows[0][0].get("source_ids") or [])
+    for link in links:
+        cited.update(link["props"].get("source_ids") or [])
+    src_label = load_ontology().source_label
+    sources = {r[0]["id"]: r[0] for r in store.query(
+        f"MATCH (s:{src_label}) WHERE s.id IN $ids RETURN s ORDER BY s.id", {"ids": sorted(cited)}).rows}
+    return ActorView(rows[0][0], links, sources)

@@ -1,0 +1,85 @@
+"""Column layout of the three dataset tables (entities, relationships, sources).
+
+The in-memory form of a dataset is three Arrow tables, so bulk files are checked
+and loaded column by column, never row by row.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..ontology import Ontology, load_ontology
+
+STR_LIST = pa.list_(pa.string())
+ORIGIN = [pa.field("_file", pa.string()), pa.field("_line", pa.int64())]
+CITATIONS = [pa.field("source_ids", STR_LIST), pa.field("quotes", STR_LIST)]
+
+
+def arrow_type(ftype: str) -> pa.DataType:
+    return {"number": pa.float64(), "bool": pa.bool_(), "list": STR_LIST}.get(ftype, pa.string())
+
+
+@lru_cache(maxsize=4)
+def entity_schema(onto: Ontology | None = None) -> pa.Schema:
+    onto = onto or load_ontology()
+    fields = [pa.field("id", pa.string()), pa.field("label", pa.string()), pa.field("kind", pa.string())]
+    fields += [pa.field(n, arrow_type(f.type)) for n, f in onto.node_fields.items()]
+    fields += [pa.field(n, arrow_type(f.type)) for n, f in onto.extra_node_fields.items()
+               if n not in onto.node_fields]
+    return pa.schema(fields + CITATIONS + ORIGIN)
+
+
+@lru_cache(maxsize=4)
+def relationship_schema(onto: Ontology | None = None) -> pa.Schema:
+    onto = onto or load_ontology()
+    fields = [pa.field(n, pa.string()) for n in ("rid", "source", "type", "target")]
+    fields += [pa.field(n, arrow_type(f.type)) for n, f in onto.relationship_fields.items()]
+    return pa.schema(fields + CITATIONS + ORIGIN)
+
+
+@lru_cache(maxsize=4)
+def source_schema(onto: Ontology | None = None) -> pa.Schema:
+    onto = onto or load_ontology()
+    fields = [pa.field("id", pa.string())]
+    fields += [pa.field(n, arrow_type(f.type)) for n, f in onto.source_fields.items()]
+    return pa.schema(fields + ORIGIN)
+
+
+def property_names(schema: pa.Schema) -> list[str]:
+    """Columns that are stored as properties (everything but the file origin)."""
+    return [n for n in schema.names if not n.startswith("_")]
+
+
+def rows_to_table(rows: list[dict], schema: pa.Schema) -> pa.Table:
+    """Build a table of `schema` from dicts; missing keys become nulls."""
+    columns = {name: [row.get(name) for row in rows] for name in schema.names}
+    return pa.table(columns, schema=schema)
+
+
+def conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """Add missing columns as nulls and order columns as in `schema`."""
+    cols = []
+    for fld in schema:
+        if fld.name in table.column_names:
+            cols.append(table.column(fld.name).cast(fld.type))
+        else:
+            cols.append(pa.nulls(table.num_rows, fld.type))
+    return pa.Table.from_arrays(cols, schema=schema)
+
+
+def relationship_ids(table: pa.Table) -> pa.Array:
+    """Stable id of each relationship: what makes two rows the same claim.
+
+    Two rows with the same endpoints, type, dates, role and amount state one
+    claim (their citations are merged); any difference makes a second claim.
+    """
+    def text(name: str) -> pa.ChunkedArray:
+        col = table.column(name)
+        if pa.types.is_floating(col.type):
+            col = pc.cast(col, pa.string())
+        return pc.fill_null(col, "")
+
+    parts = [text(n) for n in ("source", "type", "target", "start_date", "end_date", "role", "amount_gbp", "vat")]
+    return pc.binary_join_element_wise(*parts, "|")

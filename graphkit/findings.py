@@ -1,0 +1,284 @@
+"""Record new findings: validate, append to the dataset's findings file, upsert into the store.
+
+>>> import tempfile, pathlib                                      # doctest: +SKIP
+>>> add_entity("seeds", label="Organisation", kind="consultancy", name="Acme Ltd",
+...            source="https://example.org/acme", quote="Acme won the contract")  # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+from filelock import FileLock, Timeout
+from pydantic import ValidationError
+
+from .dataset import Dataset, read_dataset
+from .dataset.tables import entity_schema, relationship_ids, relationship_schema, rows_to_table, source_schema
+from .ontology import Ontology, load_ontology
+from .problems import GraphkitError
+from .records import entity_model, relationship_model, source_model
+from .resolve import Index, build_index
+from .stores import Store
+from .values import slugify
+
+FINDINGS_FILE = "findings.yaml"
+HEADER = ("# Findings added with `graphkit add`. The same format as every dataset file;\n"
+          "# edit by hand if you like: entries are kept sorted so diffs stay small.\n")
+LOCK_TIMEOUT_S = 30
+
+
+@dataclass
+class Added:
+    """What an add did: ids created or matched, and the store's report."""
+
+    created: list[str] = field(default_factory=list)
+    matched: list[str] = field(default_factory=list)
+    file: str = ""
+    stored: bool = False
+
+
+@dataclass
+class Citation:
+    source: str  # a URL or an existing source id
+    quote: str
+    title: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+
+
+def _lock(dataset_dir: Path) -> FileLock:
+    return FileLock(str(dataset_dir / ".findings.lock"), timeout=LOCK_TIMEOUT_S)
+
+
+def _read_findings(path: Path) -> dict[str, list[dict]]:
+    if not path.exists():
+        return {"sources": [], "entities": [], "relationships": []}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {k: list(data.get(k) or []) for k in ("sources", "entities", "relationships")}
+
+
+def _write_findings(path: Path, data: dict[str, list[dict]]) -> None:
+    """Rewrite the findings file atomically (temp file + rename), entries sorted."""
+    ordered = {
+        "sources": sorted(data["sources"], key=lambda r: r["id"]),
+        "entities": sorted(data["entities"], key=lambda r: r["id"]),
+        "relationships": sorted(data["relationships"], key=lambda r: (r["source"], r["type"], r["target"], str(r))),
+    }
+    body = yaml.safe_dump({k: v for k, v in ordered.items() if v}, sort_keys=False, allow_unicode=True, width=100)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".findings-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(HEADER + body)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _clean(record: dict) -> dict:
+    return {k: v for k, v in record.items() if v not in (None, [], "")}
+
+
+def _source_record(cite: Citation, index: Index, onto: Ontology) -> tuple[str, dict | None]:
+    """The id of the citation's source, and a new source record if it is new."""
+    if not cite.source.lower().startswith(("http://", "https://")):
+        if index.has_source(cite.source):
+            return cite.source, None
+        raise GraphkitError(f"--source {cite.source!r} is neither an http(s) URL nor a known source id")
+    existing = index.source_by_url.get(cite.source)
+    if existing:
+        return existing, None
+    host = urlsplit(cite.source).hostname or "source"
+    sid = f"{slugify(host)[:40]}-{hashlib.sha1(cite.source.encode()).hexdigest()[:8]}"
+    record = {"id": sid, "url": cite.source, "title": cite.title or cite.source,
+              "publisher": cite.publisher, "date": cite.date}
+    _validated(source_model(onto), _clean(record), "source")
+    return sid, _clean(record)
+
+
+def _validated(model, record: dict, what: str) -> dict:
+    try:
+        return model.model_validate(record).model_dump()
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise GraphkitError(f"{what}: {where} {err['msg'].removeprefix('Value error, ')}") from None
+
+
+def add_entity(dataset_dir: str | Path, *, label: str, kind: str, name: str, citation: Citation,
+               id: str | None = None, aliases: list[str] | None = None, description: str | None = None,
+               evidence: str | None = None, fields: dict[str, Any] | None = None,
+               store: Store | None = None) -> Added:
+    """Add an actor (or any entity); an existing one matched by id, name or alias gains the citation."""
+    dataset_dir = Path(dataset_dir)
+    onto = load_ontology()
+    if label not in onto.labels:
+        raise GraphkitError(f"--label {label!r} is not a known label ({', '.join(onto.labels)})")
+    with _locked(dataset_dir):
+        index = build_index(dataset_dir, store)
+        sid, new_source = _source_record(citation, index, onto)
+        match = index.find(id or name)
+        if match and match.label != label:
+            raise GraphkitError(f"{name!r} is already recorded as {match.label} {match.id!r}")
+        base = {"id": match.id, "label": label, "kind": match.kind, "name": match.name} if match else {
+            "id": id or index.free_id(slugify(name)), "label": label, "kind": kind, "name": name,
+            "aliases": aliases, "description": description, "evidence": evidence, **(fields or {})}
+        record = _clean({**base, "sources": [{"source": sid, "quote": citation.quote}]})
+        _validated(entity_model(label, onto), record, f"{label} {record['id']}")
+        result = Added(matched=[match.id] if match else [], created=[] if match else [record["id"]])
+        return _commit(dataset_dir, store, index, new_source, [record], [], result)
+
+
+def add_relation(dataset_dir: str | Path, source: str, rel_type: str, target: str, *, citation: Citation,
+                 props: dict[str, Any] | None = None, store: Store | None = None) -> Added:
+    """Add a link between two recorded actors, found by id, name or alias."""
+    dataset_dir = Path(dataset_dir)
+    onto = load_ontology()
+    rel_type = rel_type.upper()
+    if rel_type not in onto.relationships:
+        raise GraphkitError(f"{rel_type!r} is not a known relationship type ({', '.join(onto.relationships)})")
+    with _locked(dataset_dir):
+        index = build_index(dataset_dir, store)
+        a, b = index.require(source), index.require(target)
+        if not onto.allows(a.label, rel_type, b.label):
+            spec = onto.relationships[rel_type]
+            raise GraphkitError(f"{rel_type} goes from {'/'.join(spec.from_labels)} to {'/'.join(spec.to_labels)}; "
+                                f"{a.id!r} is a {a.label} and {b.id!r} is a {b.label}")
+        sid, new_source = _source_record(citation, index, onto)
+        record = _clean({"source": a.id, "type": rel_type, "target": b.id, **(props or {}),
+                         "sources": [{"source": sid, "quote": citation.quote}]})
+        _validated(relationship_model(onto), record, f"relationship {rel_type}")
+        result = Added(created=[f"{a.id} -{rel_type}-> {b.id}"])
+        return _commit(dataset_dir, store, index, new_source, [], [record], result, {a.id: a.label, b.id: b.label})
+
+
+def add_source(dataset_dir: str | Path, url: str, *, title: str | None = None, publisher: str | None = None,
+               date: str | None = None, store: Store | None = None) -> Added:
+    """Record a source document on its own, to cite it later by id."""
+    dataset_dir = Path(dataset_dir)
+    with _locked(dataset_dir):
+        index = build_index(dataset_dir, store)
+        sid, new_source = _source_record(Citation(url, "-", title, publisher, date), index, load_ontology())
+        result = Added(created=[sid] if new_source else [], matched=[] if new_source else [sid])
+        return _commit(dataset_dir, store, index, new_source, [], [], result)
+
+
+class _locked:
+    """Hold the dataset's findings lock: a second writer waits, then fails with 'busy, retry'."""
+
+    def __init__(self, dataset_dir: Path):
+        if not dataset_dir.is_dir():
+            raise GraphkitError(f"{dataset_dir}: no such dataset folder (use --dataset)")
+        self.lock = _lock(dataset_dir)
+
+    def __enter__(self):
+        try:
+            self.lock.acquire()
+        except Timeout:
+            raise GraphkitError("dataset busy: another `graphkit add` is writing; retry") from None
+
+    def __exit__(self, *exc):
+        self.lock.release()
+
+
+def _commit(dataset_dir: Path, store: Store | None, index: Index, new_source: dict | None,
+            entities: list[dict], rels: list[dict], result: Added, labels: dict[str, str] | None = None) -> Added:
+    path = dataset_dir / FINDINGS_FILE
+    data = _read_findings(path)
+    if new_source:
+        data["sources"].append(new_source)
+    for ent in entities:
+        _merge_into(data["entities"], ent)
+    data["relationships"].extend(rels)
+    _check_whole(dataset_dir, path, data, index)
+    _write_findings(path, data)
+    result.file = str(path)
+    if store is not None:
+        _upsert(store, index, new_source, entities, rels, labels or {})
+        result.stored = True
+    return result
+
+
+def _merge_into(records: list[dict], ent: dict) -> None:
+    for rec in records:
+        if rec["id"] == ent["id"]:
+            for cite in ent["sources"]:
+                if cite not in rec["sources"]:
+                    rec["sources"].append(cite)
+            return
+    records.append(ent)
+
+
+def _check_whole(dataset_dir: Path, path: Path, data: dict, index: Index) -> None:
+    """Validate the new findings file with the dataset it joins, before it replaces the old one."""
+    if not index.from_dataset:
+        return  # the store served as index: the dataset is too large to re-read for one finding
+    fd, tmp = tempfile.mkstemp(dir=dataset_dir, prefix=".findings-check-", suffix=".yaml")
+    os.close(fd)
+    try:
+        Path(tmp).write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        files = [f for f in index.files if Path(f).resolve() != path.resolve()]
+        read_dataset([*files, tmp])
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def _upsert(store: Store, index: Index, new_source, entities, rels, labels) -> None:
+    onto = load_ontology()
+    ent_rows = []
+    for ent in entities:
+        current = index.stored_entity(store, ent["label"], ent["id"])
+        row = {**(current or {}), **{k: v for k, v in ent.items() if k != "sources"}}
+        pairs = list(zip(row.get("source_ids") or [], row.get("quotes") or []))
+        pairs += [(c["source"], c["quote"]) for c in ent["sources"] if (c["source"], c["quote"]) not in pairs]
+        row["source_ids"], row["quotes"] = [p[0] for p in pairs], [p[1] for p in pairs]
+        ent_rows.append(row)
+    rel_rows = [{**{k: v for k, v in r.items() if k != "sources"},
+                 "source_ids": [c["source"] for c in r["sources"]], "quotes": [c["quote"] for c in r["sources"]]}
+                for r in rels]
+    rel_table = rows_to_table(rel_rows, relationship_schema(onto))
+    if rel_table.num_rows:
+        rel_table = rel_table.set_column(0, "rid", relationship_ids(rel_table))
+    ds = Dataset(rows_to_table(ent_rows, entity_schema(onto)), rel_table,
+                 rows_to_table([new_source] if new_source else [], source_schema(onto)))
+    ds.known_labels = labels
+    store.load(ds)
+
+
+def add_contract(dataset_dir: str | Path, buyer: str, supplier: str, *, title: str, citation: Citation,
+                 value_gbp: float | None = None, vat: str | None = None, start_date: str | None = None,
+                 procedure: str | None = None, evidence: str | None = None, store: Store | None = None) -> Added:
+    """Add a contract with its buyer and supplier in one finding."""
+    dataset_dir = Path(dataset_dir)
+    onto = load_ontology()
+    with _locked(dataset_dir):
+        index = build_index(dataset_dir, store)
+        a, b = index.require(buyer), index.require(supplier)
+        sid, new_source = _source_record(citation, index, onto)
+        cite = [{"source": sid, "quote": citation.quote}]
+        cid = index.free_id("contract-" + slugify(f"{b.id} {title}")[:80])
+        contract = _clean({"id": cid, "label": "Contract", "kind": "contract", "name": title, "title": title,
+                           "value_gbp": value_gbp, "vat": vat, "start_date": start_date, "procedure": procedure,
+                           "evidence": evidence, "sources": cite})
+        _validated(entity_model("Contract", onto), contract, f"Contract {cid}")
+        rels = []
+        for src, rtype, dst, who in ((a.id, "COMMISSIONED", cid, a), (cid, "AWARDED_TO", b.id, b)):
+            end_label = who.label
+            ok = onto.allows(end_label, rtype, "Contract") if rtype == "COMMISSIONED" else onto.allows("Contract", rtype, end_label)
+            if not ok:
+                raise GraphkitError(f"{who.id!r} is a {who.label}; it cannot be the {'buyer' if rtype == 'COMMISSIONED' else 'supplier'}")
+            rel = _clean({"source": src, "type": rtype, "target": dst, "start_date": start_date,
+                          "evidence": evidence, "sources": cite})
+            _validated(relationship_model(onto), rel, f"relationship {rtype}")
+            rels.append(rel)
+        result = Added(created=[cid, f"{a.id} -COMMISSIONED-> {cid}", f"{cid} -AWARDED_TO-> {b.id}"])
+        return _commit(dataset_dir, store, index, new_source, [contract], rels, result,
+                       {a.id: a.label, b.id: b.label, cid: "Contract"})

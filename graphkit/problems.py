@@ -1,0 +1,62 @@
+"""Problems found in user input: values for users, not tracebacks."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the input, located by file, line and field.
+
+    >>> str(Problem("seeds/a.yaml", 42, "relationship AWARDED_TO", "target", "'tribl' is not a known id"))
+    "seeds/a.yaml:42: relationship AWARDED_TO: target 'tribl' is not a known id"
+    """
+
+    file: str
+    line: int
+    context: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        what = f"{self.field} {self.message}" if self.field else self.message
+        return f"{where}: {self.context}: {what}" if self.context else f"{where}: {what}"
+
+
+class GraphkitError(Exception):
+    """An error a user can act on; the CLI prints it as one line and exits 1."""
+
+
+class InvalidDataset(GraphkitError):
+    """The input holds problems; nothing was loaded or written."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        first = str(self.problems[0]) if self.problems else "invalid dataset"
+        more = f" (and {len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
+        super().__init__(first + more)
+
+
+@dataclass
+class ProblemList:
+    """Collects problems across readers and checks; validation reports them all."""
+
+    items: list[Problem] = field(default_factory=list)
+    invalid_ids: set[str] = field(default_factory=set)  # declared but rejected: no cascade of "unknown id"
+
+    def add(self, file: str, line: int, context: str, fld: str, message: str) -> None:
+        self.items.append(Problem(file, int(line or 0), context, fld, message))
+
+    def extend(self, problems: list[Problem]) -> None:
+        self.items.extend(problems)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise InvalidDataset(self.items)

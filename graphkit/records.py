@@ -1,0 +1,88 @@
+"""Pydantic models built from the ontology: they validate every single record."""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, create_model
+
+from . import values
+from .ontology import Ontology, load_ontology
+
+Id = Annotated[str, AfterValidator(values.check_id)]
+Name = Annotated[str, BeforeValidator(values.check_text)]
+Text = Annotated[str, BeforeValidator(lambda v: values.check_text(v, values.MAX_TEXT))]
+IsoDate = Annotated[str, BeforeValidator(values.check_date)]
+Amount = Annotated[float, BeforeValidator(values.check_amount)]
+Url = Annotated[str, BeforeValidator(values.check_url)]
+
+
+class Citation(BaseModel):
+    """A claim's evidence: a source id and a short verbatim quote."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    source: Id
+    quote: Annotated[str, BeforeValidator(lambda v: values.check_text(v, 2000)), Field(min_length=1)]
+
+
+def _annotation(onto: Ontology, ftype: str) -> Any:
+    enum = onto.enums.get(ftype)
+    if enum:
+        return Literal[enum]
+    return {
+        "string": Name,
+        "text": Text,
+        "number": Amount,
+        "date": IsoDate,
+        "url": Url,
+        "bool": bool,
+        "list": list[Name],
+    }[ftype]
+
+
+def _field_defs(onto: Ontology, specs: dict) -> dict[str, tuple]:
+    defs = {}
+    for name, fs in specs.items():
+        ann = _annotation(onto, fs.type)
+        defs[name] = (ann, ...) if fs.required else (ann | None, None)
+    return defs
+
+
+_CONFIG = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+@lru_cache(maxsize=64)
+def entity_model(label: str, onto: Ontology | None = None) -> type[BaseModel]:
+    """The model of one entity label, e.g. entity_model("Contract")."""
+    onto = onto or load_ontology()
+    spec = onto.labels[label]
+    defs = {
+        "id": (Id, ...),
+        "label": (Literal[label], ...),
+        "kind": (Literal[spec.kinds], ...),
+        **_field_defs(onto, onto.node_fields),
+        **_field_defs(onto, spec.fields),
+        "sources": (list[Citation], Field(min_length=1)),
+    }
+    return create_model(f"{label}Record", __config__=_CONFIG, **defs)
+
+
+@lru_cache(maxsize=4)
+def relationship_model(onto: Ontology | None = None) -> type[BaseModel]:
+    onto = onto or load_ontology()
+    defs = {
+        "id": (Id | None, None),
+        "source": (Id, ...),
+        "type": (Literal[tuple(onto.relationships)], ...),
+        "target": (Id, ...),
+        **_field_defs(onto, onto.relationship_fields),
+        "sources": (list[Citation], Field(min_length=1)),
+    }
+    return create_model("RelationshipRecord", __config__=_CONFIG, **defs)
+
+
+@lru_cache(maxsize=4)
+def source_model(onto: Ontology | None = None) -> type[BaseModel]:
+    onto = onto or load_ontology()
+    defs = {"id": (Id, ...), **_field_defs(onto, onto.source_fields)}
+    return create_model("SourceRecord", __config__=_CONFIG, **defs)

@@ -1,0 +1,35 @@
+"""Graph stores behind one interface: the embedded Ladybug default, or Neo4j.
+
+>>> import tempfile, pathlib
+>>> store = open_store(pathlib.Path(tempfile.mkdtemp()) / "g.lbug")
+>>> store.engine
+'ladybug'
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .base import LoadReport, QueryResult, Store
+from .ladybug_store import LadybugStore, default_store_path
+from .neo4j_store import Neo4jSettings, Neo4jStore
+
+
+def use_neo4j(neo4j: bool | None = None) -> bool:
+    """Neo4j when asked for, or when NEO4J_URI is set and the embedded store was not asked for."""
+    if neo4j is not None:
+        return neo4j
+    return bool(os.environ.get("NEO4J_URI"))
+
+
+def open_store(path: str | Path | None = None, *, neo4j: bool | None = None, read_only: bool = False,
+               batch_size: int | None = None) -> Store:
+    """The active store: Neo4j (flag or NEO4J_URI), else the embedded file at path / GRAPHKIT_STORE."""
+    if use_neo4j(neo4j) and path is None:
+        kwargs = {"batch_size": batch_size} if batch_size else {}
+        return Neo4jStore(Neo4jSettings.from_env(), **kwargs)
+    return LadybugStore(path, read_only=read_only)
+
+
+__all__ = ["open_store", "Store", "LadybugStore", "Neo4jStore", "Neo4jSettings", "LoadReport",
+           "QueryResult", "default_store_path"]

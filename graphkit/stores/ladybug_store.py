@@ -1,0 +1,249 @@
+"""The embedded store: Ladybug, an in-process graph database that runs Cypher.
+
+A store is one file plus its `.wal`. Loads run in one transaction: bulk rows go
+in with COPY from Arrow, changed rows with one `LOAD FROM … SET` per table.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..dataset import Dataset
+from ..ontology import Ontology, load_ontology
+from ..problems import GraphkitError
+from .base import LoadReport, ProgressFn, QueryResult
+from .layout import node_columns, node_tables, rel_columns, rel_groups, signature
+from .values import plain_value
+
+DEFAULT_PATH = Path(".graphkit") / "graph.lbug"
+LADYBUG_TYPES = {"number": "DOUBLE", "bool": "BOOLEAN", "list": "STRING[]"}
+
+
+def default_store_path() -> Path:
+    return Path(os.environ.get("GRAPHKIT_STORE") or DEFAULT_PATH)
+
+
+def schema_statements(onto: Ontology) -> list[str]:
+    """CREATE statements for every node and relationship table of the ontology."""
+    stmts = []
+    for label in onto.all_labels:
+        cols = ", ".join(f"{n} {LADYBUG_TYPES.get(t, 'STRING')}" for n, t in node_columns(onto, label))
+        stmts.append(f"CREATE NODE TABLE IF NOT EXISTS {label}({cols}, PRIMARY KEY (id))")
+    props = ", ".join(f"{n} {LADYBUG_TYPES.get(t, 'STRING')}" for n, t in rel_columns(onto))
+    for rtype, spec in onto.relationships.items():
+        pairs = ", ".join(f"FROM {a} TO {b}" for a, b in spec.pairs)
+        stmts.append(f"CREATE REL TABLE IF NOT EXISTS {rtype}({pairs}, {props})")
+    return stmts
+
+
+class LadybugStore:
+    """Graph store in one local file; no server.
+
+    >>> import tempfile, pathlib
+    >>> store = LadybugStore(pathlib.Path(tempfile.mkdtemp()) / "g.lbug")
+    >>> store.query("RETURN 1 + 1 AS two").rows
+    [[2]]
+    """
+
+    engine = "ladybug"
+
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False, onto: Ontology | None = None):
+        import ladybug
+
+        self.path = Path(path) if path else default_store_path()
+        self.onto = onto or load_ontology()
+        self.read_only = read_only
+        if self.path.is_dir():
+            raise GraphkitError(f"store {self.path} is a folder; give a file path such as {self.path / 'graph.lbug'}")
+        if read_only and not self.path.exists():
+            raise GraphkitError(f"no store at {self.path}: run `graphkit load` first")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = ladybug.Database(str(self.path), read_only=read_only)
+        except RuntimeError as exc:
+            raise _busy_or(exc, self.path) from None
+        self._conn = ladybug.Connection(self._db)
+        if not read_only:
+            self._ensure_schema()
+
+    # -- schema -----------------------------------------------------------------
+    def _ensure_schema(self) -> None:
+        existing = self._tables()
+        if existing:
+            self._check_columns()
+        missing = [s for s in schema_statements(self.onto) if _table_name(s) not in existing]
+        if missing:
+            self._in_transaction(lambda: [self._conn.execute(s) for s in missing])
+
+    def _tables(self) -> set[str]:
+        return {row[0] for row in self._conn.execute("CALL show_tables() RETURN name").get_all()}
+
+    def _check_columns(self) -> None:
+        for label in self.onto.all_labels:
+            want = [n for n, _ in node_columns(self.onto, label)]
+            try:
+                got = [r[0] for r in self._conn.execute(f"CALL table_info('{label}') RETURN name").get_all()]
+            except RuntimeError:
+                continue
+            if got != want:
+                raise GraphkitError(f"store {self.path} was built with another ontology ({label} differs): "
+                                    "rebuild it with `graphkit load --reset`")
+
+    # -- transactions -------------------------------------------------------------
+    def _in_transaction(self, work):
+        """Run work() in one transaction. Any error ends it: Ladybug has already rolled back."""
+        self._conn.execute("BEGIN TRANSACTION")
+        try:
+            result = work()
+        except BaseException:
+            try:
+                self._conn.execute("ROLLBACK")
+            except RuntimeError:
+                pass  # an error inside the transaction has rolled it back already
+            raise
+        self._conn.execute("COMMIT")
+        return result
+
+    # -- loading ------------------------------------------------------------------
+    def load(self, dataset: Dataset, *, reset: bool = False, progress: ProgressFn | None = None) -> LoadReport:
+        if self.read_only:
+            raise GraphkitError("store opened read-only")
+        report = LoadReport()
+        nodes = node_tables(dataset, self.onto)
+        groups = rel_groups(dataset, self.onto)
+
+        def work():
+            if reset:
+                self._drop_and_create()
+            for label, table in nodes.items():
+                self._upsert_nodes(label, table, report)
+                progress and progress(label, table.num_rows)
+            for group in groups:
+                self._upsert_rels(group, report)
+                progress and progress(group.type, group.table.num_rows)
+
+        try:
+            self._in_transaction(work)
+        except RuntimeError as exc:
+            raise GraphkitError(f"load failed, store unchanged: {exc}") from None
+        return report
+
+    def _drop_and_create(self) -> None:
+        existing = self._tables()
+        for rtype in self.onto.relationships:
+            if rtype in existing:
+                self._conn.execute(f"DROP TABLE {rtype}")
+        for label in self.onto.all_labels:
+            if label in existing:
+                self._conn.execute(f"DROP TABLE {label}")
+        for stmt in schema_statements(self.onto):
+            self._conn.execute(stmt)
+
+    def _existing(self, cypher: str) -> pa.Table:
+        return self._conn.execute(cypher).get_as_arrow()
+
+    def _upsert_nodes(self, label: str, table: pa.Table, report: LoadReport) -> None:
+        cols = [n for n, _ in node_columns(self.onto, label)]
+        returns = ", ".join(f"n.{c} AS {c}" for c in cols)
+        existing = self._existing(f"MATCH (n:{label}) RETURN {returns}")
+        new, changed, same = _split(table, existing, "id", cols)
+        self._copy(label, new)
+        if changed.num_rows:
+            sets = ", ".join(f"n.{c} = v_{c}" for c in cols if c != "id")
+            self._load_from(changed, f"MATCH (n:{label} {{id: v_id}}) SET {sets}")
+        report.add(label, new.num_rows, changed.num_rows, same)
+
+    def _upsert_rels(self, group, report: LoadReport) -> None:
+        cols = [n for n, _ in rel_columns(self.onto)]
+        t, a, b = group.type, group.from_label, group.to_label
+        returns = ", ".join(f"r.{c} AS {c}" for c in cols)
+        existing = self._existing(f"MATCH (:{a})-[r:{t}]->(:{b}) RETURN {returns}")
+        new, changed, same = _split(group.table, existing, "rid", cols)
+        fresh = pa.table({"from": new.column("source"), "to": new.column("target"),
+                          **{c: new.column(c) for c in cols}})
+        self._copy(t, fresh, f" (from='{a}', to='{b}')")
+        if changed.num_rows:
+            sets = ", ".join(f"r.{c} = v_{c}" for c in cols if c != "rid")
+            self._load_from(changed, f"MATCH (x:{a} {{id: v_source}})-[r:{t}]->(y:{b} {{id: v_target}}) "
+                                     f"WHERE r.rid = v_rid SET {sets}")
+        report.add(t, new.num_rows, changed.num_rows, same)
+
+    def _copy(self, table_name: str, rows: pa.Table, options: str = "") -> None:
+        if not rows.num_rows:
+            return
+        # A fresh Arrow object per COPY: re-running COPY on the same object crashes Ladybug.
+        batch = pa.Table.from_batches(rows.to_batches(), schema=rows.schema)  # noqa: F841 - read by name
+        self._conn.execute(f"COPY {table_name} FROM batch{options}")
+
+    def _load_from(self, rows: pa.Table, clause: str) -> None:
+        frame = pa.table({f"v_{n}": rows.column(n) for n in rows.column_names})
+        self._conn.execute(f"LOAD FROM $rows {clause}", {"rows": frame})
+
+    # -- queries ------------------------------------------------------------------
+    def query(self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False,
+              timeout_s: float | None = None) -> QueryResult:
+        if write and self.read_only:
+            raise GraphkitError("store opened read-only; writes need --write")
+        self._conn.set_query_timeout(int((timeout_s or 0) * 1000))
+        begin = "BEGIN TRANSACTION" if write else "BEGIN TRANSACTION READ ONLY"
+        self._conn.execute(begin)
+        try:
+            result = self._conn.execute(cypher, params or {})
+            columns = result.get_column_names()
+            rows = [[plain_value(v) for v in row] for row in result.get_all()]
+        except RuntimeError as exc:
+            _end_quietly(self._conn)
+            raise _query_error(exc) from None
+        self._conn.execute("COMMIT")
+        return QueryResult(columns, rows)
+
+    def close(self) -> None:
+        self._conn.close()
+        self._db.close()
+
+
+def _split(incoming: pa.Table, existing: pa.Table, key: str, cols: list[str]) -> tuple[pa.Table, pa.Table, int]:
+    """Rows of `incoming` that are new, rows that changed, and how many are unchanged."""
+    if existing.num_rows == 0:
+        return incoming, incoming.slice(0, 0), 0
+    existing = existing.cast(pa.schema([(n, incoming.schema.field(n).type) for n in existing.column_names]))
+    old = pa.table({key: existing.column(key), "_old": signature(existing, cols)})
+    mine = pa.table({key: incoming.column(key), "_new": signature(incoming, cols), "_row": pa.array(range(incoming.num_rows))})
+    joined = mine.join(old, key, join_type="left outer")
+    is_new = pc.is_null(joined.column("_old"))
+    is_changed = pc.and_(pc.invert(is_new), pc.not_equal(joined.column("_new"), joined.column("_old")))
+    rows = joined.column("_row")
+    new = incoming.take(pc.filter(rows, is_new))
+    changed = incoming.take(pc.filter(rows, is_changed))
+    return new, changed, incoming.num_rows - new.num_rows - changed.num_rows
+
+
+def _table_name(stmt: str) -> str:
+    return stmt.split("IF NOT EXISTS ", 1)[1].split("(", 1)[0]
+
+
+def _end_quietly(conn) -> None:
+    try:
+        conn.execute("ROLLBACK")
+    except RuntimeError:
+        pass
+
+
+def _busy_or(exc: RuntimeError, path: Path) -> GraphkitError:
+    text = str(exc)
+    if "lock" in text.lower():
+        return GraphkitError(f"store busy: {path} is open in another graphkit process; retry when it is done")
+    return GraphkitError(f"cannot open store {path}: {text}")
+
+
+def _query_error(exc: RuntimeError) -> GraphkitError:
+    text = str(exc)
+    if text.strip() == "Interrupted.":
+        return GraphkitError("query timed out (raise --timeout or narrow the query)")
+    if "read-only" in text:
+        return GraphkitError(f"{text} Add --write to run a query that changes the store.")
+    return GraphkitError(text)

@@ -1,0 +1,234 @@
+"""The Neo4j store, through the official driver.
+
+Connection settings come from the environment (NEO4J_URI, NEO4J_USERNAME,
+NEO4J_PASSWORD, NEO4J_DATABASE); the password is never printed. A load creates
+constraints and indexes first, then runs batched `UNWIND $rows … MERGE` per
+label and per relationship type in managed write transactions.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import pyarrow as pa
+
+from ..dataset import Dataset
+from ..ontology import Ontology, load_ontology
+from ..problems import GraphkitError
+from .base import LoadReport, ProgressFn, QueryResult
+from .layout import node_columns, node_tables, rel_columns, rel_groups, signature
+from .values import plain_value
+
+DEFAULT_BATCH = 5_000
+OUTCOMES = ("created", "updated", "unchanged")
+
+
+@dataclass(frozen=True)
+class Neo4jSettings:
+    uri: str
+    username: str | None
+    password: str | None
+    database: str | None
+
+    @classmethod
+    def from_env(cls, uri: str | None = None) -> "Neo4jSettings":
+        uri = uri or os.environ.get("NEO4J_URI") or "bolt://localhost:7687"
+        return cls(uri, os.environ.get("NEO4J_USERNAME") or os.environ.get("NEO4J_USER"),
+                   os.environ.get("NEO4J_PASSWORD"), os.environ.get("NEO4J_DATABASE") or None)
+
+    @property
+    def safe_uri(self) -> str:
+        """The URI without any user:password part, for messages."""
+        parts = urlsplit(self.uri)
+        host = parts.hostname or ""
+        netloc = f"{host}:{parts.port}" if parts.port else host
+        return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def _auth(settings: Neo4jSettings):
+    if settings.username is None and settings.password is None:
+        return None
+    return (settings.username or "neo4j", settings.password or "")
+
+
+class Neo4jStore:
+    """A Neo4j database as the store (local server, Aura with neo4j+s://, the test harness)."""
+
+    engine = "neo4j"
+
+    def __init__(self, settings: Neo4jSettings | None = None, *, batch_size: int = DEFAULT_BATCH,
+                 onto: Ontology | None = None, connect_timeout_s: float = 10.0):
+        from neo4j import GraphDatabase
+
+        self.settings = settings or Neo4jSettings.from_env()
+        self.onto = onto or load_ontology()
+        self.batch_size = max(1, int(batch_size))
+        try:
+            self._driver = GraphDatabase.driver(self.settings.uri, auth=_auth(self.settings),
+                                                connection_timeout=connect_timeout_s,
+                                                max_transaction_retry_time=15.0)
+        except Exception as exc:  # invalid URI scheme or the like
+            raise GraphkitError(f"Neo4j at {self.settings.safe_uri}: {_scrub(str(exc), self.settings)}") from None
+        self._check_connectivity()
+
+    def _check_connectivity(self) -> None:
+        from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
+
+        where = f"Neo4j at {self.settings.safe_uri}"
+        try:
+            self._driver.verify_connectivity(database=self.settings.database)
+        except AuthError:
+            self._driver.close()
+            user = self.settings.username or "neo4j"
+            raise GraphkitError(f"{where}: authentication failed for user {user!r}; "
+                                "check NEO4J_USERNAME and NEO4J_PASSWORD") from None
+        except ServiceUnavailable as exc:
+            self._driver.close()
+            raise GraphkitError(f"{where} is unreachable ({_scrub(str(exc), self.settings)}); "
+                                "is the server running, and is NEO4J_URI right?") from None
+        except Neo4jError as exc:
+            self._driver.close()
+            raise GraphkitError(f"{where}: {_neo4j_message(exc, self.settings)}") from None
+        except OSError as exc:
+            self._driver.close()
+            raise GraphkitError(f"{where} is unreachable: {exc}") from None
+
+    # -- schema -----------------------------------------------------------------
+    def schema_statements(self) -> list[str]:
+        stmts = [f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
+                 for label in self.onto.all_labels]
+        stmts += [f"CREATE INDEX {t.lower()}_rid IF NOT EXISTS FOR ()-[r:{t}]-() ON (r.rid)"
+                  for t in self.onto.relationships]
+        stmts += [f"CREATE INDEX {label.lower()}_name IF NOT EXISTS FOR (n:{label}) ON (n.name)"
+                  for label in self.onto.labels]
+        return stmts
+
+    def ensure_schema(self) -> None:
+        for stmt in self.schema_statements():
+            self._run(stmt)
+
+    # -- loading ------------------------------------------------------------------
+    def load(self, dataset: Dataset, *, reset: bool = False, progress: ProgressFn | None = None) -> LoadReport:
+        report = LoadReport()
+        written = 0
+        try:
+            if reset:
+                self._delete_all()
+            self.ensure_schema()
+            for label, table in node_tables(dataset, self.onto).items():
+                cols = [n for n, _ in node_columns(self.onto, label)]
+                cypher = _node_statement(label)
+                written += self._batches(cypher, table, cols, label, report, progress)
+            for group in rel_groups(dataset, self.onto):
+                cols = [n for n, _ in rel_columns(self.onto)]
+                cypher = _rel_statement(group.type, group.from_label, group.to_label)
+                written += self._batches(cypher, group.table, cols, group.type, report, progress)
+        except GraphkitError:
+            raise
+        except Exception as exc:
+            raise GraphkitError(f"load incomplete: {written} rows were written before "
+                                f"{_neo4j_message(exc, self.settings)}; run the load again to complete it "
+                                "(it is idempotent)") from None
+        return report
+
+    def _batches(self, cypher, table: pa.Table, cols, name, report, progress) -> int:
+        sigs = signature(table, cols).to_pylist()
+        done = 0
+        for start in range(0, table.num_rows, self.batch_size):
+            part = table.slice(start, self.batch_size).to_pylist()
+            rows = [{"key": r.get("id", r.get("rid")), "src": r.get("source"), "dst": r.get("target"),
+                     "sig": _digest(sigs[start + i]), "props": {c: r[c] for c in cols}}
+                    for i, r in enumerate(part)]
+            counts = self._write(cypher, rows)
+            report.add(name, *(counts.get(o, 0) for o in OUTCOMES))
+            done += len(rows)
+            progress and progress(name, len(rows))
+        return done
+
+    def _write(self, cypher: str, rows: list[dict]) -> dict[str, int]:
+        def work(tx):
+            return {rec["outcome"]: rec["n"] for rec in tx.run(cypher, rows=rows)}
+
+        with self._session() as session:
+            return session.execute_write(work)
+
+    def _delete_all(self) -> None:
+        for label in self.onto.all_labels:
+            self._run(f"MATCH (n:{label}) CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 10000 ROWS")
+
+    # -- queries ------------------------------------------------------------------
+    def query(self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False,
+              timeout_s: float | None = None) -> QueryResult:
+        from neo4j import Query
+
+        def work(tx):
+            result = tx.run(Query(cypher, timeout=timeout_s) if timeout_s else cypher, params or {})
+            keys = list(result.keys())
+            return QueryResult(keys, [[plain_value(v) for v in rec.values()] for rec in result])
+
+        try:
+            with self._session() as session:
+                return session.execute_write(work) if write else session.execute_read(work)
+        except Exception as exc:
+            raise GraphkitError(_neo4j_message(exc, self.settings, write=write)) from None
+
+    def _run(self, cypher: str, params: dict | None = None) -> None:
+        with self._session() as session:
+            session.run(cypher, params or {}).consume()
+
+    def _session(self):
+        return self._driver.session(database=self.settings.database)
+
+    def close(self) -> None:
+        self._driver.close()
+
+
+def _node_statement(label: str) -> str:
+    return (
+        "UNWIND $rows AS row "
+        f"OPTIONAL MATCH (old:{label} {{id: row.key}}) "
+        "WITH row, CASE WHEN old IS NULL THEN 'created' WHEN old._sig = row.sig THEN 'unchanged' "
+        "ELSE 'updated' END AS outcome "
+        f"MERGE (n:{label} {{id: row.key}}) "
+        "SET n += row.props, n._sig = row.sig "
+        "RETURN outcome, count(*) AS n"
+    )
+
+
+def _rel_statement(rtype: str, a: str, b: str) -> str:
+    return (
+        "UNWIND $rows AS row "
+        f"MATCH (x:{a} {{id: row.src}}) MATCH (y:{b} {{id: row.dst}}) "
+        f"OPTIONAL MATCH (x)-[old:{rtype} {{rid: row.key}}]->(y) "
+        "WITH x, y, row, CASE WHEN old IS NULL THEN 'created' WHEN old._sig = row.sig THEN 'unchanged' "
+        "ELSE 'updated' END AS outcome "
+        f"MERGE (x)-[r:{rtype} {{rid: row.key}}]->(y) "
+        "SET r += row.props, r._sig = row.sig "
+        "RETURN outcome, count(*) AS n"
+    )
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _scrub(text: str, settings: Neo4jSettings) -> str:
+    """Remove the password (and the full URI with credentials) from a message."""
+    if settings.password:
+        text = text.replace(settings.password, "***")
+    return text.replace(settings.uri, settings.safe_uri)
+
+
+def _neo4j_message(exc: Exception, settings: Neo4jSettings, write: bool = True) -> str:
+    code = getattr(exc, "code", "") or ""
+    message = getattr(exc, "message", None) or str(exc)
+    if "AccessMode" in code or "in read access mode" in message:
+        return "this query writes to the store; add --write to run it"
+    if "DatabaseNotFound" in code:
+        return f"database {settings.database!r} does not exist on {settings.safe_uri} (check NEO4J_DATABASE)"
+    if "TransactionTimedOut" in code or "TransactionTimedOutClientConfiguration" in code:
+        return "query timed out (raise --timeout or narrow the query)"
+    return _scrub(message, settings)

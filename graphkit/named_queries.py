@@ -43,14 +43,25 @@ class NamedQuery:
         return self.texts.get(engine) or self.texts["any"]
 
 
+_PARAM = re.compile(r"\s*(\w+)\s*(?:\(([^)]*)\))?\s*(?:=\s*([^;]*?))?\s*(?:;|$)")
+
+
 def _parse_params(value: str) -> list[Param]:
-    """`a (desc) = default; b (desc)` → params."""
-    params = []
-    for chunk in filter(None, (c.strip() for c in value.split(";"))):
-        m = re.match(r"^(\w+)\s*(?:\((.*?)\))?\s*(?:=\s*(.*))?$", chunk)
-        if not m:
-            raise ValueError(f"bad params header {chunk!r}")
-        params.append(Param(m.group(1), m.group(2) or "", m.group(3)))
+    """`a (desc; more) = default; b (desc)` → params. A quoted default is a string.
+
+    >>> [(p.name, p.default) for p in _parse_params("supplier (one id; all when empty) = ''; hops = 2")]
+    [('supplier', ''), ('hops', '2')]
+    """
+    params, pos, value = [], 0, value.strip()
+    while pos < len(value):
+        m = _PARAM.match(value, pos)
+        if not m or m.end() == pos:
+            raise ValueError(f"bad params header near {value[pos:]!r}")
+        default = m.group(3)
+        if default is not None and len(default) >= 2 and default[0] == default[-1] and default[0] in "'\"":
+            default = default[1:-1]
+        params.append(Param(m.group(1), m.group(2) or "", default))
+        pos = m.end()
     return params
 
 
@@ -80,7 +91,8 @@ def named_queries(folder: Path | None = None) -> dict[str, NamedQuery]:
             query.description = header.get("description", "")
             query.params = _parse_params(header.get("params", ""))
             query.path = path
-        query.texts[engine or "any"] = body
+        if body:
+            query.texts[engine or "any"] = body
     for name, q in out.items():
         if "any" not in q.texts:
             missing = [e for e in ENGINES if e not in q.texts]
@@ -130,7 +142,7 @@ def run_named(store: Store, name: str, params: dict[str, Any] | None = None,
         if p.name in given:
             values[p.name] = given[p.name]
         elif p.default is not None:
-            values[p.name] = None if p.default in ("", "null") else _number(p.default)
+            values[p.name] = _number(p.default) if p.default else p.default
         else:
             raise GraphkitError(f"{name}: parameter {p.name!r} is required ({p.description})")
     return store.query(query.text_for(store.engine), values, timeout_s=timeout_s)

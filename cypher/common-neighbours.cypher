@@ -1,0 +1,7 @@
+// name: common-neighbours
+// description: Actors directly linked to both of two actors
+// params: a (id); b (id)
+MATCH (x {id: $a})-[]-(m)-[]-(y {id: $b})
+WHERE m.id <> $a AND m.id <> $b
+RETURN DISTINCT m.id AS id, m.name AS name, m.kind AS kind
+ORDER BY id

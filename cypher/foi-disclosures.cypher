@@ -1,0 +1,11 @@
+// name: foi-disclosures
+// description: FOI requests: who asked whom, their status, and what they disclosed
+// params:
+MATCH (f:FOIRequest)
+OPTIONAL MATCH (who)-[:REQUESTED]->(f)
+OPTIONAL MATCH (f)-[:ADDRESSED_TO]->(body)
+OPTIONAL MATCH (f)-[:DISCLOSED]->(x)
+RETURN f.id AS request_id, f.name AS request, f.status AS status, f.date AS date, f.url AS url,
+       collect(DISTINCT who.name) AS requested_by, collect(DISTINCT body.name) AS addressed_to,
+       collect(DISTINCT x.name) AS disclosed, f.source_ids AS sources
+ORDER BY request_id

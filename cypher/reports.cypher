@@ -1,0 +1,12 @@
+// name: reports
+// description: Reports, articles and motions with their authors, publishers and commissioners
+// params: kind (report kind, e.g. motion; all when empty) = ''
+MATCH (r:Report)
+WHERE $kind = '' OR r.kind = $kind
+OPTIONAL MATCH (a)-[:AUTHORED]->(r)
+OPTIONAL MATCH (p)-[:PUBLISHED]->(r)
+OPTIONAL MATCH (c)-[:COMMISSIONED]->(r)
+RETURN r.id AS report_id, r.name AS report, r.kind AS kind, r.date AS date,
+       collect(DISTINCT a.name) AS authors, collect(DISTINCT p.name) AS publishers,
+       collect(DISTINCT c.name) AS commissioners, r.source_ids AS sources
+ORDER BY date, report_id

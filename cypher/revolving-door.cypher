@@ -1,0 +1,3 @@
+// name: revolving-door
+// description: People with roles in several organisations, and their roles over time
+// params: min_orgs (people linked to at least this many organisations) = 1

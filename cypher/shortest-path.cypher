@@ -1,0 +1,3 @@
+// name: shortest-path
+// description: The shortest chains between two actors, with the relationship types along the way
+// params: a (id); b (id)

@@ -312,3 +312,7 @@ def add_source_cmd(url: Annotated[str, typer.Argument(help="http(s) URL of the d
     finally:
         target and target.close()
     _print_added(result)
+
+
+# Commands of the other faces register themselves on `app` when imported.
+from . import cli_analysis, cli_interop, cli_maps  # noqa: E402,F401

@@ -1,0 +1,4 @@
+"""Import, export and entity resolution commands: thin commands over library functions."""
+from __future__ import annotations
+
+from .cli import app, command  # noqa: F401 - commands register on the shared app

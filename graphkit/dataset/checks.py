@@ -65,7 +65,7 @@ def suggest(bad: str, choices: list[str]) -> str:
 
 def _report_missing(table, column, known: pa.Array, context, message, problems, choices_cache) -> None:
     col = table.column(column)
-    bad = pc.and_(pc.is_valid(col), pc.invert(pc.is_in(col, known)))
+    bad = pc.and_kleene(pc.is_valid(col), pc.invert(pc.is_in(col, known)))
     idx = pc.indices_nonzero(pc.fill_null(bad, False)).to_pylist()
     for n, i in enumerate(idx):
         value = col[i].as_py()
@@ -115,12 +115,17 @@ def _check_endpoints(entities: pa.Table, rels: pa.Table, onto: Ontology, problem
     for end, got, attr in (("source", src_label, "from_labels"), ("target", dst_label, "to_labels")):
         allowed = [f"{t}:{lab}" for t, spec in onto.relationships.items() for lab in getattr(spec, attr)]
         key = pc.binary_join_element_wise(rels.column("type"), got, ":")
-        bad = pc.and_(pc.is_valid(key), pc.invert(pc.is_in(key, pa.array(allowed))))
+        known_type = pc.is_in(rels.column("type"), pa.array(list(onto.relationships)))
+        bad = pc.and_kleene(pc.and_kleene(pc.is_valid(key), known_type), pc.invert(pc.is_in(key, pa.array(allowed))))
         for i in pc.indices_nonzero(pc.fill_null(bad, False)).to_pylist():
             rtype = rels.column("type")[i].as_py()
             want = ", ".join(getattr(onto.relationships[rtype], attr))
             problems.add(rels.column("_file")[i].as_py(), rels.column("_line")[i].as_py(), f"relationship {rtype}",
-                         end, f"{rels.column(end)[i].as_py()!r} is a {got[i].as_py()}; {rtype} {end}s must be {want}")
+                         end, f"{rels.column(end)[i].as_py()!r} is {_article(got[i].as_py())}; {rtype} {end}s must be {want}")
+
+
+def _article(word: str) -> str:
+    return f"an {word}" if word[:1].lower() in "aeiou" else f"a {word}"
 
 
 def _check_citations(table: pa.Table, kind: str, source_ids: pa.Array, problems: ProblemList, choices) -> None:
@@ -133,8 +138,8 @@ def _check_citations(table: pa.Table, kind: str, source_ids: pa.Array, problems:
     flat_ids = pc.list_flatten(table.column("source_ids"))
     flat_quotes = pc.list_flatten(table.column("quotes"))
     parent = pc.list_parent_indices(table.column("source_ids"))
-    blank = pc.or_(pc.is_null(flat_quotes), pc.equal(pc.utf8_trim_whitespace(flat_quotes), ""))
-    unknown = pc.and_(pc.is_valid(flat_ids), pc.invert(pc.is_in(flat_ids, source_ids)))
+    blank = pc.or_kleene(pc.is_null(flat_quotes), pc.equal(pc.utf8_trim_whitespace(flat_quotes), ""))
+    unknown = pc.and_kleene(pc.is_valid(flat_ids), pc.invert(pc.is_in(flat_ids, source_ids)))
     for mask, message in ((unknown, "is not a known source id"), (blank, "has no quote")):
         for j in pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist()[:10_000]:
             i = parent[j].as_py()

@@ -140,16 +140,16 @@ class _Checker:
 
     def required(self, column: str) -> None:
         col = self.table.column(column)
-        self.report(pc.or_(pc.is_null(col), pc.equal(pc.utf8_trim_whitespace(col), "")), column, "is required")
+        self.report(pc.or_kleene(pc.is_null(col), pc.equal(pc.utf8_trim_whitespace(col), "")), column, "is required")
 
     def pattern(self, column: str, regex: str, message) -> None:
         col = self.table.column(column)
-        bad = pc.and_(pc.is_valid(col), pc.invert(pc.match_substring_regex(col, regex)))
+        bad = pc.and_kleene(pc.is_valid(col), pc.invert(pc.match_substring_regex(col, regex)))
         self.report(bad, column, message)
 
     def one_of(self, column: str, allowed, message) -> None:
         col = self.table.column(column)
-        bad = pc.and_(pc.is_valid(col), pc.invert(pc.is_in(col, pa.array(list(allowed), pa.string()))))
+        bad = pc.and_kleene(pc.is_valid(col), pc.invert(pc.is_in(col, pa.array(list(allowed), pa.string()))))
         self.report(bad, column, message)
 
 
@@ -176,9 +176,12 @@ def _check_dates(chk: _Checker, columns: list[str]) -> None:
     for col in columns:
         chk.pattern(col, values.DATE_PATTERN, lambda v: f"{v!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
         full = chk.table.column(col)
-        is_full = pc.and_(pc.is_valid(full), pc.match_substring_regex(full, r"^\d{4}-\d{2}-\d{2}$"))
+        is_full = pc.and_kleene(pc.is_valid(full), pc.match_substring_regex(full, r"^\d{4}-\d{2}-\d{2}$"))
         parsed = pc.strptime(pc.if_else(is_full, full, None), format="%Y-%m-%d", unit="s", error_is_null=True)
-        chk.report(pc.and_(is_full, pc.is_null(parsed)), col, lambda v: f"{v!r} is not a real calendar date")
+        # strptime rolls 2010-02-30 over to March: a real day prints back as itself
+        same = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), full)
+        chk.report(pc.and_kleene(is_full, pc.invert(pc.fill_null(same, False))), col,
+                   lambda v: f"{v!r} is not a real calendar date")
 
 
 def _citations(table: pa.Table) -> tuple[pa.Array, pa.Array]:
@@ -194,7 +197,7 @@ def _entities(table, lines, display, onto, chk) -> pa.Table:
     pairs = [f"{lab}:{k}" for lab, spec in onto.labels.items() for k in spec.kinds]
     label_kind = pc.binary_join_element_wise(table.column("label"), table.column("kind"), ":")
     known_label = pc.is_in(table.column("label"), pa.array(list(onto.labels)))
-    bad_kind = pc.and_(pc.and_(known_label, pc.is_valid(table.column("kind"))),
+    bad_kind = pc.and_kleene(pc.and_kleene(known_label, pc.is_valid(table.column("kind"))),
                        pc.invert(pc.is_in(label_kind, pa.array(pairs))))
     chk.report(bad_kind, "kind", lambda v: f"{v!r} is not a kind of this label")
     for col in ("name", "description", "quote"):

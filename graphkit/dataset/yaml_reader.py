@@ -92,7 +92,11 @@ def _report(exc: ValidationError, record: dict, display: str, context: str, prob
             if 0 <= idx < len(items) and isinstance(items[idx], dict):
                 line = items[idx].get("__lines__", {}).get(loc[2] if len(loc) > 2 else "", items[idx]["__line__"])
         msg = err["msg"].removeprefix("Value error, ")
-        if err["type"] in ("too_short", "string_too_short"):
+        if err["type"] == "literal_error":
+            expected = err.get("ctx", {}).get("expected", "")
+            msg = (f"{err['input']!r} is not a known relationship type" if field == "type"
+                   else f"{err['input']!r} must be one of {expected.replace(' or ', ', ')}")
+        elif err["type"] in ("too_short", "string_too_short"):
             msg = "is required: every claim cites a source with a quote" if field == "sources" else "is empty"
         elif err["type"] == "extra_forbidden":
             msg = "is not a known field"

@@ -1,0 +1,75 @@
+"""Bulk CSV files: the documented headers, checked column by column."""
+from __future__ import annotations
+
+from graphkit.cli import app
+from graphkit.dataset import read_dataset, validate
+
+SOURCES = "id,url,title,publisher,date\nreg,https://example.org/register,Register,Example,2010-01\n"
+ENTITIES = (
+    "id,label,kind,name,aliases,description,source_id,quote\n"
+    "acme,Organisation,consultancy,Acme Ltd,ACME LIMITED|Acme,,reg,Acme Ltd\n"
+    "barset,Organisation,council,Barset Council,,,reg,Barset\n"
+    "acme,Organisation,consultancy,Acme Ltd,,,reg,a second quote\n"
+)
+RELATIONSHIPS = (
+    "source,type,target,amount_gbp,vat,start_date,end_date,role,evidence,source_id,quote\n"
+    "barset,PAID,acme,\"12,500.50\",included,2010-02,,,documented,reg,paid £12500.50\n"
+)
+
+
+def write(folder, **files):
+    folder.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_documented_csv_files_load_into_a_dataset(tmp_path):
+    folder = write(tmp_path / "d", sources=SOURCES, entities=ENTITIES, relationships=RELATIONSHIPS)
+    ds = read_dataset([folder])
+    acme = ds.entity("acme")
+    assert acme["aliases"] == ["ACME LIMITED", "Acme"]
+    assert acme["source_ids"] == ["reg", "reg"] and acme["quotes"] == ["Acme Ltd", "a second quote"]
+    [paid] = ds.relationships.to_pylist()
+    assert paid["amount_gbp"] == 12500.5 and paid["vat"] == "included"
+
+
+def test_csv_problems_name_file_line_and_column(tmp_path):
+    bad = RELATIONSHIPS + (
+        "barset,PAID,acme,-3,,,,,,reg,negative\n"
+        "barset,PAYS,acme,,,,,,,reg,unknown type\n"
+        "barset,PAID,acmee,,,2010-02-30,,,,reg,dangling\n"
+        "barset,PAID,acme,,sometimes,,,,,,no source\n"
+    )
+    folder = write(tmp_path / "d", sources=SOURCES, entities=ENTITIES, relationships=bad)
+    text = "\n".join(str(p) for p in validate([folder]))
+    assert "relationships.csv:3: relationship PAID: amount_gbp -3 is negative" in text
+    assert "relationships.csv:4: relationship PAYS: type 'PAYS' is not a known relationship type" in text
+    assert "relationships.csv:5: relationship PAID: start_date '2010-02-30' is not a real calendar date" in text
+    assert "relationships.csv:5: relationship PAID: target 'acmee' is not a known id (did you mean 'acme'?)" in text
+    assert "relationships.csv:6: relationship PAID: source_id is required" in text
+    assert "relationships.csv:6: relationship PAID: vat 'sometimes' must be one of" in text
+
+
+def test_quoted_newlines_keep_line_numbers_right(tmp_path):
+    entities = ENTITIES + 'x,Organisation,council,"Two\nline name",,,reg,q\n' + "y,Organisaton,council,Y,,,reg,q\n"
+    folder = write(tmp_path / "d", sources=SOURCES, entities=entities)
+    [problem] = validate([folder])
+    assert problem.line == 7 and problem.field == "label"
+
+
+def test_wrong_header_and_ragged_rows(tmp_path):
+    folder = write(tmp_path / "d", sources="id,url,titel\n")
+    [problem] = validate([folder])
+    assert (problem.line, problem.field) == (1, "titel")
+    ragged = write(tmp_path / "e", sources=SOURCES + "a,https://x.org,t,p,2010,extra\n")
+    [problem] = validate([ragged])
+    assert problem.line == 3 and "6 fields" in problem.message
+
+
+def test_bom_is_accepted_and_empty_file_is_an_error(tmp_path, runner):
+    folder = write(tmp_path / "d", sources="\ufeff" + SOURCES)
+    assert validate([folder]) == []
+    empty = write(tmp_path / "e", entities="")
+    result = runner.invoke(app, ["validate", str(empty)])
+    assert result.exit_code == 1 and "entities.csv:1: is empty" in result.output

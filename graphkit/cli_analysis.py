@@ -1,4 +1,136 @@
 """Network analysis commands (graphkit analyse …): thin commands over library functions."""
 from __future__ import annotations
 
-from .cli import app, command  # noqa: F401 - commands register on the shared app
+from typing import Annotated
+
+import typer
+
+from .cli import FormatOpt, Neo4jOpt, StoreOpt, app, command
+from .cli_output import render
+
+analyse_app = typer.Typer(help="Follow the money, find brokers, paths, neighbourhoods and communities.",
+                          no_args_is_help=True)
+app.add_typer(analyse_app, name="analyse")
+
+
+def _graph(store, neo4j):
+    from .analysis import store_graph
+    from .stores import open_store
+
+    target = open_store(store, neo4j=neo4j, read_only=True)
+    try:
+        return store_graph(target)
+    finally:
+        target.close()
+
+
+def _gbp(value, fmt: str):
+    """£ with thousands separators on the terminal; the raw number for JSON and CSV."""
+    if fmt != "table" or not isinstance(value, (int, float)):
+        return value
+    return f"£{value:,.2f}" if value % 1 else f"£{value:,.0f}"
+
+
+def _score(value: float, fmt: str):
+    return round(value, 4) if fmt == "table" else value
+
+
+@command(target=analyse_app, name="money")
+def money_cmd(by: Annotated[str, typer.Option("--by", help="actor, programme or year.")] = "actor",
+              summary: Annotated[bool, typer.Option("--summary", help="Only the grand totals (each item once).")] = False,
+              fmt: FormatOpt = "table", store: StoreOpt = None, neo4j: Neo4jOpt = None):
+    """Who received and paid how much: contract values, payments, funding; VAT bases kept apart."""
+    from .analysis import money_summary, money_totals
+
+    rows = money_totals(_graph(store, neo4j), by=by)
+    group = [] if by == "actor" else [by]
+    if not summary:
+        cols = group + ["actor_id", "actor", "direction", "money", "vat", "total_gbp", "items", "shared_with",
+                        "source_ids"]
+        render(cols, [[_cell(r, c, fmt) for c in cols] for r in rows], fmt, title=f"money by {by}")
+    if summary or fmt == "table":
+        cols = group + ["money", "vat", "total_gbp", "items", "source_ids"]
+        render(cols, [[_cell(t, c, fmt) for c in cols] for t in money_summary(rows)], fmt,
+               title="totals (each contract or payment counted once)")
+
+
+def _cell(row, column: str, fmt: str):
+    value = getattr(row, column)
+    return _gbp(value, fmt) if column == "total_gbp" else value
+
+
+@command(target=analyse_app, name="brokers")
+def brokers_cmd(top: Annotated[int, typer.Option("--top", help="Show the N best placed.")] = 20,
+                bridges: Annotated[bool, typer.Option("--bridges", help="Only chains between councils/pilots and departments.")] = False,
+                fmt: FormatOpt = "table", store: StoreOpt = None, neo4j: Neo4jOpt = None):
+    """Who sits between others (betweenness), how linked they are, and how many pilots they reach in two hops."""
+    from .analysis import bridges_between, brokers
+
+    graph = _graph(store, neo4j)
+    rows = bridges_between(graph, top=top) if bridges else brokers(graph, top=top)
+    cols = ["id", "name", "kind", "betweenness", "degree", "pilots"]
+    render(cols, [[r.id, r.name, r.kind, _score(r.betweenness, fmt), _score(r.degree, fmt), r.pilots] for r in rows],
+           fmt, title="bridges between councils and departments" if bridges else "brokers")
+
+
+@command(target=analyse_app, name="path")
+def path_cmd(a: Annotated[str, typer.Argument(metavar="A", help="Id, name or alias.")],
+             b: Annotated[str, typer.Argument(metavar="B", help="Id, name or alias.")],
+             max_paths: Annotated[int, typer.Option("--max", help="Show at most N chains.")] = 5,
+             fmt: FormatOpt = "table", store: StoreOpt = None, neo4j: Neo4jOpt = None):
+    """The shortest chains linking two actors, each link with its direction and sources."""
+    from .analysis import paths
+
+    found = paths(_graph(store, neo4j), a, b, max_paths=max_paths)
+    if fmt == "table":
+        rows = [[n, i, s.subject_name if s.forward else s.object_name, _arrow(s),
+                 s.object_name if s.forward else s.subject_name, s.evidence, _citations(s)]
+                for n, p in enumerate(found, 1) for i, s in enumerate(p.steps, 1)]
+        render(["path", "step", "from", "link", "to", "evidence", "sources"], rows, fmt, title=f"{a} ↔ {b}")
+        return
+    cols = ["path", "step", "subject", "subject_name", "type", "object", "object_name", "forward", "evidence",
+            "amount_gbp", "sources"]
+    render(cols, [[n, i] + [getattr(s, c) for c in cols[2:]] for n, p in enumerate(found, 1)
+                  for i, s in enumerate(p.steps, 1)], fmt)
+
+
+def _arrow(step) -> str:
+    return f"—{step.type}→" if step.forward else f"←{step.type}—"
+
+
+def _citations(step) -> str:
+    return "; ".join(f"{c['id']}: “{c['quote']}”" if c.get("quote") else c["id"] for c in step.sources)
+
+
+@command(target=analyse_app, name="ego")
+def ego_cmd(actor: Annotated[str, typer.Argument(metavar="ID", help="Id, name or alias.")],
+            hops: Annotated[int, typer.Option("--hops", help="How many links out.")] = 1,
+            fmt: FormatOpt = "table", store: StoreOpt = None, neo4j: Neo4jOpt = None):
+    """An actor's neighbourhood: every link among the actors within N links of it."""
+    from .analysis import ego
+
+    sub = ego(_graph(store, neo4j), actor, hops=hops)
+    name = {n: p.get("name") or n for n, p in sub.nodes(data=True)}
+    rows = [[a, name[a], p.get("type"), b, name[b], _gbp(p.get("amount_gbp"), fmt), p.get("evidence"),
+             p.get("source_ids") or []]
+            for a, b, p in sorted(sub.edges(data=True), key=lambda e: (e[0], e[2].get("type") or "", e[1]))]
+    render(["from_id", "from", "type", "to_id", "to", "amount_gbp", "evidence", "source_ids"], rows, fmt,
+           title=f"{actor}: {sub.number_of_nodes()} nodes, {sub.number_of_edges()} links within {hops} hop(s)")
+
+
+@command(target=analyse_app, name="communities")
+def communities_cmd(method: Annotated[str, typer.Option("--method", help="louvain or label_propagation.")] = "louvain",
+                    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same answer).")] = 42,
+                    fmt: FormatOpt = "table", store: StoreOpt = None, neo4j: Neo4jOpt = None):
+    """Clusters of actors more linked to each other than to the rest."""
+    from .analysis import communities
+
+    found = communities(_graph(store, neo4j), method=method, seed=seed)
+    cols = ["community", "size", "top_members", "kinds", "labels"] + ([] if fmt == "table" else ["members"])
+    rows = [[c.index, c.size, c.top_members, _mix(c.kinds, fmt), _mix(c.labels, fmt)]
+            + ([] if fmt == "table" else [c.members]) for c in found]
+    render(cols, rows, fmt, title=f"communities ({method})")
+
+
+def _mix(counts: dict[str, int], fmt: str):
+    return ", ".join(f"{k} {v}" for k, v in counts.items()) if fmt == "table" else counts

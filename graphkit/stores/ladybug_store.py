@@ -215,7 +215,7 @@ def _split(incoming: pa.Table, existing: pa.Table, key: str, cols: list[str]) ->
     mine = pa.table({key: incoming.column(key), "_new": signature(incoming, cols), "_row": pa.array(range(incoming.num_rows))})
     joined = mine.join(old, key, join_type="left outer")
     is_new = pc.is_null(joined.column("_old"))
-    is_changed = pc.and_(pc.invert(is_new), pc.not_equal(joined.column("_new"), joined.column("_old")))
+    is_changed = pc.and_kleene(pc.invert(is_new), pc.not_equal(joined.column("_new"), joined.column("_old")))
     rows = joined.column("_row")
     new = incoming.take(pc.filter(rows, is_new))
     changed = incoming.take(pc.filter(rows, is_changed))

@@ -79,7 +79,10 @@ class Neo4jStore:
 
         where = f"Neo4j at {self.settings.safe_uri}"
         try:
-            self._driver.verify_connectivity(database=self.settings.database)
+            if self.settings.database:
+                self._driver.verify_connectivity(database=self.settings.database)
+            else:
+                self._driver.verify_connectivity()
         except AuthError:
             self._driver.close()
             user = self.settings.username or "neo4j"

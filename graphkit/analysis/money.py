@@ -1,0 +1,230 @@
+"""Who received and who paid how much: contract values, payments and funding, each figure sourced.
+
+Every amount is one *item*: a Contract's value, a PAID edge or a FUNDS edge. An item is
+attributed to every actor on each side of it (all suppliers of a contract, all its buyers),
+so per-actor rows may share an item; `money_summary` counts each item once. Contract values,
+payments and funding stay apart, as do VAT bases, so nothing is added to something unlike it.
+"""
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from ..problems import GraphkitError
+
+FRAMEWORK_KINDS = ("framework_agreement", "dynamic_purchasing_system")
+GROUPINGS = ("actor", "programme", "year")
+EDGE_MONEY = {"PAID": "payment", "FUNDS": "funding"}
+
+
+@dataclass
+class MoneyItem:
+    """One sourced amount: a contract's value or one payment or funding link."""
+
+    id: str
+    money: str  # contract | framework_ceiling | payment | funding
+    vat: str  # excluded | included | unknown
+    amount_gbp: float
+    payers: list[str]
+    payees: list[str]
+    source_ids: list[str]
+    programmes: list[str]
+    year: str | None
+
+
+@dataclass
+class MoneyRow:
+    """What one actor received or paid, for one kind of money on one VAT basis.
+
+    `amounts` maps each item's id to its GBP amount; `shared_with` is how many other actors
+    on the same side share at least one of those items (a shared contract, a framework).
+    """
+
+    actor_id: str
+    actor: str
+    direction: str  # received | paid
+    money: str
+    vat: str
+    total_gbp: float
+    items: int
+    source_ids: list[str]
+    programme_id: str | None = None
+    programme: str | None = None
+    year: str | None = None
+    shared_with: int = 0
+    amounts: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class MoneyTotal:
+    """A grand total for one kind of money on one VAT basis, each item counted once."""
+
+    money: str
+    vat: str
+    total_gbp: float
+    items: int
+    source_ids: list[str]
+    programme_id: str | None = None
+    programme: str | None = None
+    year: str | None = None
+
+
+def _sourced(props: dict) -> bool:
+    return bool(props.get("source_ids"))
+
+
+def _number(value) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
+        return None
+    return float(value)
+
+
+def _year(*dates) -> str | None:
+    for value in dates:
+        if value:
+            return str(value)[:4]
+    return None
+
+
+def _vat(value) -> str:
+    return value if value in ("excluded", "included") else "unknown"
+
+
+def _links(graph: nx.MultiDiGraph, node: str, rtype: str, outgoing: bool):
+    """(other end, edge props) for each edge of a type leaving (or entering) a node."""
+    edges = graph.out_edges(node, data=True) if outgoing else graph.in_edges(node, data=True)
+    for a, b, props in edges:
+        if props.get("type") == rtype:
+            yield (b if outgoing else a), props
+
+
+def _programmes(graph: nx.MultiDiGraph, ids) -> list[str]:
+    return sorted({i for i in ids if graph.nodes[i].get("label") == "Programme"})
+
+
+def _merge_sources(*lists) -> list[str]:
+    return sorted({s for ids in lists for s in (ids or [])})
+
+
+def _contract_item(graph: nx.MultiDiGraph, cid: str, props: dict) -> MoneyItem | None:
+    amount = _number(props.get("value_gbp"))
+    if amount is None or not _sourced(props):
+        return None
+    buyers = list(_links(graph, cid, "COMMISSIONED", outgoing=False))
+    suppliers = list(_links(graph, cid, "AWARDED_TO", outgoing=True))
+    parents = [p for p, _ in _links(graph, cid, "PART_OF", outgoing=True)]
+    return MoneyItem(
+        id=cid, money="framework_ceiling" if props.get("kind") in FRAMEWORK_KINDS else "contract",
+        vat=_vat(props.get("vat")), amount_gbp=amount,
+        payers=sorted({b for b, _ in buyers}), payees=sorted({s for s, _ in suppliers}),
+        source_ids=_merge_sources(props["source_ids"], *(p.get("source_ids") for _, p in buyers + suppliers)),
+        programmes=_programmes(graph, parents), year=_year(props.get("start_date"), props.get("date")))
+
+
+def _edge_item(graph: nx.MultiDiGraph, a: str, b: str, key, props: dict) -> MoneyItem | None:
+    amount = _number(props.get("amount_gbp"))
+    if props.get("type") not in EDGE_MONEY or amount is None or not _sourced(props):
+        return None
+    return MoneyItem(
+        id=str(key), money=EDGE_MONEY[props["type"]], vat=_vat(props.get("vat")), amount_gbp=amount,
+        payers=[a], payees=[b], source_ids=_merge_sources(props["source_ids"]),
+        programmes=_programmes(graph, [b]), year=_year(props.get("start_date")))
+
+
+def money_items(graph: nx.MultiDiGraph) -> list[MoneyItem]:
+    """Every sourced amount in the graph: contract values, payments and funding (unsourced ones are left out)."""
+    items = [_contract_item(graph, n, p) for n, p in graph.nodes(data=True) if p.get("label") == "Contract"]
+    items += [_edge_item(graph, a, b, k, p) for a, b, k, p in graph.edges(keys=True, data=True)]
+    return [i for i in items if i is not None]
+
+
+def _groups(item: MoneyItem, by: str) -> list[str | None]:
+    if by == "programme":
+        return list(item.programmes) or [None]
+    if by == "year":
+        return [item.year]
+    return [None]
+
+
+def money_totals(graph: nx.MultiDiGraph, by: str = "actor") -> list[MoneyRow]:
+    """Per actor: what it received and paid, split by kind of money, VAT basis and (optionally) programme or year.
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("dept", label="Organisation", name="Dept")
+    >>> g.add_node("firm", label="Organisation", name="Firm")
+    >>> g.add_node("c1", label="Contract", kind="contract", value_gbp=1000, vat="excluded", source_ids=["s1"])
+    >>> _ = g.add_edge("dept", "c1", type="COMMISSIONED", source_ids=["s1"])
+    >>> _ = g.add_edge("c1", "firm", type="AWARDED_TO", source_ids=["s1"])
+    >>> [(r.actor, r.direction, r.money, r.vat, r.total_gbp) for r in money_totals(g)]
+    [('Dept', 'paid', 'contract', 'excluded', 1000.0), ('Firm', 'received', 'contract', 'excluded', 1000.0)]
+    """
+    if by not in GROUPINGS:
+        raise GraphkitError(f"cannot group money by {by!r}; use one of: {', '.join(GROUPINGS)}")
+    rows: dict[tuple, MoneyRow] = {}
+    partners: dict[tuple, set[str]] = defaultdict(set)
+    for item in money_items(graph):
+        for direction, side in (("received", item.payees), ("paid", item.payers)):
+            for actor in side:
+                for group in _groups(item, by):
+                    key = (actor, direction, item.money, item.vat, group)
+                    row = rows.get(key) or rows.setdefault(key, _new_row(graph, key, by))
+                    row.amounts[item.id] = item.amount_gbp
+                    row.source_ids = _merge_sources(row.source_ids, item.source_ids)
+                    partners[key].update(a for a in side if a != actor)
+    for key, row in rows.items():
+        row.total_gbp = sum(row.amounts.values())
+        row.items = len(row.amounts)
+        row.shared_with = len(partners[key])
+    return sorted(rows.values(), key=_row_order)
+
+
+def _name(graph: nx.MultiDiGraph, node: str | None) -> str | None:
+    if node is None or node not in graph:
+        return node
+    return graph.nodes[node].get("name") or node
+
+
+def _new_row(graph: nx.MultiDiGraph, key: tuple, by: str) -> MoneyRow:
+    actor, direction, money, vat, group = key
+    row = MoneyRow(actor_id=actor, actor=_name(graph, actor), direction=direction, money=money, vat=vat,
+                   total_gbp=0.0, items=0, source_ids=[])
+    if by == "programme":
+        row.programme_id, row.programme = group, _name(graph, group)
+    elif by == "year":
+        row.year = group
+    return row
+
+
+def _row_order(row: MoneyRow):
+    return (row.programme or "", row.year or "", -row.total_gbp, row.actor_id, row.direction, row.money, row.vat)
+
+
+def money_summary(rows: list[MoneyRow]) -> list[MoneyTotal]:
+    """Grand totals by kind of money and VAT basis (and programme or year), each item counted once.
+
+    A contract shared by several suppliers, or a framework ceiling repeated on each supplier's row,
+    adds its value once; ex-VAT and inc-VAT figures stay in separate totals.
+
+    >>> rows = [MoneyRow("a", "A", "received", "framework_ceiling", "excluded", 5e6, 1, ["s"], amounts={"fw": 5e6}),
+    ...         MoneyRow("b", "B", "received", "framework_ceiling", "excluded", 5e6, 1, ["s"], amounts={"fw": 5e6})]
+    >>> [(t.money, t.total_gbp, t.items) for t in money_summary(rows)]
+    [('framework_ceiling', 5000000.0, 1)]
+    """
+    amounts: dict[tuple, dict[str, float]] = defaultdict(dict)
+    sources: dict[tuple, set[str]] = defaultdict(set)
+    names: dict[tuple, str | None] = {}
+    for row in rows:
+        key = (row.programme_id, row.year, row.money, row.vat)
+        amounts[key].update(row.amounts)
+        sources[key].update(row.source_ids)
+        names[key] = row.programme
+    totals = []
+    for key, by_item in amounts.items():
+        programme_id, year, money, vat = key
+        totals.append(MoneyTotal(money=money, vat=vat, total_gbp=sum(by_item.values()), items=len(by_item),
+                                 source_ids=sorted(sources[key]), programme_id=programme_id,
+                                 programme=names[key], year=year))
+    return sorted(totals, key=lambda t: (t.programme or "", t.year or "", t.money, t.vat))

@@ -1,0 +1,143 @@
+"""The named query library gives the same answers on both engines."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from graphkit.cli import app
+from graphkit.loading import load
+from graphkit.named_queries import named_queries, run_named
+from graphkit.problems import GraphkitError
+
+
+@pytest.fixture
+def loaded(store, tiny_dir):
+    load([tiny_dir], store)
+    return store
+
+
+def records(store, name, **params):
+    return run_named(store, name, params).records()
+
+
+def test_the_library_has_at_least_twelve_documented_queries():
+    queries = named_queries()
+    assert len(queries) >= 12
+    for q in queries.values():
+        assert q.description, q.name
+        assert q.text_for("neo4j") and q.text_for("ladybug")
+
+
+def test_who_profits_counts_tribal_once_per_contract_with_sources(loaded):
+    [row] = records(loaded, "who-profits")
+    assert (row["supplier_id"], row["money"], row["vat"]) == ("tribal", "contract", "excluded")
+    assert row["total_gbp"] == 278000 and row["items"] == 2
+    assert sorted(row["what"]) == ["contract-insight", "contract-spend"]
+    assert row["sources"] == [["blog"], ["blog"]]
+
+
+def test_advisers_of_a_pilot(loaded):
+    rows = records(loaded, "advisers-of-pilot", pilot="croydon")
+    assert [(r["adviser_id"], r["via"], r["role"]) for r in rows] == [("leadership-centre", "direct", "deep dive support")]
+
+
+def test_actor_footprint_lists_links_both_ways(loaded):
+    rows = records(loaded, "actor-footprint", actor="dclg")
+    got = sorted((r["direction"], r["relation"], r["other_id"], r["other_label"]) for r in rows)
+    assert got == [("in", "ADDRESSED_TO", "foi-tribal", "FOIRequest"), ("in", "ADVISES", "tribal", "Organisation"),
+                   ("out", "COMMISSIONED", "contract-insight", "Contract"),
+                   ("out", "COMMISSIONED", "contract-spend", "Contract")]
+
+
+def test_department_contracts(loaded):
+    rows = records(loaded, "department-contracts")
+    assert [(r["contract_id"], r["value_gbp"], r["vat"], r["suppliers"]) for r in rows] == [
+        ("contract-insight", 60000, "excluded", ["Tribal"]), ("contract-spend", 218000, "excluded", ["Tribal"])]
+
+
+def test_reports_with_authors(loaded):
+    [row] = records(loaded, "reports")
+    assert (row["report_id"], row["authors"], row["kind"]) == ("motion-2010", ["UNISON"], "motion")
+    assert records(loaded, "reports", kind="article") == []
+
+
+def test_union_criticism_through_motions(loaded):
+    [row] = records(loaded, "union-criticism")
+    assert (row["union_id"], row["target_id"], row["through"]) == ("unison", "total-place", "Total Place (conference motion)")
+
+
+def test_foi_disclosures(loaded):
+    [row] = records(loaded, "foi-disclosures")
+    assert row["addressed_to"] == ["Department for Communities and Local Government"]
+    assert row["disclosed"] == ["Spend Counting and Deep Dive"]
+    assert row["status"] == "partially successful"
+
+
+def test_weakly_sourced_claims(loaded):
+    rows = records(loaded, "weakly-sourced", max_sources=1)
+    assert len(rows) == 14
+    assert records(loaded, "weakly-sourced", max_sources=0) == []
+
+
+def test_multi_pilot_actors(loaded):
+    rows = records(loaded, "multi-pilot-actors")
+    assert [(r["actor_id"], r["pilots"], sorted(r["pilot_areas"])) for r in rows] == [
+        ("leadership-centre", 2, ["Croydon", "Lewisham"]), ("total-place", 2, ["Croydon", "Lewisham"])]
+
+
+def test_money_by_programme(loaded):
+    [row] = records(loaded, "money-by-programme")
+    assert (row["programme_id"], row["money"], row["total_gbp"]) == ("total-place", "contract", 218000)
+
+
+def test_common_neighbours(loaded):
+    rows = records(loaded, "common-neighbours", a="croydon", b="lewisham")
+    assert [r["id"] for r in rows] == ["leadership-centre", "total-place"]
+
+
+def test_shortest_path(loaded):
+    rows = records(loaded, "shortest-path", a="foi-tribal", b="tribal")
+    paths = sorted((r["ids"], r["relations"], r["hops"]) for r in rows)
+    assert paths == [(["foi-tribal", "contract-spend", "tribal"], ["DISCLOSED", "AWARDED_TO"], 2),
+                     (["foi-tribal", "dclg", "tribal"], ["ADDRESSED_TO", "ADVISES"], 2)]
+
+
+def test_pilots_and_revolving_door(loaded):
+    assert [r["pilot_id"] for r in records(loaded, "pilots")] == ["croydon", "lewisham"]
+    assert records(loaded, "revolving-door") == []
+
+
+def test_claim_sources_give_every_quote(loaded):
+    rows = records(loaded, "claim-sources", a="contract-spend", b="tribal")
+    assert [(r["relation"], r["source_id"], r["quote"]) for r in rows] == [
+        ("AWARDED_TO", "blog", "Spend Counting and Deep Dive £218k ex VAT")]
+
+
+def test_missing_or_unknown_parameters_are_clear(loaded):
+    with pytest.raises(GraphkitError, match="parameter 'pilot' is required"):
+        run_named(loaded, "advisers-of-pilot", {})
+    with pytest.raises(GraphkitError, match="unknown parameter"):
+        run_named(loaded, "pilots", {"x": 1})
+
+
+def test_cli_load_then_run(runner, workdir, tiny_dir):
+    assert runner.invoke(app, ["load", str(tiny_dir)]).exit_code == 0
+    result = runner.invoke(app, ["run", "who-profits", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)[0]["total_gbp"] == 278000
+    listing = runner.invoke(app, ["queries"])
+    assert "who-profits" in listing.output and "shortest-path" in listing.output
+
+
+@pytest.mark.neo4j
+def test_cli_against_neo4j_through_the_environment(runner, neo4j_env, workdir, tiny_dir):
+    loaded = runner.invoke(app, ["load", str(tiny_dir)])
+    assert loaded.exit_code == 0 and "28 created" in loaded.output
+    again = runner.invoke(app, ["load", str(tiny_dir)])
+    assert "0 created" in again.output and "nothing changed" in again.output
+    result = runner.invoke(app, ["run", "who-profits", "--format", "json"])
+    assert json.loads(result.output)[0]["total_gbp"] == 278000
+    refused = runner.invoke(app, ["query", "MATCH (n) DETACH DELETE n"])
+    assert refused.exit_code == 1 and "--write" in refused.output
+    assert not (workdir / ".graphkit").exists()

@@ -1,0 +1,127 @@
+"""Both engines behind one interface: loads are validated, idempotent and all-or-nothing."""
+from __future__ import annotations
+
+import pytest
+
+from graphkit.dataset import InvalidDataset, read_dataset
+from graphkit.loading import load
+from graphkit.problems import GraphkitError
+
+
+def counts(store) -> tuple[int, int]:
+    nodes = store.query("MATCH (n) RETURN count(n) AS n").rows[0][0]
+    rels = store.query("MATCH ()-[r]->() RETURN count(r) AS n").rows[0][0]
+    return nodes, rels
+
+
+def test_load_then_reload_changes_nothing(store, tiny_dir):
+    first = load([tiny_dir], store)
+    assert first.totals() == {"created": 28, "updated": 0, "unchanged": 0}
+    assert counts(store) == (14, 14)  # 11 entities + 3 sources; 14 relationships
+    second = load([tiny_dir], store)
+    assert second.totals() == {"created": 0, "updated": 0, "unchanged": 28}
+    assert second.changed_nothing
+
+
+def test_an_edited_file_updates_only_what_changed(store, tiny_dir):
+    load([tiny_dir], store)
+    actors = tiny_dir / "actors.yaml"
+    actors.write_text(actors.read_text().replace("name: Tribal\n", "name: Tribal Group\n"))
+    report = load([tiny_dir], store)
+    assert report.totals() == {"created": 0, "updated": 1, "unchanged": 27}
+    assert store.query("MATCH (o:Organisation {id: 'tribal'}) RETURN o.name").rows == [["Tribal Group"]]
+
+
+def test_a_rejected_file_changes_nothing(store, tiny_dir):
+    load([tiny_dir], store)
+    before = counts(store)
+    (tiny_dir / "bad.yaml").write_text(
+        "entities:\n  - {id: newco, label: Organisation, kind: company, name: New, sources: []}\n")
+    with pytest.raises(InvalidDataset):
+        load([tiny_dir], store)
+    assert counts(store) == before
+
+
+def test_reset_rebuilds_from_the_files(store, tiny_dir):
+    load([tiny_dir], store)
+    store.query("MATCH (o:Organisation {id: 'tribal'}) SET o.name = 'changed by hand'", write=True)
+    report = load([tiny_dir], store, reset=True)
+    assert report.totals()["created"] == 28
+    assert store.query("MATCH (o:Organisation {id: 'tribal'}) RETURN o.name").rows == [["Tribal"]]
+
+
+def test_citations_are_loaded_so_cypher_finds_the_quotes(store, tiny_dir):
+    load([tiny_dir], store)
+    rows = store.query(
+        "MATCH (c:Contract {id: 'contract-spend'})-[r:AWARDED_TO]->(o:Organisation) "
+        "MATCH (s:Source) WHERE s.id IN r.source_ids RETURN o.name, s.url, r.quotes").rows
+    assert rows == [["Tribal", "https://example.org/blog/2009/11/bad-place",
+                     ["Spend Counting and Deep Dive £218k ex VAT"]]]
+
+
+def test_queries_are_read_only_unless_asked(store, tiny_dir):
+    load([tiny_dir], store)
+    before = counts(store)
+    with pytest.raises(GraphkitError, match="write"):
+        store.query("MATCH (n) DETACH DELETE n")
+    assert counts(store) == before
+    store.query("MATCH (n:Organisation {id: 'tribal'}) DETACH DELETE n", write=True)
+    assert counts(store)[0] == before[0] - 1
+
+
+def test_syntax_errors_carry_the_engines_message(store):
+    with pytest.raises(GraphkitError) as err:
+        store.query("MATCH (n RETURN n")
+    assert "Traceback" not in str(err.value) and str(err.value)
+
+
+def test_values_are_parameters_never_cypher_text(store, tiny_dir):
+    load([tiny_dir], store)
+    hostile = "'}) DETACH DELETE n //"
+    rows = store.query("MATCH (n:Organisation) WHERE n.name = $name RETURN n.id", {"name": hostile}).rows
+    assert rows == []
+    assert counts(store)[0] == 14
+
+
+def test_ladybug_failure_mid_load_leaves_the_previous_state(tmp_path, tiny_dir, monkeypatch):
+    from graphkit.stores import LadybugStore
+
+    store = LadybugStore(tmp_path / "g.lbug")
+    load([tiny_dir], store)
+    before = counts(store)
+    ds = read_dataset([tiny_dir])
+    ds.entities = ds.entities.slice(0, 0)  # the load's relationships now miss their endpoints
+    actors = tiny_dir / "actors.yaml"
+    monkeypatch.setattr(LadybugStore, "_upsert_rels", _failing_upsert)
+    with pytest.raises(GraphkitError, match="store unchanged"):
+        store.load(read_dataset([tiny_dir]), reset=True)
+    assert counts(store) == before
+    assert actors.exists()
+
+
+def _failing_upsert(self, group, report):
+    raise RuntimeError("disk full")
+
+
+@pytest.mark.neo4j
+def test_neo4j_load_creates_constraints_first(neo4j_env, tiny_dir):
+    from graphkit.stores import Neo4jStore
+
+    store = Neo4jStore()
+    load([tiny_dir], store)
+    names = {r[0] for r in store.query("SHOW CONSTRAINTS YIELD name RETURN name").rows}
+    assert {"organisation_id", "contract_id", "source_id"} <= names
+    indexes = {r[0] for r in store.query("SHOW INDEXES YIELD name RETURN name").rows}
+    assert "awarded_to_rid" in indexes
+    store.close()
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("batch_size", [1, 4, 1000])
+def test_neo4j_batches_give_the_same_graph(neo4j_env, tiny_dir, batch_size):
+    from graphkit.stores import Neo4jStore
+
+    store = Neo4jStore(batch_size=batch_size)
+    assert load([tiny_dir], store, reset=True).totals()["created"] == 28
+    assert counts(store) == (14, 14)
+    store.close()

@@ -46,7 +46,7 @@ def money_cmd(by: Annotated[str, typer.Option("--by", help="actor, programme or 
     group = [] if by == "actor" else [by]
     if not summary:
         cols = group + ["actor_id", "actor", "direction", "money", "vat", "total_gbp", "items", "shared_with",
-                        "source_ids"]
+                        "source_ids"] + ([] if fmt == "table" else ["amounts"])
         render(cols, [[_cell(r, c, fmt) for c in cols] for r in rows], fmt, title=f"money by {by}")
     if summary or fmt == "table":
         cols = group + ["money", "vat", "total_gbp", "items", "source_ids"]
@@ -68,8 +68,8 @@ def brokers_cmd(top: Annotated[int, typer.Option("--top", help="Show the N best 
 
     graph = _graph(store, neo4j)
     rows = bridges_between(graph, top=top) if bridges else brokers(graph, top=top)
-    cols = ["id", "name", "kind", "betweenness", "degree", "pilots"]
-    render(cols, [[r.id, r.name, r.kind, _score(r.betweenness, fmt), _score(r.degree, fmt), r.pilots] for r in rows],
+    cols = ["id", "name", "label", "kind", "betweenness", "degree", "pilots"]
+    render(cols, [[r.id, r.name, r.label, r.kind, _score(r.betweenness, fmt), _score(r.degree, fmt), r.pilots] for r in rows],
            fmt, title="bridges between councils and departments" if bridges else "brokers")
 
 

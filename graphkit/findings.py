@@ -22,7 +22,7 @@ from .dataset import Dataset, read_dataset
 from .dataset.tables import entity_schema, relationship_ids, relationship_schema, rows_to_table, source_schema
 from .ontology import Ontology, load_ontology
 from .problems import GraphkitError
-from .records import entity_model, relationship_model, source_model
+from .records import describe_error, entity_model, relationship_model, source_model
 from .resolve import Index, build_index
 from .stores import Store
 from .values import slugify
@@ -52,6 +52,17 @@ class Citation:
     date: str | None = None
 
 
+class _PlainDumper(yaml.SafeDumper):
+    """Writes shared objects out in full: dataset files never use YAML anchors or aliases."""
+
+    def ignore_aliases(self, data):
+        return True
+
+
+def _dump(data: dict) -> str:
+    return yaml.dump(data, Dumper=_PlainDumper, sort_keys=False, allow_unicode=True, width=100)
+
+
 def _lock(dataset_dir: Path) -> FileLock:
     return FileLock(str(dataset_dir / ".findings.lock"), timeout=LOCK_TIMEOUT_S)
 
@@ -70,7 +81,7 @@ def _write_findings(path: Path, data: dict[str, list[dict]]) -> None:
         "entities": sorted(data["entities"], key=lambda r: r["id"]),
         "relationships": sorted(data["relationships"], key=lambda r: (r["source"], r["type"], r["target"], str(r))),
     }
-    body = yaml.safe_dump({k: v for k, v in ordered.items() if v}, sort_keys=False, allow_unicode=True, width=100)
+    body = _dump({k: v for k, v in ordered.items() if v})
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".findings-", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -108,9 +119,8 @@ def _validated(model, record: dict, what: str) -> dict:
     try:
         return model.model_validate(record).model_dump()
     except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
-        raise GraphkitError(f"{what}: {where} {err['msg'].removeprefix('Value error, ')}") from None
+        where, msg = describe_error(exc.errors()[0])
+        raise GraphkitError(f"{what}: {where} {msg}") from None
 
 
 def add_entity(dataset_dir: str | Path, *, label: str, kind: str, name: str, citation: Citation,
@@ -224,7 +234,7 @@ def _check_whole(dataset_dir: Path, path: Path, data: dict, index: Index) -> Non
     fd, tmp = tempfile.mkstemp(dir=dataset_dir, prefix=".findings-check-", suffix=".yaml")
     os.close(fd)
     try:
-        Path(tmp).write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        Path(tmp).write_text(_dump(data), encoding="utf-8")
         files = [f for f in index.files if Path(f).resolve() != path.resolve()]
         read_dataset([*files, tmp])
     finally:

@@ -86,3 +86,26 @@ def source_model(onto: Ontology | None = None) -> type[BaseModel]:
     onto = onto or load_ontology()
     defs = {"id": (Id, ...), **_field_defs(onto, onto.source_fields)}
     return create_model("SourceRecord", __config__=_CONFIG, **defs)
+
+
+def describe_error(err: dict) -> tuple[str, str]:
+    """A pydantic error as (field, message) in the project's words.
+
+    >>> describe_error({"loc": ("vat",), "type": "literal_error", "msg": "", "input": "maybe",
+    ...                 "ctx": {"expected": "'excluded', 'included' or 'unknown'"}})
+    ('vat', "'maybe' must be one of 'excluded', 'included', 'unknown'")
+    """
+    loc = [str(p) for p in err["loc"]]
+    field = ".".join(loc)
+    msg = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        msg = (f"{err['input']!r} is not a known relationship type" if field == "type"
+               else f"{err['input']!r} must be one of {expected.replace(' or ', ', ')}")
+    elif err["type"] in ("too_short", "string_too_short"):
+        msg = "is required: every claim cites a source with a quote" if field == "sources" else "is empty"
+    elif err["type"] == "extra_forbidden":
+        msg = "is not a known field"
+    elif err["type"] == "missing":
+        msg = "is required"
+    return field, msg

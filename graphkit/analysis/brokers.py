@@ -67,11 +67,12 @@ def _kind_members(simple: nx.Graph, kinds) -> list[str]:
 
 
 def bridges_between(graph: nx.MultiDiGraph, group_a_kinds=("council", "pilot_area"),
-                    group_b_kinds=("government_department",), top: int = 20, labels=ACTOR_LABELS) -> list[BrokerRow]:
+                    group_b_kinds=("government_department",), top: int = 20, labels=None) -> list[BrokerRow]:
     """Who sits on the shortest chains between two groups (by default councils and pilots vs. departments).
 
     `betweenness` here counts only chains that start in one group and end in the other; nodes
-    on none of them are left out.
+    on none of them are left out. Every label is kept by default, since a programme or a
+    contract is often what links a pilot to Whitehall.
 
     >>> g = nx.MultiDiGraph()
     >>> g.add_nodes_from([("pilot", {"label": "Organisation", "kind": "pilot_area"}),

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from ..ontology import Ontology
 from ..problems import ProblemList
-from ..records import entity_model, relationship_model, source_model
+from ..records import describe_error, entity_model, relationship_model, source_model
 
 MAX_DEPTH = 20
 MAX_BYTES = 64 * 1024 * 1024
@@ -84,24 +84,13 @@ def _report(exc: ValidationError, record: dict, display: str, context: str, prob
     lines = record.get("__lines__", {})
     for err in exc.errors():
         loc = [str(p) for p in err["loc"]]
-        field = ".".join(loc) if loc else ""
+        field, msg = describe_error(err)
         line = lines.get(loc[0], record["__line__"]) if loc else record["__line__"]
         if loc and loc[0] == "sources" and len(loc) > 1:
             items = record.get("sources") or []
             idx = int(loc[1]) if loc[1].isdigit() else -1
             if 0 <= idx < len(items) and isinstance(items[idx], dict):
                 line = items[idx].get("__lines__", {}).get(loc[2] if len(loc) > 2 else "", items[idx]["__line__"])
-        msg = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "literal_error":
-            expected = err.get("ctx", {}).get("expected", "")
-            msg = (f"{err['input']!r} is not a known relationship type" if field == "type"
-                   else f"{err['input']!r} must be one of {expected.replace(' or ', ', ')}")
-        elif err["type"] in ("too_short", "string_too_short"):
-            msg = "is required: every claim cites a source with a quote" if field == "sources" else "is empty"
-        elif err["type"] == "extra_forbidden":
-            msg = "is not a known field"
-        elif err["type"] == "missing":
-            msg = "is required"
         problems.add(display, line, context, field, msg)
 
 

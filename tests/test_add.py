@@ -1,0 +1,89 @@
+"""`graphkit add`: new findings are validated, written to the dataset files and upserted."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import yaml
+
+from graphkit.cli import app
+from graphkit.dataset import read_dataset
+
+URL = "https://example.org/news/acme-wins"
+
+
+def add(runner, *args):
+    return runner.invoke(app, ["add", *args])
+
+
+def test_add_entity_round_trips_to_the_files_and_the_store(runner, workdir, tiny_dir):
+    assert runner.invoke(app, ["load", str(tiny_dir)]).exit_code == 0
+    result = add(runner, "entity", "--label", "Organisation", "--kind", "consultancy", "--name", "Acme Consulting Ltd",
+                 "--alias", "Acme", "--source", URL, "--quote", "Acme Consulting won", "--title", "Acme wins",
+                 "--date", "2010-03", "--dataset", str(tiny_dir))
+    assert result.exit_code == 0, result.output
+    assert "added acme-consulting-ltd" in result.output and "store updated" in result.output
+    findings = yaml.safe_load((tiny_dir / "findings.yaml").read_text())
+    [entity] = findings["entities"]
+    assert entity["name"] == "Acme Consulting Ltd" and entity["aliases"] == ["Acme"]
+    [source] = findings["sources"]
+    assert source["url"] == URL and entity["sources"] == [{"source": source["id"], "quote": "Acme Consulting won"}]
+    assert read_dataset([tiny_dir]).entity("acme-consulting-ltd")["name"] == "Acme Consulting Ltd"
+    shown = runner.invoke(app, ["show", "acme-consulting-ltd"])
+    assert "Acme Consulting Ltd" in shown.output and URL in shown.output
+
+
+def test_an_existing_actor_is_matched_by_name_or_alias_not_duplicated(runner, workdir, tiny_dir):
+    result = add(runner, "entity", "--label", "Organisation", "--kind", "consultancy", "--name", "tribal group plc",
+                 "--source", URL, "--quote", "Tribal Group plc", "--dataset", str(tiny_dir), "--no-store")
+    assert result.exit_code == 0, result.output
+    assert "matched existing tribal" in result.output
+    tribal = read_dataset([tiny_dir]).entity("tribal")
+    assert tribal["quotes"] == ["Tribal", "Tribal Group plc"]
+
+
+def test_add_relation_resolves_names_and_aliases(runner, workdir, tiny_dir):
+    runner.invoke(app, ["load", str(tiny_dir)])
+    result = add(runner, "relation", "DCLG", "paid", "Tribal Group plc", "--amount-gbp", "5000", "--vat", "excluded",
+                 "--source", URL, "--quote", "paid Tribal £5,000", "--dataset", str(tiny_dir))
+    assert result.exit_code == 0, result.output
+    assert "dclg -PAID-> tribal" in result.output
+    rows = runner.invoke(app, ["run", "who-profits", "--format", "json"]).output
+    assert '"money": "payment"' in rows and "5000" in rows
+
+
+def test_add_contract_links_buyer_contract_and_supplier(runner, workdir, tiny_dir):
+    runner.invoke(app, ["load", str(tiny_dir)])
+    result = add(runner, "contract", "dclg", "tribal", "--title", "Evaluation support", "--value-gbp", "40000",
+                 "--vat", "excluded", "--source", URL, "--quote", "a £40k evaluation contract", "--dataset", str(tiny_dir))
+    assert result.exit_code == 0, result.output
+    listing = runner.invoke(app, ["run", "department-contracts", "--format", "json"]).output
+    assert "Evaluation support" in listing
+
+
+def test_bad_findings_are_refused_and_nothing_is_written(runner, workdir, tiny_dir):
+    cases = [
+        (["relation", "dclg", "PAID", "tribl", "--source", URL, "--quote", "q"], "did you mean 'tribal'"),
+        (["relation", "tribal", "AWARDED_TO", "dclg", "--source", URL, "--quote", "q"], "AWARDED_TO goes from Contract"),
+        (["relation", "dclg", "PAID", "tribal", "--source", "javascript:alert(1)", "--quote", "q"], "neither an http(s) URL"),
+        (["relation", "dclg", "PAID", "tribal", "--amount-gbp", "-4", "--source", URL, "--quote", "q"], "negative"),
+        (["entity", "--label", "Organisation", "--kind", "bank", "--name", "X", "--source", URL, "--quote", "q"], "'bank' must be one of"),
+        (["entity", "--label", "Organisation", "--kind", "company", "--name", "X", "--source", URL, "--quote", ""], "is empty"),
+    ]
+    for args, message in cases:
+        result = add(runner, *args, "--dataset", str(tiny_dir), "--no-store")
+        assert result.exit_code == 1, args
+        assert message in result.output, (args, result.output)
+        assert "Traceback" not in result.output
+    assert not (tiny_dir / "findings.yaml").exists()
+
+
+def test_two_adds_at_the_same_moment_keep_both_findings(workdir, tiny_dir):
+    procs = [subprocess.Popen([sys.executable, "-m", "graphkit", "add", "entity", "--label", "Person", "--kind", "person",
+                               "--name", f"Person {n}", "--source", URL, "--quote", f"person {n}",
+                               "--dataset", str(tiny_dir), "--no-store"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+             for n in range(4)]
+    outputs = [p.communicate(timeout=120)[0].decode() for p in procs]
+    assert all(p.returncode == 0 for p in procs), outputs
+    ids = {e["id"] for e in read_dataset([tiny_dir]).entities.to_pylist()}
+    assert {f"person-{n}" for n in range(4)} <= ids

@@ -37,13 +37,14 @@ def _score(value: float, fmt: str):
 
 @command(target=analyse_app, name="money")
 def money_cmd(by: Annotated[str, typer.Option("--by", help="actor, programme or year.")] = "actor",
-              summary: Annotated[bool, typer.Option("--summary", help="Only the grand totals (each item once).")] = False,
+              summary: Annotated[bool, typer.Option("--summary",
+                                                    help="Only the grand totals (each item once).")] = False,
               fmt: FormatOpt = "table", store: StoreOpt = None, neo4j: Neo4jOpt = None):
     """Who received and paid how much: contract values, payments, funding; VAT bases kept apart."""
     from .analysis import money_summary, money_totals
 
     rows = money_totals(_graph(store, neo4j), by=by)
-    group = [] if by == "actor" else [by]
+    group = {"actor": [], "programme": ["programme_id", "programme"], "year": ["year"]}.get(by, [])
     if not summary:
         cols = group + ["actor_id", "actor", "direction", "money", "vat", "total_gbp", "items", "shared_with",
                         "source_ids"] + ([] if fmt == "table" else ["amounts"])
@@ -61,16 +62,17 @@ def _cell(row, column: str, fmt: str):
 
 @command(target=analyse_app, name="brokers")
 def brokers_cmd(top: Annotated[int, typer.Option("--top", help="Show the N best placed.")] = 20,
-                bridges: Annotated[bool, typer.Option("--bridges", help="Only chains between councils/pilots and departments.")] = False,
+                bridges: Annotated[bool, typer.Option(
+                    "--bridges", help="Only chains between councils/pilots and departments.")] = False,
                 fmt: FormatOpt = "table", store: StoreOpt = None, neo4j: Neo4jOpt = None):
     """Who sits between others (betweenness), how linked they are, and how many pilots they reach in two hops."""
     from .analysis import bridges_between, brokers
 
     graph = _graph(store, neo4j)
-    rows = bridges_between(graph, top=top) if bridges else brokers(graph, top=top)
+    found = bridges_between(graph, top=top) if bridges else brokers(graph, top=top)
     cols = ["id", "name", "label", "kind", "betweenness", "degree", "pilots"]
-    render(cols, [[r.id, r.name, r.label, r.kind, _score(r.betweenness, fmt), _score(r.degree, fmt), r.pilots] for r in rows],
-           fmt, title="bridges between councils and departments" if bridges else "brokers")
+    rows = [[r.id, r.name, r.label, r.kind, _score(r.betweenness, fmt), _score(r.degree, fmt), r.pilots] for r in found]
+    render(cols, rows, fmt, title="bridges between councils and departments" if bridges else "brokers")
 
 
 @command(target=analyse_app, name="path")

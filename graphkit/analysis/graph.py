@@ -30,3 +30,10 @@ def store_graph(store: Store) -> nx.MultiDiGraph:
         props["id"]: props for (props,) in store.query(f"MATCH (s:{onto.source_label}) RETURN s").rows
     }
     return graph
+
+
+def result_graph(store: Store, cypher: str, params: dict | None = None) -> nx.MultiDiGraph:
+    """The part of the store's graph induced on the ids a query returns (any text column)."""
+    ids = {v for row in store.query(cypher, params or {}).rows for v in row if isinstance(v, str)}
+    graph = store_graph(store)
+    return graph.subgraph(ids & set(graph)).copy()

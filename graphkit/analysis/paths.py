@@ -115,7 +115,8 @@ def paths(graph: nx.MultiDiGraph, a: str, b: str, max_paths: int = 5) -> list[Pa
     found = []
     for nodes in chains:
         hops = [_steps_between(graph, x, y) for x, y in zip(nodes, nodes[1:])]
-        found += [Path(nodes=list(nodes), steps=list(steps)) for steps in islice(product(*hops), max_paths - len(found))]
+        chosen = islice(product(*hops), max_paths - len(found))
+        found += [Path(nodes=list(nodes), steps=list(steps)) for steps in chosen]
         if len(found) >= max_paths:
             break
     return found

@@ -16,7 +16,7 @@ PILOTS = {
 MUST_HAVE = {
     "total-place": ("Programme", None), "hm-treasury": ("Organisation", "government_department"),
     "dclg": ("Organisation", "government_department"), "leadership-centre": ("Organisation", None),
-    "tribal": ("Organisation", "consultancy"), "whatdotheyknow": ("Organisation", None),
+    "tribal": ("Organisation", "consultancy"), "whatdotheyknow": ("Organisation", "website"),
     "foi-total-place-tribal-contract": ("FOIRequest", "foi_request"),
     "warwick-igpm": ("Organisation", "academic_institute"), "whole-systems-go": ("Report", None),
     "unison": ("Organisation", "union"), "tuc": ("Organisation", "union"), "gmb": ("Organisation", "union"),

@@ -28,6 +28,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import hashlib
+import itertools
 import os
 import re
 import shutil
@@ -179,7 +180,8 @@ def _run_maven(mvn: str, extra: list[str], log) -> int:
         *MAVEN_RETRY_OPTS,
         *extra,
         "compile",
-        "dependency:build-classpath",
+        # Full coordinates: no plugin-prefix look-up, so `-o` works from ~/.m2 alone.
+        "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath",
         f"-Dmdep.outputFile={CLASSPATH_FILE}",
     ]
     log.write(f"\n$ {' '.join(cmd)}\n".encode())
@@ -320,6 +322,7 @@ class RunningNeo4j:
 
 
 _live: "weakref.WeakSet[RunningNeo4j]" = weakref.WeakSet()
+_log_counter = itertools.count(1)
 
 
 @atexit.register
@@ -329,13 +332,21 @@ def _stop_all() -> None:  # safety net; the launcher also stops when our stdin p
             server.stop(timeout=20)
 
 
-def start_neo4j(auth_password: str | None = None, timeout: float = 600) -> RunningNeo4j:
+def start_neo4j(
+    auth_password: str | None = None,
+    timeout: float = 600,
+    *,
+    copy_from: str | os.PathLike[str] | None = None,
+) -> RunningNeo4j:
     """Start one Neo4j on 127.0.0.1 and a free port; return it once it accepts Bolt.
 
     ``auth_password=None``: authentication disabled (``.auth`` is None). Otherwise
     authentication is on and user ``neo4j`` has that password (``.auth`` is
     ``("neo4j", auth_password)``). ``timeout`` bounds the wait for the server after the
-    (cached) Maven build. Raises :class:`Neo4jUnavailable` with the reason.
+    (cached) Maven build. ``copy_from``: a directory holding ``data/databases/neo4j`` and
+    ``data/transactions/neo4j`` (e.g. the NEO4J_HOME of a ``database import full`` run,
+    see neo4j_harness/import-tool/README.md); it is copied, never modified.
+    Raises :class:`Neo4jUnavailable` with the reason.
     """
     java = os.environ.get("GRAPHKIT_JAVA") or _which("java")
     _which("mvn")
@@ -343,19 +354,25 @@ def start_neo4j(auth_password: str | None = None, timeout: float = 600) -> Runni
     if major < 17:
         raise Neo4jUnavailable(f"Neo4j 5.26 needs Java 17+, `{java}` is Java {major}")
 
+    if copy_from is not None and not Path(copy_from, "data", "databases").is_dir():
+        raise Neo4jUnavailable(f"copy_from={str(copy_from)!r} has no data/databases/ directory")
+
     classpath = build_harness()
 
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     _prune_logs()
-    log_path = LOG_DIR / f"neo4j-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{id(object()):x}.log"
+    log_path = LOG_DIR / f"neo4j-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{next(_log_counter)}.log"
     log_file = open(log_path, "ab", buffering=0)
 
     cmd = [java, *JVM_OPTS, "-cp", classpath, MAIN_CLASS]
     if auth_password is not None:
         cmd += ["--password", auth_password]
+    if copy_from is not None:
+        cmd += ["--copy-from", str(Path(copy_from).resolve())]
     log_file.write(
         f"$ {java} {' '.join(JVM_OPTS)} -cp <{CLASSES_DIR} + jars from {CLASSPATH_FILE}> {MAIN_CLASS}"
-        f"{' --password ***' if auth_password is not None else ''}\n".encode()
+        f"{' --password ***' if auth_password is not None else ''}"
+        f"{f' --copy-from {cmd[-1]}' if copy_from is not None else ''}\n".encode()
     )
 
     try:
@@ -397,6 +414,8 @@ def start_neo4j(auth_password: str | None = None, timeout: float = 600) -> Runni
         log_path, log_file,
     )
     if "uri" not in found:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=5)  # stdout closed: let the process finish exiting
         exited = proc.poll()
         server.stop(timeout=10)
         why = (
@@ -444,7 +463,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Start a test Neo4j and wait (Ctrl-C stops it).")
     parser.add_argument("--password", help="enable auth; user neo4j gets this password")
     parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument("--build-only", action="store_true",
+                        help="fetch the Maven artifacts and build the launcher, then exit")
     args = parser.parse_args(argv)
+    if args.build_only:
+        try:
+            build_harness()
+        except Neo4jUnavailable as exc:
+            print(f"Neo4j harness build failed: {exc}", file=sys.stderr)
+            return 1
+        print("Neo4j test harness built", flush=True)
+        return 0
 
     t0 = time.monotonic()
     try:

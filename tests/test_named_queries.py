@@ -131,7 +131,7 @@ def test_cli_load_then_run(runner, workdir, tiny_dir):
 
 
 @pytest.mark.neo4j
-def test_cli_against_neo4j_through_the_environment(runner, neo4j_env, workdir, tiny_dir):
+def test_cli_against_neo4j_through_the_environment(runner, workdir, neo4j_env, tiny_dir):
     loaded = runner.invoke(app, ["load", str(tiny_dir)])
     assert loaded.exit_code == 0 and "28 created" in loaded.output
     again = runner.invoke(app, ["load", str(tiny_dir)])

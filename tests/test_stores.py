@@ -125,3 +125,9 @@ def test_neo4j_batches_give_the_same_graph(neo4j_env, tiny_dir, batch_size):
     assert load([tiny_dir], store, reset=True).totals()["created"] == 28
     assert counts(store) == (14, 14)
     store.close()
+
+
+def test_a_long_query_is_stopped_by_its_timeout(store):
+    with pytest.raises(GraphkitError, match="timed out"):
+        store.query("UNWIND range(1, 100000) AS x UNWIND range(1, 100000) AS y RETURN sum(x * y)", timeout_s=0.5)
+    assert store.query("RETURN 1 AS one", timeout_s=5).rows == [[1]]

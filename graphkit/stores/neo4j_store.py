@@ -165,10 +165,11 @@ class Neo4jStore:
     # -- queries ------------------------------------------------------------------
     def query(self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False,
               timeout_s: float | None = None) -> QueryResult:
-        from neo4j import Query
+        from neo4j import unit_of_work
 
+        @unit_of_work(timeout=timeout_s)
         def work(tx):
-            result = tx.run(Query(cypher, timeout=timeout_s) if timeout_s else cypher, params or {})
+            result = tx.run(cypher, params or {})
             keys = list(result.keys())
             return QueryResult(keys, [[plain_value(v) for v in rec.values()] for rec in result])
 

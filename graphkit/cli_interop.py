@@ -1,4 +1,162 @@
 """Import, export and entity resolution commands: thin commands over library functions."""
 from __future__ import annotations
 
-from .cli import app, command  # noqa: F401 - commands register on the shared app
+import contextlib
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .cli import FormatOpt, Neo4jOpt, StoreOpt, app, command  # noqa: F401 - commands register on the shared app
+from .cli_output import console, render
+
+BAR_FROM_BYTES = 5 * 2**20  # smaller inputs finish before a bar is worth drawing
+EXAMPLES_SHOWN = 3
+
+ImportDatasetOpt = Annotated[Path, typer.Option("--dataset", "-d", envvar="GRAPHKIT_DATASET",
+                                                help="The dataset the import joins: matched, validated and loaded with it.")]
+MergeDatasetOpt = Annotated[Path, typer.Option("--dataset", "-d", envvar="GRAPHKIT_DATASET",
+                                               help="Dataset folder that records the decision (merges.csv).")]
+
+
+def _open_store(store, neo4j, read_only: bool = False):
+    from .stores import open_store
+
+    return open_store(store, neo4j=neo4j, read_only=read_only)
+
+
+@contextlib.contextmanager
+def _progress(paths: list[Path]):
+    """A rich bar for big inputs (bytes read), then rows loaded; None for small ones."""
+    size = sum(f.stat().st_size for p in paths for f in ([p] if p.is_file() else p.rglob("*")) if f.is_file())
+    if size < BAR_FROM_BYTES:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  transient=True) as bar:
+        reading = bar.add_task("reading", total=size)
+        loading = bar.add_task("loading", total=None, visible=False)
+
+        def step(what: str, n: int) -> None:
+            if what in ("reading", "validated"):
+                bar.update(reading, advance=n)
+            else:
+                bar.update(loading, advance=n, visible=True, description=f"loading {what}")
+
+        yield step
+
+
+@command(name="import")
+def import_cmd(fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="csv, ftm or ocds.")],
+               files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Files (or folders for csv).")],
+               into: Annotated[Optional[Path], typer.Option(help="Folder for the dataset files "
+                                                                 "(default <dataset>/imports/<format>-<name>).")] = None,
+               dataset: ImportDatasetOpt = Path("seeds"),
+               source_id: Annotated[Optional[str], typer.Option(help="Cite this source id for every claim "
+                                                                      "(ftm, ocds).")] = None,
+               dry_run: Annotated[bool, typer.Option("--dry-run", help="Convert and validate; write and load nothing.")] = False,
+               store: StoreOpt = None, neo4j: Neo4jOpt = None):
+    """Convert files into dataset files (kept in git), then load the whole dataset into the store."""
+    from .io import IMPORTERS
+    from .problems import GraphkitError
+
+    importer = IMPORTERS.get(fmt)
+    if importer is None:
+        raise GraphkitError(f"unknown import format {fmt!r} ({', '.join(IMPORTERS)})")
+    if source_id and fmt == "csv":
+        raise GraphkitError("--source-id is for ftm and ocds; CSV rows name their source in the source_id column")
+    extra = {"source_id": source_id} if source_id else {}
+    target = None if dry_run else _open_store(store, neo4j)
+    try:
+        with _progress(files) as progress:
+            report = importer(files, into, dataset=dataset, store=target, dry_run=dry_run, progress=progress, **extra)
+    finally:
+        target and target.close()
+    _print_import(report)
+
+
+def _print_import(report) -> None:
+    say = lambda text: console.print(text, markup=False, highlight=False, soft_wrap=True)  # noqa: E731
+    head = "dry run (nothing written or loaded)" if report.dry_run else f"into {report.into}"
+    say(f"import {report.format}: {len(report.inputs)} file(s), {head}")
+    created = ", ".join(f"{k} {v}" for k, v in sorted(report.created.items()) if v)
+    say(f"created: {created or 'nothing new'}")
+    if report.matched:
+        examples = "; ".join(f"{m.incoming} → {m.id} ({m.how})" for m in report.matched[:EXAMPLES_SHOWN])
+        say(f"matched: {len(report.matched)} recorded entities, e.g. {examples}")
+    if report.skipped:
+        say(f"skipped: {sum(report.skipped.values())}")
+        for reason, n in report.skipped.most_common():
+            examples = report.examples.get(reason) or []
+            say(f"  {n:>6}  {reason}" + (f"  (e.g. {examples[0]})" if examples else ""))
+    for name, value in report.figures.items():
+        shown = f"{value:,.2f}" if isinstance(value, float) else f"{value:,}"
+        say(f"  {name}: {shown}")
+    for f in report.files:
+        say(f"wrote {f}")
+    if report.loaded is not None:
+        t = report.loaded.totals()
+        say(f"loaded: {t['created']} created, {t['updated']} updated, {t['unchanged']} unchanged")
+
+
+@command(name="export")
+def export_cmd(fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="ftm, gexf, graphml, csv or neo4j-admin.")],
+               target: Annotated[Path, typer.Argument(metavar="DIR_OR_FILE", help="Where to write.")],
+               store: StoreOpt = None, neo4j: Neo4jOpt = None):
+    """Export everything in the store (FtM JSON lines, GEXF, GraphML, dataset CSV, neo4j-admin CSV)."""
+    from .io import export_store
+
+    source = _open_store(store, neo4j, read_only=True)
+    try:
+        report = export_store(fmt, source, target)
+    finally:
+        source.close()
+    written = ", ".join(f"{k} {v}" for k, v in report.written.items())
+    console.print(f"export {fmt}: {written}", markup=False, highlight=False, soft_wrap=True)
+    for reason, n in report.dropped.items():
+        console.print(f"  left out {n}: {reason}", markup=False, highlight=False)
+    for f in report.files:
+        console.print(f"wrote {f}", markup=False, highlight=False)
+
+
+@command
+def dedupe(paths: Annotated[Optional[list[Path]], typer.Argument(help="Dataset files or folders (default seeds/).")] = None,
+           threshold: Annotated[float, typer.Option(help="Lowest score shown (0-100).")] = 90.0,
+           limit: Annotated[Optional[int], typer.Option(help="Show at most N pairs.")] = None,
+           fmt: FormatOpt = "table"):
+    """List pairs of entities that may be one actor, best first; record one with `graphkit merge KEEP MERGE`."""
+    from .cli import _dataset_default
+    from .resolution import find_duplicates
+
+    pairs = find_duplicates(paths or [_dataset_default()], threshold=threshold)
+    shown = pairs[:limit] if limit else pairs
+    rows = [[c.score, c.keep, c.keep_name, c.merge, c.merge_name, c.label, c.reason] for c in shown]
+    render(["score", "keep", "keep_name", "merge", "merge_name", "label", "reason"], rows, fmt,
+           title=f"{len(pairs)} candidate pair(s) at {threshold:g} or above")
+
+
+@command
+def merge(keep: Annotated[str, typer.Argument(metavar="A", help="Id of the actor that stays.")],
+          other: Annotated[str, typer.Argument(metavar="B", help="Id of the actor merged into A.")],
+          reason: Annotated[str, typer.Option(help="Why they are one actor.")] = "",
+          dataset: MergeDatasetOpt = Path("seeds")):
+    """Record that B is A: B's id, name and aliases become A's aliases, B's links point at A (reversible)."""
+    from .dataset.merges import record_merge
+
+    decision = record_merge(dataset, keep, other, reason)
+    console.print(f"recorded in {decision.file}: {other} merged into {keep}. Run `graphkit load --reset` "
+                  f"so the store drops {other}.", markup=False, highlight=False, soft_wrap=True)
+
+
+@command
+def unmerge(keep: Annotated[str, typer.Argument(metavar="A")], other: Annotated[str, typer.Argument(metavar="B")],
+            dataset: MergeDatasetOpt = Path("seeds")):
+    """Undo `graphkit merge A B`: both actors are separate again."""
+    from .dataset.merges import remove_merge
+
+    decision = remove_merge(dataset, keep, other)
+    console.print(f"removed from {decision.file}: {other} is separate from {keep} again. "
+                  "Run `graphkit load` to restore it in the store.", markup=False, highlight=False, soft_wrap=True)
+

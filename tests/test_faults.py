@@ -24,7 +24,7 @@ def write_bulk(folder: Path, n_entities: int, n_rels: int) -> None:
     with (folder / "relationships.csv").open("w") as fh:
         fh.write("source,type,target,amount_gbp,vat,start_date,end_date,role,evidence,source_id,quote\n")
         for i in range(n_rels):
-            fh.write(f"org-{i % n_entities},PAID,org-{(i * 7 + 1) % n_entities},{i % 9000},excluded,2010,,,reported,bulk,paid\n")
+            fh.write(f"org-{i % n_entities},PAID,org-{(i * 7 + 1) % n_entities},{i},excluded,2010,,,reported,bulk,paid\n")
 
 
 def counts(path: Path) -> tuple[int, int]:

@@ -17,6 +17,7 @@ from ..ontology import Ontology, load_ontology
 from ..problems import GraphkitError, InvalidDataset, Problem, ProblemList
 from .checks import check_references, merge_duplicates
 from .csv_reader import csv_section, read_csv_table
+from .merges import apply_merge_decisions
 from .tables import entity_schema, relationship_ids, relationship_schema, rows_to_table, source_schema
 from .yaml_reader import read_yaml_records
 
@@ -109,6 +110,7 @@ def build_dataset(parts: dict[str, list[pa.Table]], onto: Ontology, problems: Pr
     entities = merge_duplicates(_concat(parts["entities"], entity_schema(onto)), "id", "entity", problems)
     sources = merge_duplicates(_concat(parts["sources"], source_schema(onto)), "id", "source", problems)
     rels = _concat(parts["relationships"], relationship_schema(onto))
+    entities, rels = apply_merge_decisions(entities, rels, files or [], problems)
     if rels.num_rows:
         rid = pc.coalesce(rels.column("rid"), relationship_ids(rels))
         rels = rels.set_column(rels.schema.get_field_index("rid"), "rid", rid)

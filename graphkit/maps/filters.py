@@ -180,6 +180,7 @@ def filter_graph(graph: nx.MultiDiGraph, options: MapOptions) -> nx.MultiDiGraph
         near = nx.single_source_shortest_path_length(result.to_undirected(as_view=True), focus, cutoff=options.hops)
         result = nx.MultiDiGraph(result.subgraph(near))
     result.graph.update(graph.graph)
+    result.graph["focus"] = focus
     _check_size(result, options)
     return result
 
@@ -187,8 +188,8 @@ def filter_graph(graph: nx.MultiDiGraph, options: MapOptions) -> nx.MultiDiGraph
 def _check_size(graph: nx.MultiDiGraph, options: MapOptions) -> None:
     nodes, edges = graph.number_of_nodes(), graph.number_of_edges()
     if nodes > options.max_nodes:
-        raise MapTooLarge(f"the map would show {nodes:,} nodes, more than --max-nodes {options.max_nodes:,} "
-                          f"a browser draws fluidly; narrow it with {NARROWING} (or raise --max-nodes)")
+        raise MapTooLarge(f"the map would show {nodes:,} nodes, over the limit of {options.max_nodes:,} "
+                          f"(--max-nodes) that stays fluid in a browser; narrow it with {NARROWING}")
     if edges > options.edge_limit:
-        raise MapTooLarge(f"the map would show {edges:,} links, more than {options.edge_limit:,} "
-                          f"(four per allowed node); narrow it with {NARROWING} (or raise --max-nodes)")
+        raise MapTooLarge(f"the map would show {edges:,} links, over the limit of {options.edge_limit:,} "
+                          f"(four per node allowed by --max-nodes); narrow it with {NARROWING}")

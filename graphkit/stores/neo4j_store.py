@@ -116,7 +116,7 @@ class Neo4jStore:
     # -- loading ------------------------------------------------------------------
     def load(self, dataset: Dataset, *, reset: bool = False, progress: ProgressFn | None = None) -> LoadReport:
         report = LoadReport()
-        written = 0
+        written = [0]  # rows committed so far, batch by batch, for an honest "incomplete" report
         try:
             if reset:
                 self._delete_all()
@@ -124,22 +124,21 @@ class Neo4jStore:
             for label, table in node_tables(dataset, self.onto).items():
                 cols = [n for n, _ in node_columns(self.onto, label)]
                 cypher = _node_statement(label)
-                written += self._batches(cypher, table, cols, label, report, progress)
+                self._batches(cypher, table, cols, label, report, progress, written)
             for group in rel_groups(dataset, self.onto):
                 cols = [n for n, _ in rel_columns(self.onto)]
                 cypher = _rel_statement(group.type, group.from_label, group.to_label)
-                written += self._batches(cypher, group.table, cols, group.type, report, progress)
+                self._batches(cypher, group.table, cols, group.type, report, progress, written)
         except GraphkitError:
             raise
         except Exception as exc:
-            raise GraphkitError(f"load incomplete: {written} rows were written before "
+            raise GraphkitError(f"load incomplete: {written[0]} rows were written before "
                                 f"{_neo4j_message(exc, self.settings)}; run the load again to complete it "
                                 "(it is idempotent)") from None
         return report
 
-    def _batches(self, cypher, table: pa.Table, cols, name, report, progress) -> int:
+    def _batches(self, cypher, table: pa.Table, cols, name, report, progress, written: list[int]) -> None:
         sigs = signature(table, cols).to_pylist()
-        done = 0
         for start in range(0, table.num_rows, self.batch_size):
             part = table.slice(start, self.batch_size).to_pylist()
             rows = [{"key": r.get("id", r.get("rid")), "src": r.get("source"), "dst": r.get("target"),
@@ -147,9 +146,8 @@ class Neo4jStore:
                     for i, r in enumerate(part)]
             counts = self._write(cypher, rows)
             report.add(name, *(counts.get(o, 0) for o in OUTCOMES))
-            done += len(rows)
+            written[0] += len(rows)
             progress and progress(name, len(rows))
-        return done
 
     def _write(self, cypher: str, rows: list[dict]) -> dict[str, int]:
         def work(tx):

@@ -1,0 +1,46 @@
+"""Import and export: one module per format, over two small interfaces.
+
+An importer is `import_<format>(paths, into=None, *, dataset=None, store=None,
+dry_run=False, progress=None) -> ImportReport`: it writes dataset files into `into`
+(a folder of the dataset it joins), validates them with that dataset, and loads the
+whole dataset into `store`. An exporter is `export_<format>(dataset, target) ->
+ExportReport`, writing a Dataset (read from a store by `store_dataset`).
+
+>>> sorted(IMPORTERS), sorted(EXPORTERS)
+(['csv', 'ftm', 'ocds'], ['csv', 'ftm', 'gexf', 'graphml', 'neo4j-admin'])
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from ..problems import GraphkitError
+from ..stores import Store
+from .csv_import import import_csv
+from .export_csv import export_csv
+from .export_ftm import export_ftm
+from .export_graph import export_gexf, export_graphml
+from .export_neo4j_admin import export_neo4j_admin
+from .ftm import import_ftm
+from .ocds import import_ocds
+from .report import ExportReport, ImportReport
+from .store_data import store_dataset
+
+IMPORTERS: dict[str, Callable[..., ImportReport]] = {"csv": import_csv, "ftm": import_ftm, "ocds": import_ocds}
+EXPORTERS: dict[str, Callable[..., ExportReport]] = {
+    "csv": export_csv, "ftm": export_ftm, "gexf": export_gexf, "graphml": export_graphml,
+    "neo4j-admin": export_neo4j_admin,
+}
+
+
+def export_store(fmt: str, store: Store, target: str | Path) -> ExportReport:
+    """Export everything in `store` as `fmt` to `target` (a file or folder)."""
+    exporter = EXPORTERS.get(fmt)
+    if exporter is None:
+        raise GraphkitError(f"unknown export format {fmt!r} ({', '.join(EXPORTERS)})")
+    return exporter(store_dataset(store), target)
+
+
+__all__ = ["IMPORTERS", "EXPORTERS", "export_store", "store_dataset", "import_csv", "import_ftm", "import_ocds",
+           "export_csv", "export_ftm", "export_gexf", "export_graphml", "export_neo4j_admin", "ImportReport",
+           "ExportReport"]

@@ -1,0 +1,195 @@
+"""Records an importer builds: sources, actors matched or created, claims with citations.
+
+Every importer that converts records (FtM, OCDS) fills one ImportBatch; it matches
+actors against the dataset the import joins (id, identifier alias, normalised name),
+gives new ones readable ids, merges repeated claims, and hands the result to the
+writer as ordinary dataset records.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from .. import values
+from ..resolution import ActorIndex
+from .report import ImportReport
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MAX_QUOTE = 2000
+RID_FIELDS = ("start_date", "end_date", "role", "amount_gbp", "vat")
+
+
+def clean_text(value: object, limit: int = values.MAX_NAME) -> str | None:
+    """Text as the dataset accepts it: no control characters, trimmed, at most `limit` characters."""
+    if value is None:
+        return None
+    text = _CONTROL.sub(" ", str(value)).strip()
+    if not text:
+        return None
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def short_hash(*parts: object) -> str:
+    return hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:10]
+
+
+def safe_id(text: str, limit: int = 150) -> str:
+    """An id from any text: lowercase, [a-z0-9._:-]; long texts keep a hash so they stay unique.
+
+    >>> safe_id("ocds-b5fd17-E3B5/1")
+    'ocds-b5fd17-e3b5-1'
+    """
+    slug = re.sub(r"[^a-z0-9._:-]+", "-", text.lower()).strip("-._:") or "item"
+    if len(slug) > limit:
+        slug = f"{slug[: limit - 11].rstrip('-')}-{short_hash(text)}"
+    return slug
+
+
+@dataclass(frozen=True)
+class Cite:
+    source: str
+    quote: str
+
+    def record(self) -> dict:
+        return {"source": self.source, "quote": clean_text(self.quote, MAX_QUOTE) or "-"}
+
+
+class ImportBatch:
+    """The records of one import, matched against `index` (the dataset it joins)."""
+
+    def __init__(self, index: ActorIndex, report: ImportReport, known_sources: dict[str, str] | None = None):
+        self.index = index
+        self.report = report
+        self.known_sources = dict(known_sources or {})  # url -> source id, from the dataset
+        self.sources: dict[str, dict] = {}
+        self.entities: dict[str, dict] = {}
+        self.relationships: dict[tuple, dict] = {}
+        self.existing = set(index.labels)  # ids recorded before this import
+        self._matched: set[str] = set()
+
+    # -- sources --------------------------------------------------------------------------------
+    def source(self, base_id: str, *, url: str | None = None, title: str | None = None,
+               publisher: str | None = None, date: str | None = None) -> str:
+        """The id of the source at `url` (reused when known), else a new source record."""
+        url = url if url and re.match(values.URL_PATTERN, url, re.IGNORECASE) else None
+        if url and url in self.known_sources:
+            return self.known_sources[url]
+        sid = safe_id(base_id)
+        if sid in self.sources:
+            return sid
+        if sid in self.index.taken:
+            sid = self.index.free_id(sid)
+        else:
+            self.index.taken.add(sid)
+        date = date[:10] if date and re.match(values.DATE_PATTERN, date[:10]) else None
+        self.sources[sid] = _clean({"id": sid, "url": url, "title": clean_text(title),
+                                    "publisher": clean_text(publisher), "date": date})
+        if url:
+            self.known_sources[url] = sid
+        self.report.created["Source"] += 1
+        return sid
+
+    # -- actors ---------------------------------------------------------------------------------
+    def actor(self, label: str, kind: str, name: str | None, cite: Cite, *, identifiers: tuple[str, ...] = (),
+              id_hint: str | None = None, description: str | None = None, evidence: str | None = None,
+              match_created_by_name: bool = True) -> str | None:
+        """The id of the actor called `name`: matched by identifier or normalised name, else created.
+
+        `match_created_by_name=False` keeps two records of this import apart when only their
+        names agree (sources such as FtM give each actor an id of its own).
+        """
+        name = clean_text(name)
+        if not name:
+            return None
+        found = self.index.find(label, name, identifiers)
+        if found and (match_created_by_name or found[0] not in self.entities or found[1].startswith("identifier")):
+            return self._joined(found[0], name, found[1], identifiers, cite)
+        if not found and self.index.ambiguous(label, name):
+            self.report.skip("name matches several recorded actors; created a new one (see `graphkit dedupe`)", name)
+        entity_id = self.index.free_id(safe_id(id_hint or values.slugify(name)))
+        aliases = [i for i in dict.fromkeys(identifiers) if i]
+        self.entities[entity_id] = _clean({"id": entity_id, "label": label, "kind": kind, "name": name,
+                                           "aliases": aliases, "description": clean_text(description, values.MAX_TEXT),
+                                           "evidence": evidence, "sources": [cite.record()]})
+        self.index.add(entity_id, label, name, aliases)
+        self.report.created[label] += 1
+        return entity_id
+
+    def _joined(self, entity_id: str, name: str, how: str, identifiers: tuple[str, ...], cite: Cite) -> str:
+        record = self.entities.get(entity_id)
+        if record is None:  # recorded before this import, in another file: refer to it, never rewrite it
+            self._note_match(name, entity_id, how)
+            return entity_id
+        if how != "id":
+            self.report.tally("records matched to an actor met earlier in this import")
+        citation = cite.record()
+        if citation not in record["sources"]:
+            record["sources"].append(citation)
+        aliases = record.setdefault("aliases", [])
+        for alias in (name, *identifiers):
+            if alias and alias.casefold() != record["name"].casefold() and alias not in aliases:
+                if not any(a.casefold() == alias.casefold() for a in aliases):
+                    aliases.append(alias)
+                    self.index.add(entity_id, record["label"], record["name"], [alias])
+        return entity_id
+
+    def _note_match(self, incoming: str, entity_id: str, how: str) -> None:
+        if entity_id in self.existing and entity_id not in self._matched:
+            self._matched.add(entity_id)
+            self.report.match(incoming, entity_id, how)
+
+    # -- other entities -------------------------------------------------------------------------
+    def entity(self, record: dict, cite: Cite) -> str:
+        """An entity with an id of its own (a contract, a report); a known id is left as recorded."""
+        entity_id = record["id"]
+        if entity_id in self.existing:
+            self._note_match(record.get("name") or entity_id, entity_id, "id")
+            return entity_id
+        current = self.entities.get(entity_id)
+        if current is None:
+            self.entities[entity_id] = _clean({**record, "sources": [cite.record()]})
+            self.index.taken.add(entity_id)
+            self.index.labels.setdefault(entity_id, record["label"])
+            self.report.created[record["label"]] += 1
+        elif cite.record() not in current["sources"]:
+            current["sources"].append(cite.record())
+        return entity_id
+
+    def replace_entity(self, record: dict, cite: Cite) -> None:
+        """Overwrite an entity created by this import (a later release of the same award)."""
+        if record["id"] in self.entities:
+            self.entities[record["id"]] = _clean({**record, "sources": [cite.record()]})
+
+    # -- claims ---------------------------------------------------------------------------------
+    def relate(self, source: str, rel_type: str, target: str, cite: Cite, **props) -> None:
+        """A claim; the same claim twice gains a second citation instead of a duplicate."""
+        props = {k: v for k, v in props.items() if v not in (None, "", [])}
+        key = (source, rel_type, target, *(props.get(f) for f in RID_FIELDS))
+        current = self.relationships.get(key)
+        if current is None:
+            self.relationships[key] = {"source": source, "type": rel_type, "target": target, **props,
+                                       "sources": [cite.record()]}
+            self.report.created[rel_type] += 1
+        elif cite.record() not in current["sources"]:
+            current["sources"].append(cite.record())
+
+    def drop_relationships(self, entity_id: str) -> None:
+        """Forget the claims about an entity (before a later release restates them)."""
+        for key in [k for k in self.relationships if entity_id in (k[0], k[2])]:
+            self.report.created[key[1]] -= 1
+            del self.relationships[key]
+
+    # -- output ---------------------------------------------------------------------------------
+    def sections(self) -> dict[str, list[dict]]:
+        """Records sorted for small diffs between runs."""
+        return {
+            "sources": [self.sources[k] for k in sorted(self.sources)],
+            "entities": [self.entities[k] for k in sorted(self.entities)],
+            "relationships": sorted(self.relationships.values(),
+                                    key=lambda r: (r["source"], r["type"], r["target"], str(r))),
+        }
+
+
+def _clean(record: dict) -> dict:
+    return {k: v for k, v in record.items() if v not in (None, [], "")}

@@ -1,0 +1,346 @@
+"""Import FollowTheMoney entities (JSON lines, as OpenSanctions and Aleph export them).
+
+Each line is read and validated by the `followthemoney` package (`model.get_proxy`):
+unknown schemata are refused, values that fail FtM's cleaning are dropped, properties
+a schema does not have are reported and ignored.
+
+Mapping onto the ontology:
+
+| FtM schema | graphkit |
+| --- | --- |
+| Person | Person (person) |
+| Company, PublicBody | Organisation (company, public_body or a kind its name implies) |
+| Organization, LegalEntity | Organisation (a kind its name implies, else company) |
+| Contract | Contract (contract); its `authority` -COMMISSIONED-> it |
+| Document, Article … | Report (report, article) |
+| ContractAward | Contract -AWARDED_TO-> supplier (amount when in GBP) |
+| Payment | payer -PAID-> beneficiary |
+| Directorship | director -DIRECTOR_OF-> organization (people only) |
+| Employment | employee -EMPLOYED_BY-> employer |
+| Membership | member -MEMBER_OF-> organization |
+| Ownership | asset -PART_OF-> owner, role "owned by" (organisations only) |
+| Representation | agent -ADVISES-> client, role "represents" |
+| Documentation | document -ABOUT-> entity |
+| UnknownLink | skipped: the ontology has no neutral link type |
+
+FtM ids are kept as aliases (`ftm:<id>`), so importing the same export again matches
+the actors recorded the first time; a UK company's registration number becomes the
+alias `GB-COH-<number>`, which OCDS imports share.
+
+FtM carries no quotes. Each claim cites the entity's `sourceUrl` (with its
+`publisher`) or, when it has none, the imported file; its evidence is `reported`; its
+quote is a faithful statement of the FtM record itself, written as
+`FtM Payment <id>: payer Acme Ltd, beneficiary Barnet Council, amount 123 GBP, date 2010-01-02`.
+It is the record's content, not a quotation from a document: follow `sourceUrl` for that.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .. import values
+from ..stores import Store
+from .batch import Cite, ImportBatch, clean_text, safe_id, short_hash
+from .importing import ImportPlan, Progress, run_record_import
+from .kinds import organisation_kind
+from .report import ImportReport
+
+FORMAT = "ftm"
+EVIDENCE = "reported"
+ACTORS = {"Person": ("Person", "person"), "Company": ("Organisation", "company"),
+          "PublicBody": ("Organisation", "public_body"), "Organization": ("Organisation", "company"),
+          "LegalEntity": ("Organisation", "company")}
+# edge schema -> (relationship type, FtM property of the start, of the end, role)
+EDGES = {
+    "ContractAward": ("AWARDED_TO", "contract", "supplier", None),
+    "Payment": ("PAID", "payer", "beneficiary", None),
+    "Directorship": ("DIRECTOR_OF", "director", "organization", None),
+    "Employment": ("EMPLOYED_BY", "employee", "employer", None),
+    "Membership": ("MEMBER_OF", "member", "organization", None),
+    "Ownership": ("PART_OF", "asset", "owner", "owned by"),
+    "Representation": ("ADVISES", "agent", "client", "represents"),
+    "Documentation": ("ABOUT", "document", "entity", None),
+}
+UNMAPPED_EDGES = {"UnknownLink": "UnknownLink: the ontology has no neutral link type"}
+
+
+def import_ftm(paths: list[str | Path], into: str | Path | None = None, *, dataset: str | Path | list | None = None,
+               store: Store | None = None, dry_run: bool = False, source_id: str | None = None,
+               progress: Progress | None = None) -> ImportReport:
+    """Import FtM JSON lines into `into` (a folder of `dataset`), then load the dataset into `store`."""
+    plan = ImportPlan.make(FORMAT, paths, into, dataset)
+    return run_record_import(plan, lambda batch: convert(plan.inputs, batch, source_id, progress),
+                             store=store, dry_run=dry_run, progress=progress)
+
+
+def read_entities(path: Path, report: ImportReport, progress: Progress | None = None) -> dict[str, Any]:
+    """FtM proxies of one file by id; fragments of one id are merged, as FtM does."""
+    from followthemoney import model
+    from followthemoney.exc import FollowTheMoneyException
+
+    proxies: dict[str, Any] = {}
+    with path.open(encoding="utf-8-sig") as fh:
+        for n, line in enumerate(fh, start=1):
+            progress and progress("reading", len(line.encode("utf-8")))
+            if not line.strip():
+                continue
+            where = f"{path.name}:{n}"
+            try:
+                data = json.loads(line)
+                if not isinstance(data, dict):
+                    raise ValueError("not a JSON object")
+                proxy = model.get_proxy(data, cleaned=False)
+            except (ValueError, FollowTheMoneyException) as exc:
+                report.skip("line is not a FollowTheMoney entity", f"{where}: {exc}")
+                continue
+            if not proxy.id:
+                report.skip("entity without id", where)
+                continue
+            for prop in (data.get("properties") or {}):
+                if prop not in proxy.schema.properties:
+                    report.skip(f"property not in the FtM schema (ignored)", f"{where}: {proxy.schema.name}.{prop}")
+            proxy.context["_where"] = where
+            proxy.context["_file"] = path.name
+            if proxy.id in proxies:
+                proxies[proxy.id].merge(proxy)
+            else:
+                proxies[proxy.id] = proxy
+    return proxies
+
+
+def convert(paths: list[Path], batch: ImportBatch, source_id: str | None = None, progress: Progress | None = None) -> None:
+    proxies: dict[str, Any] = {}
+    for path in paths:
+        for key, proxy in read_entities(path, batch.report, progress).items():
+            if key in proxies:
+                proxies[key].merge(proxy)
+            else:
+                proxies[key] = proxy
+    batch.report.figures["FtM entities read"] = len(proxies)
+    ids: dict[str, str] = {}  # FtM id -> graphkit id
+    edges = []
+    for proxy in proxies.values():
+        if proxy.schema.edge:
+            edges.append(proxy)
+        else:
+            _node(batch, proxy, ids, source_id)
+    for proxy in proxies.values():
+        if proxy.schema.name == "Contract" and proxy.id in ids:
+            _authorities(batch, proxy, ids, proxies, source_id)
+    for proxy in edges:
+        _edge(batch, proxy, ids, proxies, source_id)
+
+
+# -- sources and quotes -----------------------------------------------------------------------
+def _cite(batch: ImportBatch, proxy, quote: str, source_id: str | None) -> Cite:
+    if source_id:
+        if source_id not in batch.index.taken or source_id in batch.sources:
+            return Cite(batch.source(source_id, title=f"FollowTheMoney import {source_id}"), quote)
+        return Cite(source_id, quote)
+    url = proxy.first("sourceUrl", quiet=True)
+    publisher = proxy.first("publisher", quiet=True)
+    if url and re.match(values.URL_PATTERN, url, re.IGNORECASE):
+        host = urlsplit(url).hostname or "source"
+        sid = batch.source(f"ftm-{values.slugify(host)[:40]}-{short_hash(url)}", url=url,
+                           title=publisher or url, publisher=publisher)
+    else:
+        name = proxy.context.get("_file", "ftm")
+        sid = batch.source(f"ftm-file-{values.slugify(name)[:60]}", title=f"FollowTheMoney export {name}",
+                           publisher=publisher)
+    return Cite(sid, quote)
+
+
+def _statement(proxy, parts: list[tuple[str, Any]]) -> str:
+    shown = ", ".join(f"{k} {v}" for k, v in parts if v not in (None, ""))
+    return f"FtM {proxy.schema.name} {proxy.id}: {shown}" if shown else f"FtM {proxy.schema.name} {proxy.id}"
+
+
+# -- nodes ------------------------------------------------------------------------------------
+def _node(batch: ImportBatch, proxy, ids: dict[str, str], source_id: str | None) -> None:
+    schema = proxy.schema
+    name = clean_text(proxy.caption if proxy.caption != schema.label else None)
+    if schema.name in ACTORS:
+        _actor(batch, proxy, name, ids, source_id)
+    elif schema.name == "Contract":
+        _contract(batch, proxy, name, ids, source_id)
+    elif schema.is_a("Document"):
+        _document(batch, proxy, name, ids, source_id)
+    else:
+        batch.report.skip(f"FtM schema {schema.name} has no counterpart in the ontology", proxy.context.get("_where"))
+
+
+def _actor(batch: ImportBatch, proxy, name: str | None, ids: dict[str, str], source_id: str | None) -> None:
+    label, kind = ACTORS[proxy.schema.name]
+    if not name:
+        batch.report.skip("entity without a name", proxy.context.get("_where"))
+        return
+    if label == "Organisation" and kind != "public_body":
+        kind = organisation_kind(name, kind) if proxy.schema.name != "Company" else "company"
+    elif kind == "public_body":
+        kind = organisation_kind(name, kind)
+    idents = [f"ftm:{proxy.id}"] + _company_numbers(proxy)
+    quote = _statement(proxy, [("name", name), ("jurisdiction", proxy.first("jurisdiction", quiet=True)),
+                               ("registrationNumber", proxy.first("registrationNumber", quiet=True))])
+    gid = batch.actor(label, kind, name, _cite(batch, proxy, quote, source_id), identifiers=tuple(idents),
+                      description=proxy.first("description", quiet=True), match_created_by_name=False)
+    if gid:
+        ids[proxy.id] = gid
+        for alias in proxy.get("alias", quiet=True) + proxy.get("previousName", quiet=True):
+            record = batch.entities.get(gid)
+            if record is not None and clean_text(alias) and alias not in record.setdefault("aliases", []):
+                record["aliases"].append(clean_text(alias))
+
+
+def _company_numbers(proxy) -> list[str]:
+    if "gb" not in proxy.get("jurisdiction", quiet=True) + proxy.get("country", quiet=True):
+        return []
+    out = []
+    for number in proxy.get("registrationNumber", quiet=True):
+        number = number.strip().upper()
+        if re.match(r"^(\d{1,8}|[A-Z]{2}\d{6})$", number):
+            out.append(f"GB-COH-{number.zfill(8) if number.isdigit() else number}")
+    return out
+
+
+def _contract(batch: ImportBatch, proxy, name: str | None, ids: dict[str, str], source_id: str | None) -> None:
+    title = clean_text(proxy.first("title", quiet=True)) or name
+    if not title:
+        batch.report.skip("contract without a title or name", proxy.context.get("_where"))
+        return
+    amount, currency = _amount(proxy)
+    record = {"id": batch.index.free_id(safe_id(f"ftm-{values.slugify(title)[:80]}")), "label": "Contract",
+              "kind": "contract", "name": title, "title": title, "aliases": [f"ftm:{proxy.id}"],
+              "procedure": clean_text(proxy.first("procedure", quiet=True)),
+              "start_date": _date(proxy.first("contractDate", quiet=True)),
+              "description": clean_text(proxy.first("description", quiet=True), values.MAX_TEXT),
+              "evidence": EVIDENCE, **_value(amount, currency, batch.report, proxy)}
+    known = batch.index.aliases.get(f"ftm:{proxy.id}")
+    if known:
+        record["id"] = known
+    quote = _statement(proxy, [("title", title), ("amount", _money(amount, currency))])
+    ids[proxy.id] = batch.entity(record, _cite(batch, proxy, quote, source_id))
+    batch.index.aliases.setdefault(f"ftm:{proxy.id}", ids[proxy.id])
+
+
+def _document(batch: ImportBatch, proxy, name: str | None, ids: dict[str, str], source_id: str | None) -> None:
+    title = clean_text(proxy.first("title", quiet=True)) or name
+    if not title:
+        batch.report.skip("document without a title or name", proxy.context.get("_where"))
+        return
+    url = proxy.first("sourceUrl", quiet=True)
+    record = {"id": batch.index.aliases.get(f"ftm:{proxy.id}") or batch.index.free_id(safe_id(f"ftm-{values.slugify(title)[:80]}")),
+              "label": "Report", "kind": "article" if proxy.schema.is_a("Article") else "report",
+              "name": title, "aliases": [f"ftm:{proxy.id}"],
+              "date": _date(proxy.first("publishedAt", quiet=True) or proxy.first("date", quiet=True)),
+              "url": url if url and re.match(values.URL_PATTERN, url, re.IGNORECASE) else None,
+              "evidence": EVIDENCE}
+    quote = _statement(proxy, [("title", title), ("published", record["date"])])
+    ids[proxy.id] = batch.entity(record, _cite(batch, proxy, quote, source_id))
+    batch.index.aliases.setdefault(f"ftm:{proxy.id}", ids[proxy.id])
+
+
+def _authorities(batch: ImportBatch, proxy, ids: dict[str, str], proxies: dict, source_id: str | None) -> None:
+    for ref in proxy.get("authority", quiet=True):
+        buyer = ids.get(ref)
+        if buyer is None or batch.index.labels.get(buyer) not in ("Organisation", "Person"):
+            batch.report.skip("contract authority not among the imported actors", f"{proxy.context.get('_where')}: {ref}")
+            continue
+        quote = _statement(proxy, [("authority", _caption(proxies, ref)), ("title", proxy.first("title", quiet=True))])
+        batch.relate(buyer, "COMMISSIONED", ids[proxy.id], _cite(batch, proxy, quote, source_id), evidence=EVIDENCE)
+
+
+# -- edges ------------------------------------------------------------------------------------
+def _edge(batch: ImportBatch, proxy, ids: dict[str, str], proxies: dict, source_id: str | None) -> None:
+    where = proxy.context.get("_where")
+    name = proxy.schema.name
+    if name not in EDGES:
+        reason = UNMAPPED_EDGES.get(name, f"FtM schema {name} has no counterpart in the ontology")
+        batch.report.skip(reason, where)
+        return
+    rtype, start_prop, end_prop, role = EDGES[name]
+    starts = [ids.get(ref) for ref in proxy.get(start_prop, quiet=True)]
+    ends = [ids.get(ref) for ref in proxy.get(end_prop, quiet=True)]
+    if not all(starts) or not all(ends) or not starts or not ends:
+        batch.report.skip(f"{name}: an end is missing or was not imported", where)
+        return
+    amount, currency = _amount(proxy)
+    props = {"start_date": _date(proxy.first("startDate", quiet=True) or proxy.first("date", quiet=True)),
+             "end_date": _date(proxy.first("endDate", quiet=True)), "evidence": EVIDENCE,
+             "role": clean_text(", ".join(x for x in [role, *proxy.get("role", quiet=True)] if x)) or None}
+    if amount is not None and rtype in ("PAID", "AWARDED_TO"):
+        if currency == "GBP":
+            props["amount_gbp"] = amount
+        else:
+            batch.report.skip(f"amount in {currency or 'no currency'}: not counted as GBP (kept in the description)", where)
+            props["description"] = f"amount {_money(amount, currency)}"
+    parts = [(start_prop, ", ".join(_caption(proxies, r) for r in proxy.get(start_prop, quiet=True))),
+             (end_prop, ", ".join(_caption(proxies, r) for r in proxy.get(end_prop, quiet=True))),
+             ("role", ", ".join(proxy.get("role", quiet=True))), ("amount", _money(amount, currency)),
+             ("date", props["start_date"])]
+    cite = _cite(batch, proxy, _statement(proxy, parts), source_id)
+    for a in starts:
+        for b in ends:
+            _relate_checked(batch, a, rtype, b, cite, props, where)
+
+
+def _relate_checked(batch: ImportBatch, a: str, rtype: str, b: str, cite: Cite, props: dict, where: str) -> None:
+    from ..ontology import load_ontology
+
+    la, lb = batch.index.labels.get(a), batch.index.labels.get(b)
+    if not load_ontology().allows(la, rtype, lb):
+        batch.report.skip(f"{rtype} cannot run from a {la} to a {lb} in the ontology", where)
+        return
+    batch.relate(a, rtype, b, cite, **props)
+
+
+# -- values -----------------------------------------------------------------------------------
+def _amount(proxy) -> tuple[float | None, str | None]:
+    from followthemoney import registry
+
+    raw = proxy.first("amount", quiet=True)
+    if raw is None:
+        return None, None
+    number = registry.number.to_number(raw)
+    currency = (proxy.first("currency", quiet=True) or "").upper() or None
+    if number is None or number < 0 or number > values.MAX_AMOUNT:
+        return None, currency
+    return round(float(number), 2), currency
+
+
+def _value(amount: float | None, currency: str | None, report: ImportReport, proxy) -> dict:
+    if amount is None:
+        return {}
+    fields = {"currency": currency, "value_original": amount}
+    if currency != "GBP":
+        report.skip(f"value in {currency or 'no currency'}: not counted as GBP (kept as value_original)",
+                    proxy.context.get("_where"))
+        return fields
+    return {**fields, "value_gbp": amount}
+
+
+def _money(amount: float | None, currency: str | None) -> str | None:
+    if amount is None:
+        return None
+    shown = int(amount) if float(amount).is_integer() else amount
+    return f"{shown} {currency or '(no currency)'}"
+
+
+def _date(value: str | None) -> str | None:
+    if not value:
+        return None
+    for size in (10, 7, 4):
+        text = value[:size]
+        if re.match(values.DATE_PATTERN, text):
+            try:
+                return values.check_date(text)
+            except ValueError:
+                continue
+    return None
+
+
+def _caption(proxies: dict, ref: str) -> str:
+    proxy = proxies.get(ref)
+    return proxy.caption if proxy is not None else ref

@@ -1,0 +1,37 @@
+"""Campaigner maps: one self-contained, offline HTML file per map, built from the graph.
+
+>>> import networkx as nx
+>>> g = nx.MultiDiGraph(sources={})
+>>> g.add_node("firm", label="Organisation", kind="consultancy", name="Firm <b>")
+>>> page = build_map_html(g, MapOptions(title="Demo"))
+>>> "Firm <b>" in page, "Firm \\\\u003cb\\\\u003e" in page
+(False, True)
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+
+from .build import map_payload
+from .filters import MapOptions, MapTooLarge, filter_graph, resolve_focus
+from .page import render_page, script_json
+from .screenshot import ChromiumMissing, chromium_path, render_png, require_chromium
+
+
+def build_map_html(graph: nx.MultiDiGraph, options: MapOptions | None = None) -> str:
+    """The map as one HTML page that makes no network requests."""
+    return render_page(map_payload(graph, options or MapOptions()))
+
+
+def write_map(graph: nx.MultiDiGraph, path: str | Path, options: MapOptions | None = None) -> Path:
+    """Write the map to `path` (folders created) and return the path."""
+    path = Path(path)
+    page = build_map_html(graph, options)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+__all__ = ["MapOptions", "MapTooLarge", "ChromiumMissing", "filter_graph", "resolve_focus", "map_payload",
+           "build_map_html", "write_map", "render_png", "require_chromium", "chromium_path", "script_json", "render_page"]

@@ -1,0 +1,373 @@
+// The map's behaviour. Every string from the data reaches the page through textContent or a
+// checked href, never through innerHTML, so names and quotes show as text and run nothing.
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("graphkit-data").textContent);
+  var info = data.info, sources = data.sources || {};
+  var SVG = "http://www.w3.org/2000/svg";
+  var hiddenCats = new Set(), hiddenTypes = new Set();
+  var catOf = {}, linksOf = {};
+  data.nodes.forEach(function (n) { catOf[n.id] = n.cat; linksOf[n.id] = []; });
+  data.edges.forEach(function (e) { linksOf[e.from].push(e.id); linksOf[e.to].push(e.id); });
+
+  function nodeShown(id) { return !hiddenCats.has(catOf[id]); }
+  var nodes = new vis.DataSet(data.nodes);
+  var edges = new vis.DataSet(data.edges);
+  var nodeView = new vis.DataView(nodes, { filter: function (n) { return nodeShown(n.id); } });
+  var edgeView = new vis.DataView(edges, {
+    filter: function (e) { return !hiddenTypes.has(e.rtype) && nodeShown(e.from) && nodeShown(e.to); }
+  });
+  var mapEl = document.getElementById("map");
+  var network = new vis.Network(mapEl, { nodes: nodeView, edges: edgeView }, data.options);
+  var api = { network: network, nodes: nodes, edges: edges, nodeView: nodeView, edgeView: edgeView,
+              ready: false, readyMs: null, selected: null, focus: focusNode, showEdge: showEdge };
+  window.graphkitMap = api;
+  // vis fits the shapes but not their labels: step back a little so edge labels stay in view.
+  function fitAll() {
+    network.fit({ animation: false });
+    network.moveTo({ scale: network.getScale() * 0.9 });
+    if (typeof sizeNames === "function") sizeNames();
+  }
+  // Names kept readable on the overview: labels (and shapes) grow as one zooms out, so they keep
+  // their on-screen size; zoomed in they are drawn at their own size.
+  var named = data.nodes.filter(function (n) { return n.named; }).map(function (n) {
+    return { id: n.id, font: n.font.size, size: n.size, px: n.named };
+  });
+  var amounts = data.edges.filter(function (e) { return e.named; }).map(function (e) {
+    return { id: e.id, font: e.font.size, px: e.named };
+  });
+  var namedScale = null;
+  function sizeNames() {
+    var scale = network.getScale();
+    if (scale === namedScale) return;
+    namedScale = scale;
+    // Below the zoom the layout made room for (a small window), names shrink with the map
+    // instead of running into each other.
+    var room = Math.max(scale, data.overviewScale);
+    if (named.length) nodes.update(named.map(function (n) {
+      return { id: n.id, font: { size: Math.max(n.font, n.px / room) }, size: Math.max(n.size, 5 / room) };
+    }));
+    if (amounts.length) edges.update(amounts.map(function (e) {
+      return { id: e.id, font: { size: Math.max(e.font, e.px / room) } };
+    }));
+  }
+  var sizing = null;
+  network.on("zoom", function () {
+    if (sizing === null) sizing = requestAnimationFrame(function () { sizing = null; sizeNames(); });
+  });
+  network.once("afterDrawing", function () {
+    fitAll();
+    sizeNames();
+    api.ready = true;
+    api.readyMs = performance.now();
+    document.body.setAttribute("data-ready", "1");
+  });
+
+  // -- small DOM helpers ------------------------------------------------------------------
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+  function add(parent) {
+    for (var i = 1; i < arguments.length; i++) if (arguments[i]) parent.appendChild(arguments[i]);
+    return parent;
+  }
+  function put(parent, child) { parent.appendChild(child); return child; }
+  function safeUrl(url) {
+    try {
+      var parsed = new URL(String(url));
+      return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : null;
+    } catch (err) { return null; }
+  }
+  function nameOf(id) { return (info.nodes[id] && info.nodes[id].name) || id; }
+  function whatOf(id) {
+    var n = info.nodes[id] || {};
+    return [n.label, n.kind && n.kind !== String(n.label).toLowerCase() ? n.kind.replace(/_/g, " ") : null]
+      .filter(Boolean).join(" · ");
+  }
+  function badge(evidence) {
+    if (!evidence) return null;
+    var weak = evidence === "alleged" || evidence === "inferred";
+    return el("span", weak ? "badge weak" : "badge", evidence);
+  }
+
+  // -- sources with their quotes ----------------------------------------------------------
+  function citeList(cites) {
+    var order = [], quotes = {};
+    (cites || []).forEach(function (c) {
+      if (!quotes[c[0]]) { quotes[c[0]] = []; order.push(c[0]); }
+      if (quotes[c[0]].indexOf(c[1]) < 0) quotes[c[0]].push(c[1]);
+    });
+    var list = el("ul", "cites");
+    order.forEach(function (sid) {
+      var src = sources[sid] || {}, item = el("li");
+      var title = src.title || src.url || sid, href = safeUrl(src.url);
+      if (href) {
+        var a = el("a", null, title);
+        a.href = href; a.target = "_blank"; a.rel = "noopener noreferrer";
+        add(item, a);
+      } else {
+        add(item, el("span", "src-title", title));
+      }
+      var meta = [src.publisher, src.date].filter(Boolean).join(" · ");
+      if (!href && src.url) meta = [meta, String(src.url)].filter(Boolean).join(" · ");
+      if (meta) add(item, el("div", "meta", meta));
+      quotes[sid].forEach(function (q) { add(item, el("blockquote", null, "\u201c" + q + "\u201d")); });
+      add(list, item);
+    });
+    return list;
+  }
+
+  function facts(rows) {
+    if (!rows || !rows.length) return null;
+    var dl = el("dl");
+    rows.forEach(function (r) { add(dl, el("dt", null, r[0]), el("dd", null, r[1])); });
+    return dl;
+  }
+
+  // -- the details panel ------------------------------------------------------------------
+  var details = document.getElementById("details");
+  function panel() { details.replaceChildren(); details.scrollTop = 0; return details; }
+
+  function intro() {
+    var p = panel(), box = put(p, el("div", "intro"));
+    add(box, el("h2", null, "How to read this map"));
+    [
+      "Each shape is an actor, a contract, a programme or a document; colours and shapes are in the key on the left.",
+      "Arrows run from who pays, commissions, advises or supports to whom. Thicker lines and bigger shapes carry more money.",
+      "Dashed lines and outlines are alleged or inferred, not documented.",
+      "Click any shape or line for its facts and its sources, each with the quote that supports it."
+    ].forEach(function (t) { add(box, el("p", null, t)); });
+    api.selected = null;
+  }
+
+  function linkLine(edgeId, nodeId) {
+    var e = info.edges[edgeId], out = e.from === nodeId, li = el("li");
+    var text = (out ? "\u2192 " + e.words + " " + nameOf(e.to) : "\u2190 " + nameOf(e.from) + " " + e.words);
+    var button = el("button", null, text);
+    button.type = "button";
+    button.addEventListener("click", function () { selectEdge(edgeId); });
+    add(li, button);
+    if (e.total) add(li, document.createTextNode(" "), el("span", "money", e.total));
+    add(li, badge(e.items.length === 1 ? e.items[0].evidence : (e.weak ? "alleged/inferred" : null)));
+    return li;
+  }
+
+  function showNode(id) {
+    var n = info.nodes[id];
+    if (!n) return;
+    var p = panel();
+    var h = add(el("h2", null, n.name), badge(n.evidence));
+    add(p, h, el("p", "what", whatOf(id)));
+    if (n.aliases && n.aliases.length) add(p, el("p", "what", "Also: " + n.aliases.join("; ")));
+    if (n.description) add(p, el("p", null, n.description));
+    add(p, facts(n.facts));
+    if (n.money && n.money.length) {
+      add(p, el("h3", null, "Money"));
+      var ul = put(p, el("ul"));
+      n.money.forEach(function (m) { add(ul, el("li", "money", m)); });
+    }
+    var links = linksOf[id] || [];
+    if (links.length) {
+      add(p, el("h3", null, "Links (" + links.length + ")"));
+      var list = put(p, el("ul", "links"));
+      links.forEach(function (eid) { add(list, linkLine(eid, id)); });
+    }
+    add(p, el("h3", null, "Sources"), citeList(n.cites));
+    api.selected = { node: id };
+  }
+
+  function nodeButton(id) {
+    var b = el("button", null, nameOf(id));
+    b.type = "button";
+    b.addEventListener("click", function () { focusNode(id); });
+    return b;
+  }
+
+  function showEdge(id) {
+    var e = info.edges[id];
+    if (!e) return;
+    var p = panel();
+    var h = add(el("h2"), document.createTextNode(nameOf(e.from) + " \u2192 " + e.words + " \u2192 " + nameOf(e.to)));
+    add(p, h, el("p", "what", e.description));
+    var ends = add(el("ul", "links"), add(el("li"), document.createTextNode("from "), nodeButton(e.from)),
+                   add(el("li"), document.createTextNode("to "), nodeButton(e.to)));
+    add(p, ends);
+    if (e.total) add(p, el("p", "money", (e.items.length > 1 ? "Total: " : "") + e.total));
+    e.items.forEach(function (it, i) {
+      var box = put(p, el("div", "item"));
+      if (e.items.length > 1) add(box, el("h3", null, "Item " + (i + 1) + " of " + e.items.length));
+      if (it.amount) add(box, el("p", "money", it.amount));
+      add(box, add(el("p", "what", "Evidence: " + (it.evidence || "not stated"))));
+      add(box, facts(it.facts), el("h3", null, "Sources"), citeList(it.cites));
+    });
+    api.selected = { edge: id };
+  }
+
+  function selectEdge(id) {
+    network.selectEdges([id]);
+    showEdge(id);
+  }
+
+  // -- search -----------------------------------------------------------------------------
+  var searchIndex = data.nodes.map(function (n) {
+    var i = info.nodes[n.id] || {};
+    return { id: n.id, keys: [i.name, n.id].concat(i.aliases || []).filter(Boolean).map(function (k) {
+      return String(k).toLowerCase();
+    }) };
+  });
+  var searchBox = document.getElementById("search"), results = document.getElementById("results");
+
+  function matches(query) {
+    var q = query.trim().toLowerCase();
+    if (!q) return [];
+    var exact = [], starts = [], contains = [];
+    searchIndex.forEach(function (entry) {
+      if (entry.keys.indexOf(q) >= 0) exact.push(entry.id);
+      else if (entry.keys.some(function (k) { return k.indexOf(q) === 0; })) starts.push(entry.id);
+      else if (entry.keys.some(function (k) { return k.indexOf(q) >= 0; })) contains.push(entry.id);
+    });
+    return exact.concat(starts, contains).slice(0, 12);
+  }
+
+  function showResults() {
+    results.replaceChildren();
+    matches(searchBox.value).forEach(function (id) {
+      var b = add(el("button"), document.createTextNode(nameOf(id) + " "), el("span", "kind", whatOf(id)));
+      b.type = "button";
+      b.addEventListener("click", function () { focusNode(id); });
+      add(results, add(el("li"), b));
+    });
+  }
+  searchBox.addEventListener("input", showResults);
+  searchBox.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Enter") return;
+    var found = matches(searchBox.value);
+    if (found.length) focusNode(found[0]);
+  });
+
+  function focusNode(id) {
+    if (!info.nodes[id]) return false;
+    if (hiddenCats.has(catOf[id])) setCat(catOf[id], true);
+    network.selectNodes([id]);
+    // Frame the actor with everyone it is linked to, but no closer than 120 %.
+    var near = network.getConnectedNodes(id).filter(nodeShown);
+    network.fit({ nodes: [id].concat(near), animation: false });
+    if (network.getScale() > 1.2) network.moveTo({ position: network.getPositions([id])[id], scale: 1.2 });
+    sizeNames();
+    showNode(id);
+    return true;
+  }
+
+  // -- legend and filters -----------------------------------------------------------------
+  function svg(tag, attrs) {
+    var node = document.createElementNS(SVG, tag);
+    Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    return node;
+  }
+  function polygon(points) { return svg("polygon", { points: points }); }
+  function shapeIcon(shape, colour, dashed) {
+    var box = svg("svg", { width: 16, height: 16, viewBox: "0 0 16 16", "aria-hidden": "true" }), s;
+    if (shape === "square") s = svg("rect", { x: 2.5, y: 2.5, width: 11, height: 11 });
+    else if (shape === "diamond") s = polygon("8,1 15,8 8,15 1,8");
+    else if (shape === "triangle") s = polygon("8,1.5 15,14 1,14");
+    else if (shape === "triangleDown") s = polygon("1,2 15,2 8,14.5");
+    else if (shape === "hexagon") s = polygon("4,1.5 12,1.5 15.5,8 12,14.5 4,14.5 0.5,8");
+    else if (shape === "star") s = polygon("8,0.8 10,6 15.5,6 11,9.4 12.8,15 8,11.6 3.2,15 5,9.4 0.5,6 6,6");
+    else s = svg("circle", { cx: 8, cy: 8, r: 6.5 });
+    s.setAttribute("fill", colour);
+    s.setAttribute("stroke", dashed ? "#333" : colour);
+    if (dashed) s.setAttribute("stroke-dasharray", "2 1.5");
+    box.appendChild(s);
+    return box;
+  }
+  function lineIcon(colour, dashed, width) {
+    var box = svg("svg", { width: 28, height: 12, viewBox: "0 0 28 12", "aria-hidden": "true" });
+    var line = svg("line", { x1: 1, y1: 6, x2: 27, y2: 6, stroke: colour, "stroke-width": width || 2.5 });
+    if (dashed) line.setAttribute("stroke-dasharray", "4 3");
+    box.appendChild(line);
+    return box;
+  }
+
+  var catBoxes = {}, typeBoxes = {};
+  function refresh() { nodeView.refresh(); edgeView.refresh(); }
+  function setCat(key, on) {
+    if (on) hiddenCats.delete(key); else hiddenCats.add(key);
+    if (catBoxes[key]) catBoxes[key].checked = on;
+    refresh();
+  }
+  function setType(key, on) {
+    if (on) hiddenTypes.delete(key); else hiddenTypes.add(key);
+    if (typeBoxes[key]) typeBoxes[key].checked = on;
+    refresh();
+  }
+  function legendRow(list, row, icon, boxes, setter, kind) {
+    var box = el("input");
+    box.type = "checkbox"; box.checked = true;
+    box.setAttribute("data-" + kind, row.key);
+    box.addEventListener("change", function () { setter(row.key, box.checked); });
+    boxes[row.key] = box;
+    var label = add(el("label"), box, icon, el("span", null, row.text), el("span", "count", row.count));
+    add(list, add(el("li"), label));
+  }
+  var kindList = document.getElementById("legend-kinds"), typeList = document.getElementById("legend-types");
+  data.legend.kinds.forEach(function (row) {
+    legendRow(kindList, row, shapeIcon(row.shape, row.color), catBoxes, setCat, "kind");
+    kindList.lastChild.title = row.kinds.join(", ");
+  });
+  data.legend.types.forEach(function (row) {
+    legendRow(typeList, row, lineIcon(row.color, false, row.money ? 4 : 2), typeBoxes, setType, "type");
+  });
+  document.getElementById("show-all").addEventListener("click", function () {
+    hiddenCats.clear(); hiddenTypes.clear();
+    Object.keys(catBoxes).forEach(function (k) { catBoxes[k].checked = true; });
+    Object.keys(typeBoxes).forEach(function (k) { typeBoxes[k].checked = true; });
+    refresh();
+  });
+  var notes = document.getElementById("legend-notes");
+  add(notes, add(el("p"), lineIcon("#666", true), el("span", null, "alleged or inferred (dashed)")));
+  add(notes, add(el("p"), lineIcon("#666", false, 7), el("span", null, "thicker: more money")));
+  add(notes, add(el("p"), shapeIcon("dot", "#999", true), el("span", null, "dashed outline: alleged or inferred")));
+  add(notes, el("p", null, "Bigger shapes received more money; the rest are sized by their number of links."));
+
+  // -- hover, click, fit ------------------------------------------------------------------
+  var tip = document.getElementById("tip");
+  function showTip(text, pointer) {
+    tip.textContent = text;
+    tip.hidden = false;
+    tip.style.left = Math.min(pointer.DOM.x + 14, mapEl.clientWidth - 330) + "px";
+    tip.style.top = (pointer.DOM.y + 14) + "px";
+  }
+  network.on("hoverNode", function (params) {
+    var n = info.nodes[params.node] || {};
+    var lines = [n.name, whatOf(params.node)].concat((n.money || []).slice(0, 3));
+    lines.push("click for facts and sources");
+    showTip(lines.filter(Boolean).join("\n"), params.pointer);
+  });
+  network.on("hoverEdge", function (params) {
+    var e = info.edges[params.edge];
+    if (!e) return;
+    var lines = [nameOf(e.from) + " \u2192 " + e.words + " \u2192 " + nameOf(e.to)];
+    if (e.total) lines.push(e.total);
+    lines.push("click for sources");
+    showTip(lines.join("\n"), params.pointer);
+  });
+  ["blurNode", "blurEdge", "dragStart", "zoom"].forEach(function (ev) {
+    network.on(ev, function () { tip.hidden = true; });
+  });
+  network.on("click", function (params) {
+    tip.hidden = true;
+    if (params.nodes.length) showNode(params.nodes[0]);
+    else if (params.edges.length) showEdge(params.edges[0]);
+    else intro();
+  });
+  document.getElementById("fit").addEventListener("click", fitAll);
+
+  intro();
+  if (data.focus && info.nodes[data.focus]) {
+    network.selectNodes([data.focus]);
+    showNode(data.focus);
+  }
+})();

@@ -1,0 +1,57 @@
+"""The benchmark runner runs end to end on the smallest size (no timing assertions)."""
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+
+pytest.importorskip("numpy")
+
+from bench.__main__ import main  # noqa: E402
+from bench.generate import SIZES, Shape, ensure_dataset, generate  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+
+def test_generated_dataset_is_valid_and_shaped(tmp_path):
+    from graphkit.dataset import read_dataset
+
+    manifest = generate("10k", tmp_path)
+    again = generate("10k", tmp_path / "again")
+    assert manifest["bytes"] == again["bytes"]  # fixed seed
+    ds = read_dataset([tmp_path / "10k"])
+    shape = Shape.of("10k")
+    assert ds.counts() == {"sources": shape.sources, "entities": shape.entities, "relationships": SIZES["10k"]}
+    labels = set(ds.entities.column("label").to_pylist())
+    assert labels == {"Organisation", "Person", "Contract", "Report", "Programme", "FOIRequest", "Place"}
+    assert len(set(ds.entities.column("kind").to_pylist())) >= 30
+    assert ds.relationships.column("amount_gbp").null_count < ds.relationships.num_rows
+
+
+def test_runner_writes_results(tmp_path, capsys):
+    ensure_dataset("10k")
+    out = tmp_path / "results.json"
+    code = main(["--size", "10k", "--repeat", "1", "--only", "validate", "load", "memory", "queries", "add",
+                 "maps", "--json", str(out)])
+    results = json.loads(out.read_text())
+    assert code == 0, {g: b.get("reason") for g, b in results["groups"].items()}
+    assert results["size"] == "10k" and results["machine"]["nproc"]
+    groups = results["groups"]
+    assert {g: groups[g]["status"] for g in ("validate", "load", "memory", "queries", "add")} == dict.fromkeys(
+        ("validate", "load", "memory", "queries", "add"), "ok")
+    assert groups["maps"]["status"] in ("ok", "pending", "skipped")
+    from graphkit.named_queries import named_queries
+
+    assert {r["name"] for r in groups["queries"]["rows"]} == set(named_queries())
+    for row in groups["load"]["rows"]:
+        if row["name"].startswith("(b)"):
+            assert row["ratio"] > 0
+    assert "graphkit bench" in capsys.readouterr().out
+
+
+def test_cli_help():
+    import subprocess
+
+    proc = subprocess.run([sys.executable, "-m", "bench", "--help"], capture_output=True, text=True)
+    assert proc.returncode == 0 and "--size" in proc.stdout

@@ -1,0 +1,85 @@
+"""FollowTheMoney import: read and validated by followthemoney, mapped onto the ontology."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from graphkit.cli import app
+from graphkit.dataset import read_dataset
+from graphkit.io.ftm import import_ftm
+
+pytest.importorskip("followthemoney")
+
+ENTITIES = [
+    {"id": "NK-acme", "schema": "Company", "properties": {
+        "name": ["Tribal Group plc"], "jurisdiction": ["gb"], "registrationNumber": ["4163458"],
+        "sourceUrl": ["https://example.org/companies/acme"], "publisher": ["Example Registry"]}},
+    {"id": "NK-barnet", "schema": "PublicBody", "properties": {"name": ["Barnet Council"]}},
+    {"id": "p-jane", "schema": "Person", "properties": {"name": ["Jane Doe"], "nationality": ["gb"]}},
+    {"id": "p-jane-2", "schema": "Person", "properties": {"name": ["Jane Doe"]}},
+    {"id": "pay1", "schema": "Payment", "properties": {
+        "payer": ["NK-barnet"], "beneficiary": ["NK-acme"], "amount": ["1,234.50"], "currency": ["GBP"],
+        "date": ["2010-01-02"], "sourceUrl": ["https://example.org/spend/2010"]}},
+    {"id": "pay2", "schema": "Payment", "properties": {
+        "payer": ["NK-barnet"], "beneficiary": ["NK-acme"], "amount": ["99"], "currency": ["EUR"], "date": ["2010-02-02"]}},
+    {"id": "dir1", "schema": "Directorship", "properties": {
+        "director": ["p-jane"], "organization": ["NK-acme"], "role": ["director"], "startDate": ["2008-05-01"]}},
+    {"id": "c1", "schema": "Contract", "properties": {
+        "title": ["One Barnet support"], "authority": ["NK-barnet"], "amount": ["5000000"], "currency": ["GBP"]}},
+    {"id": "ca1", "schema": "ContractAward", "properties": {"contract": ["c1"], "supplier": ["NK-acme"]}},
+    {"id": "u1", "schema": "UnknownLink", "properties": {"subject": ["p-jane"], "object": ["NK-barnet"]}},
+    {"id": "v1", "schema": "Vessel", "properties": {"name": ["Boaty"]}},
+]
+
+
+@pytest.fixture
+def ftm_file(tmp_path):
+    path = tmp_path / "export.ftm.json"
+    lines = [json.dumps(e) for e in ENTITIES] + ["{not json", json.dumps({"id": "x", "schema": "NoSuchSchema"})]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_ftm_entities_map_onto_the_ontology_with_sources_and_quotes(ftm_file, tiny_dir, store):
+    report = import_ftm([ftm_file], tiny_dir / "imports" / "ftm", dataset=tiny_dir, store=store)
+    ds = read_dataset([tiny_dir])
+    # "Tribal Group plc" is an alias of the recorded `tribal`: matched, not duplicated
+    assert any(m.id == "tribal" for m in report.matched)
+    rels = {(r["source"], r["type"], r["target"]): r for r in ds.relationships.to_pylist()}
+    paid = [r for r in ds.relationships.to_pylist() if r["type"] == "PAID"]
+    assert {(r["source"], r["target"], r["amount_gbp"]) for r in paid} >= {("barnet-council", "tribal", 1234.5)}
+    gbp = [r for r in paid if r["amount_gbp"]][0]
+    assert gbp["evidence"] == "reported"
+    assert gbp["quotes"] == ["FtM Payment pay1: payer Barnet Council, beneficiary Tribal Group plc, "
+                             "amount 1234.5 GBP, date 2010-01-02"]
+    source = {s["id"]: s for s in ds.sources.to_pylist()}[gbp["source_ids"][0]]
+    assert source["url"] == "https://example.org/spend/2010"
+    eur = [r for r in paid if not r["amount_gbp"]][0]
+    assert eur["description"] == "amount 99 EUR"
+    assert ("jane-doe", "DIRECTOR_OF", "tribal") in rels
+    assert ("barnet-council", "COMMISSIONED", "ftm-one-barnet-support") in rels
+    assert ("ftm-one-barnet-support", "AWARDED_TO", "tribal") in rels
+    assert ds.entity("ftm-one-barnet-support")["value_gbp"] == 5_000_000
+    # two FtM people with one name stay two people
+    janes = [e for e in ds.entities.to_pylist() if e["name"] == "Jane Doe"]
+    assert len(janes) == 2 and {a for e in janes for a in e["aliases"]} == {"ftm:p-jane", "ftm:p-jane-2"}
+    assert report.skipped["UnknownLink: the ontology has no neutral link type"] == 1
+    assert report.skipped["FtM schema Vessel has no counterpart in the ontology"] == 1
+    assert report.skipped["line is not a FollowTheMoney entity"] == 2
+    assert store.query("MATCH (p:Person {id: 'jane-doe'}) RETURN p.name").rows == [["Jane Doe"]]
+
+
+def test_reimporting_the_same_export_matches_by_ftm_id(ftm_file, tmp_path, store):
+    import_ftm([ftm_file], tmp_path / "ds" / "a", dataset=tmp_path / "ds", store=store)
+    again = import_ftm([ftm_file], tmp_path / "ds" / "b", dataset=tmp_path / "ds", store=store)
+    assert not again.created.get("Person") and not again.created.get("Organisation")
+    assert {m.how for m in again.matched} >= {"identifier ftm:p-jane"}
+
+
+def test_cli_import_ftm(runner, workdir, ftm_file):
+    result = runner.invoke(app, ["import", "ftm", str(ftm_file), "--source-id", "opensanctions-2024"])
+    assert result.exit_code == 0, result.output
+    assert "created:" in result.output and "UnknownLink" in result.output
+    ds = read_dataset([workdir / "seeds"])
+    assert set(ds.sources.column("id").to_pylist()) == {"opensanctions-2024"}

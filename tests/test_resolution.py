@@ -1,0 +1,154 @@
+"""Entity resolution: normalised names, match suggestions, reversible merge decisions."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from graphkit.cli import app
+from graphkit.dataset import read_dataset
+from graphkit.dataset.merges import MERGES_FILE, read_merges, record_merge, remove_merge
+from graphkit.problems import GraphkitError, InvalidDataset
+from graphkit.resolution import ActorIndex, normalise_name, normalise_names, suggest_matches
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Axis Europe Plc", "Axis Europe plc"),
+    ("Tribal Group plc", "TRIBAL GROUP PLC"),
+    ("KPMG LLP", "KPMG"),
+    ("Acme Limited", "Acme Ltd."),
+    ("Ernst & Young", "Ernst and Young LLP"),
+    ("The Leadership Centre", "Leadership Centre"),
+    ("DCLG", "Department for Communities and Local Government"),
+    ("Communities and Local Government", "Department for Communities & Local Government"),
+    ("Dept for Transport", "DfT"),
+    ("PwC", "PricewaterhouseCoopers"),
+    ("DENNIS EAGLE LIMITED (t/a Terberg Matec UK)", "Dennis Eagle Ltd"),
+    ("Café Société Ltd", "Cafe Societe"),
+])
+def test_names_that_mean_one_actor_share_a_key(a, b):
+    assert normalise_name(a) == normalise_name(b)
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Tribal", "Tribal Group plc"),  # a fuzzy candidate, not the same key
+    ("NHS Grampian", "NHS"),
+    ("West Lothian Council", "East Lothian Council"),
+])
+def test_different_names_keep_different_keys(a, b):
+    assert normalise_name(a) != normalise_name(b)
+
+
+def test_the_column_and_the_single_name_paths_agree_on_odd_text():
+    names = ["  The  ACME & Sons (UK) Ltd. ", "Ærø Σίσυφος plc", "'=SUM(A1)", "x t/a y", "", "½ dept"]
+    assert normalise_names(names).to_pylist() == [normalise_name(n) for n in names]
+
+
+def test_the_abbreviation_table_is_data_in_the_package():
+    from importlib import resources
+
+    text = resources.files("graphkit.io").joinpath("name_variants.yaml").read_text(encoding="utf-8")
+    assert "DCLG" in text and "legal_suffixes" in text
+
+
+def test_index_matches_by_id_identifier_then_normalised_name_within_a_label():
+    index = ActorIndex.from_entities([
+        {"id": "tribal", "label": "Organisation", "name": "Tribal", "aliases": ["Tribal Group plc", "GB-COH-04163458"]},
+        {"id": "jo", "label": "Person", "name": "Tribal Group", "aliases": []},
+    ])
+    assert index.find("Organisation", "TRIBAL GROUP PLC") == ("tribal", "normalised name 'tribal group'")
+    assert index.find("Organisation", "Someone else", ["GB-COH-04163458"])[0] == "tribal"
+    assert index.find("Person", "Tribal Group")[0] == "jo"
+    assert index.find("Organisation", "Unknown Ltd") is None
+
+
+def test_suggestions_find_tribal_spellings_and_are_fast_on_100k_names():
+    rows = [{"id": "tribal", "label": "Organisation", "name": "Tribal", "aliases": []},
+            {"id": "tribal-group-plc", "label": "Organisation", "name": "Tribal Group plc", "aliases": []},
+            {"id": "tribal-upper", "label": "Organisation", "name": "TRIBAL GROUP PLC", "aliases": []},
+            {"id": "henry", "label": "Person", "name": "Tribal", "aliases": []}]
+    pairs = {(c.keep, c.merge): c for c in suggest_matches(rows, threshold=85)}
+    assert pairs[("tribal-upper", "tribal-group-plc")].score == 100 or pairs[("tribal-group-plc", "tribal-upper")].score == 100
+    assert ("tribal", "tribal-group-plc") in pairs
+    assert not any("henry" in key for key in pairs)  # a Person never pairs with an Organisation
+
+    many = [{"id": f"org-{i}", "label": "Organisation", "name": f"Supplier {i} {w} Ltd", "aliases": []}
+            for i, w in zip(range(100_000), ["alpha", "beta", "gamma", "delta"] * 25_000)]
+    many.append({"id": "dupe", "label": "Organisation", "name": "SUPPLIER 17 BETA LIMITED", "aliases": []})
+    start = time.perf_counter()
+    found = suggest_matches(many, threshold=95)
+    assert time.perf_counter() - start < 60
+    assert any({c.keep, c.merge} == {"org-17", "dupe"} and c.score == 100 for c in found)
+
+
+# -- merge decisions ----------------------------------------------------------------------------
+def test_a_merge_makes_b_an_alias_of_a_and_repoints_its_links(tiny_dir):
+    (tiny_dir / "more.yaml").write_text(
+        "entities:\n"
+        "  - {id: tribal-group-plc, label: Organisation, kind: company, name: Tribal Group plc,\n"
+        "     sources: [{source: foi, quote: Tribal Group plc}]}\n"
+        "relationships:\n"
+        "  - {source: tribal-group-plc, type: ADVISES, target: croydon, evidence: reported,\n"
+        "     sources: [{source: foi, quote: advised Croydon}]}\n", encoding="utf-8")
+    before = read_dataset([tiny_dir])
+    decision = record_merge(tiny_dir, "tribal", "tribal-group-plc", "same company")
+    assert decision.file.endswith(MERGES_FILE) and decision.reason == "same company"
+    after = read_dataset([tiny_dir])
+    assert after.entity("tribal-group-plc") is None
+    tribal = after.entity("tribal")
+    assert "tribal-group-plc" in tribal["aliases"] and ("foi", "Tribal Group plc") in zip(tribal["source_ids"], tribal["quotes"])
+    rels = after.relationships.to_pylist()
+    assert any(r["source"] == "tribal" and r["target"] == "croydon" for r in rels)
+    assert not any("tribal-group-plc" in (r["source"], r["target"]) for r in rels)
+    assert after.entities.num_rows == before.entities.num_rows - 1
+
+    remove_merge(tiny_dir, "tribal", "tribal-group-plc")
+    restored = read_dataset([tiny_dir])
+    assert restored.entity("tribal-group-plc") is not None and restored.entity("tribal") == before.entity("tribal")
+    assert read_merges(tiny_dir / MERGES_FILE) == []
+
+
+def test_merges_refuse_mixed_labels_unknown_ids_cycles_and_repeats(tiny_dir):
+    with pytest.raises(GraphkitError, match="only actors of one label"):
+        record_merge(tiny_dir, "tribal", "total-place")
+    with pytest.raises(GraphkitError, match="not an entity"):
+        record_merge(tiny_dir, "tribal", "nobody")
+    record_merge(tiny_dir, "croydon", "lewisham")
+    with pytest.raises(GraphkitError, match="already merged"):
+        record_merge(tiny_dir, "croydon", "lewisham")
+    with pytest.raises(GraphkitError, match="cycle"):
+        record_merge(tiny_dir, "lewisham", "croydon")
+    with pytest.raises(GraphkitError, match="no merge"):
+        remove_merge(tiny_dir, "tribal", "unison")
+
+
+def test_a_hand_edited_merge_of_mixed_labels_is_a_problem_with_its_line(tiny_dir):
+    (tiny_dir / MERGES_FILE).write_text("keep,merge,reason,decided\ntribal,total-place,oops,\n", encoding="utf-8")
+    with pytest.raises(InvalidDataset) as err:
+        read_dataset([tiny_dir])
+    assert "merges.csv:2" in str(err.value.problems[0]) and "one label" in str(err.value.problems[0])
+
+
+def test_merge_chains_are_followed(tiny_dir):
+    record_merge(tiny_dir, "croydon", "lewisham")
+    record_merge(tiny_dir, "leadership-centre", "croydon")
+    ds = read_dataset([tiny_dir])
+    assert ds.entity("croydon") is None and ds.entity("lewisham") is None
+    assert {"croydon", "lewisham"} <= set(ds.entity("leadership-centre")["aliases"])
+
+
+def test_cli_dedupe_merge_unmerge(runner, tiny_dir, workdir):
+    (tiny_dir / "more.yaml").write_text(
+        "entities:\n  - {id: tribal-group, label: Organisation, kind: company, name: TRIBAL GROUP PLC,\n"
+        "     sources: [{source: foi, quote: TRIBAL GROUP PLC}]}\n", encoding="utf-8")
+    result = runner.invoke(app, ["dedupe", str(tiny_dir), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert "tribal,Tribal,tribal-group,TRIBAL GROUP PLC,Organisation" in result.output
+    result = runner.invoke(app, ["merge", "tribal", "tribal-group", "--dataset", str(tiny_dir), "--reason", "one firm"])
+    assert result.exit_code == 0 and "merged into tribal" in result.output
+    assert "tribal-group" not in runner.invoke(app, ["dedupe", str(tiny_dir), "--format", "csv"]).output
+    result = runner.invoke(app, ["merge", "tribal", "nobody", "--dataset", str(tiny_dir)])
+    assert result.exit_code == 1 and "error:" in result.output
+    result = runner.invoke(app, ["unmerge", "tribal", "tribal-group", "--dataset", str(tiny_dir)])
+    assert result.exit_code == 0, result.output
+    assert read_dataset([tiny_dir]).entity("tribal-group") is not None

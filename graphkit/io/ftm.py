@@ -21,7 +21,7 @@ Mapping onto the ontology:
 | Ownership | asset -PART_OF-> owner, role "owned by" (organisations only) |
 | Representation | agent -ADVISES-> client, role "represents" |
 | Documentation | document -ABOUT-> entity |
-| UnknownLink | skipped: the ontology has no neutral link type |
+| UnknownLink | subject -LINKED_TO-> object, role from the link's `role` |
 
 FtM ids are kept as aliases (`ftm:<id>`), so importing the same export again matches
 the actors recorded the first time; a UK company's registration number becomes the
@@ -63,8 +63,9 @@ EDGES = {
     "Ownership": ("PART_OF", "asset", "owner", "owned by"),
     "Representation": ("ADVISES", "agent", "client", "represents"),
     "Documentation": ("ABOUT", "document", "entity", None),
+    "UnknownLink": ("LINKED_TO", "subject", "object", None),
 }
-UNMAPPED_EDGES = {"UnknownLink": "UnknownLink: the ontology has no neutral link type"}
+UNMAPPED_EDGES: dict[str, str] = {}
 
 
 def import_ftm(paths: list[str | Path], into: str | Path | None = None, *, dataset: str | Path | list | None = None,

@@ -1,0 +1,1 @@
+"""Benchmarks for graphkit: synthetic datasets (bench.generate) and a runner (python -m bench)."""

@@ -4,9 +4,11 @@
 MATCH (r:Report)
 WHERE $kind = '' OR r.kind = $kind
 OPTIONAL MATCH (a)-[:AUTHORED]->(r)
+WITH r, collect(DISTINCT a.name) AS authors
 OPTIONAL MATCH (p)-[:PUBLISHED]->(r)
+WITH r, authors, collect(DISTINCT p.name) AS publishers
 OPTIONAL MATCH (c)-[:COMMISSIONED]->(r)
+WITH r, authors, publishers, collect(DISTINCT c.name) AS commissioners
 RETURN r.id AS report_id, r.name AS report, r.kind AS kind, r.date AS date,
-       collect(DISTINCT a.name) AS authors, collect(DISTINCT p.name) AS publishers,
-       collect(DISTINCT c.name) AS commissioners, r.source_ids AS sources
+       authors, publishers, commissioners, r.source_ids AS sources
 ORDER BY date, report_id

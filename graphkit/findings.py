@@ -15,10 +15,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
-from filelock import FileLock, Timeout
 from pydantic import ValidationError
 
 from .dataset import Dataset, read_dataset
+from .files import dataset_lock, write_text_atomic
 from .dataset.tables import entity_schema, relationship_ids, relationship_schema, rows_to_table, source_schema
 from .ontology import Ontology, load_ontology
 from .problems import GraphkitError
@@ -30,7 +30,6 @@ from .values import slugify
 FINDINGS_FILE = "findings.yaml"
 HEADER = ("# Findings added with `graphkit add`. The same format as every dataset file;\n"
           "# edit by hand if you like: entries are kept sorted so diffs stay small.\n")
-LOCK_TIMEOUT_S = 30
 
 
 @dataclass
@@ -63,10 +62,6 @@ def _dump(data: dict) -> str:
     return yaml.dump(data, Dumper=_PlainDumper, sort_keys=False, allow_unicode=True, width=100)
 
 
-def _lock(dataset_dir: Path) -> FileLock:
-    return FileLock(str(dataset_dir / ".findings.lock"), timeout=LOCK_TIMEOUT_S)
-
-
 def _read_findings(path: Path) -> dict[str, list[dict]]:
     if not path.exists():
         return {"sources": [], "entities": [], "relationships": []}
@@ -82,16 +77,7 @@ def _write_findings(path: Path, data: dict[str, list[dict]]) -> None:
         "relationships": sorted(data["relationships"], key=lambda r: (r["source"], r["type"], r["target"], str(r))),
     }
     body = _dump({k: v for k, v in ordered.items() if v})
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".findings-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(HEADER + body)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, HEADER + body)
 
 
 def _clean(record: dict) -> dict:
@@ -181,22 +167,8 @@ def add_source(dataset_dir: str | Path, url: str, *, title: str | None = None, p
         return _commit(dataset_dir, store, index, new_source, [], [], result)
 
 
-class _locked:
-    """Hold the dataset's findings lock: a second writer waits, then fails with 'busy, retry'."""
-
-    def __init__(self, dataset_dir: Path):
-        if not dataset_dir.is_dir():
-            raise GraphkitError(f"{dataset_dir}: no such dataset folder (use --dataset)")
-        self.lock = _lock(dataset_dir)
-
-    def __enter__(self):
-        try:
-            self.lock.acquire()
-        except Timeout:
-            raise GraphkitError("dataset busy: another `graphkit add` is writing; retry") from None
-
-    def __exit__(self, *exc):
-        self.lock.release()
+def _locked(dataset_dir: Path) -> dataset_lock:
+    return dataset_lock(dataset_dir, "findings", "another `graphkit add` is writing")
 
 
 def _commit(dataset_dir: Path, store: Store | None, index: Index, new_source: dict | None,

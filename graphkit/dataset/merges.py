@@ -17,22 +17,19 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from filelock import FileLock, Timeout
+from ..files import dataset_lock, write_text_atomic
 
 from ..problems import GraphkitError, ProblemList
 from ..values import check_id
 
 MERGES_FILE = "merges.csv"
 HEADER = ["keep", "merge", "reason", "decided"]
-LOCK_TIMEOUT_S = 30
 PROJECT_MARKERS = (".git", "pyproject.toml")
 
 
@@ -250,31 +247,8 @@ def write_decisions(path: Path, decisions: list[MergeDecision]) -> None:
     writer.writerow(HEADER)
     for d in decisions:
         writer.writerow([d.keep, d.merge, d.reason, d.decided])
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".merges-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(buf.getvalue())
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, buf.getvalue())
 
 
-class _locked:
-    """Hold the dataset's merge lock: a second writer waits, then fails with 'busy, retry'."""
-
-    def __init__(self, dataset_dir: Path):
-        if not dataset_dir.is_dir():
-            raise GraphkitError(f"{dataset_dir}: no such dataset folder (use --dataset)")
-        self.lock = FileLock(str(dataset_dir / ".merges.lock"), timeout=LOCK_TIMEOUT_S)
-
-    def __enter__(self):
-        try:
-            self.lock.acquire()
-        except Timeout:
-            raise GraphkitError("dataset busy: another merge is being recorded; retry") from None
-
-    def __exit__(self, *exc):
-        self.lock.release()
+def _locked(dataset_dir: Path) -> dataset_lock:
+    return dataset_lock(dataset_dir, "merges", "another merge is being recorded")

@@ -33,7 +33,8 @@ from ..stores import Store
 from .export_csv import unguard_column
 from .importing import REL_KEY, ImportPlan, Progress, actor_index, discount_previous, previous_record, read_existing
 from .report import ImportReport
-from .writer import copy_atomic, write_text_atomic
+from ..files import write_text_atomic
+from .writer import copy_atomic
 
 FORMAT = "csv"
 _GUARD_HIT = re.compile(rb"'[=+\-@\t\r]")

@@ -26,7 +26,7 @@ import yaml
 from ..dataset import Dataset
 from ..dataset.csv_reader import HEADERS
 from .report import ExportReport
-from .writer import write_text_atomic
+from ..files import write_text_atomic
 
 FORMAT = "csv"
 FIELDS_FILE = "fields.yaml"

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ..dataset import Dataset
 from .report import ExportReport
-from .writer import write_text_atomic
+from ..files import write_text_atomic
 
 FORMAT = "ftm"
 PUBLIC_KINDS = {"public_body", "government_department", "council", "pilot_area", "health_body", "police",

@@ -14,7 +14,7 @@ import networkx as nx
 
 from ..dataset import Dataset
 from .report import ExportReport
-from .writer import write_text_atomic
+from ..files import write_text_atomic
 
 FORMATS = ("gexf", "graphml")
 SEPARATOR = "; "

@@ -27,7 +27,7 @@ from ..dataset import Dataset
 from ..ontology import Ontology, load_ontology
 from ..stores.layout import node_columns, node_tables, rel_columns, rel_groups
 from .report import ExportReport
-from .writer import write_text_atomic
+from ..files import write_text_atomic
 
 FORMAT = "neo4j-admin"
 ARRAY_DELIMITER = "\x1f"

@@ -20,7 +20,8 @@ from ..stores import Store
 from ..values import slugify
 from .batch import ImportBatch
 from .report import ImportReport
-from .writer import RECORD_FILES, YAML_HEADER, move_atomic, record_files, write_text_atomic
+from ..files import write_text_atomic
+from .writer import RECORD_FILES, YAML_HEADER, move_atomic, record_files
 
 Progress = Callable[[str, int], None]  # (what, units done since the last call)
 

@@ -15,6 +15,7 @@ from typing import Iterable
 import yaml
 
 from ..dataset.csv_reader import HEADERS
+from ..files import _umask
 
 YAML_HEADER = ("# Written by `graphkit import {fmt}` from {inputs}.\n"
                "# Re-running the import rewrites this file; record corrections as merges or findings.\n")
@@ -24,27 +25,6 @@ RECORD_FILES = ("sources.csv", "entities.csv", "relationships.csv", "records.yam
 CSV_ENTITY_FIELDS = {"id", "label", "kind", "name", "aliases", "description", "sources"}
 CSV_RELATIONSHIP_FIELDS = {"source", "type", "target", "amount_gbp", "vat", "start_date", "end_date", "role",
                            "evidence", "sources"}
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
-    os.chmod(tmp, 0o666 & ~_umask())  # as an ordinary new file, not mkstemp's 0600
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def copy_atomic(source: Path, path: Path) -> None:

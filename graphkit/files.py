@@ -1,0 +1,56 @@
+"""Writing the record safely: atomic file replacement and per-dataset write locks."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from .problems import GraphkitError
+
+LOCK_TIMEOUT_S = 30
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Replace `path` with `text`: a temp file in the same folder, fsync, then a rename.
+
+    A reader (or a crash) sees the old file or the new one, never half of either.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
+    os.chmod(tmp, 0o666 & ~_umask())  # as an ordinary new file, not mkstemp's 0600
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class dataset_lock:
+    """Hold a named write lock of a dataset folder: a second writer waits, then fails with 'busy, retry'."""
+
+    def __init__(self, dataset_dir: Path, name: str, busy: str):
+        if not dataset_dir.is_dir():
+            raise GraphkitError(f"{dataset_dir}: no such dataset folder (use --dataset)")
+        self.lock = FileLock(str(dataset_dir / f".{name}.lock"), timeout=LOCK_TIMEOUT_S)
+        self.busy = busy
+
+    def __enter__(self):
+        try:
+            self.lock.acquire()
+        except Timeout:
+            raise GraphkitError(f"dataset busy: {self.busy}; retry") from None
+
+    def __exit__(self, *exc):
+        self.lock.release()

@@ -148,7 +148,7 @@ def admin_import(mod, ds, work: Path) -> tuple[float, float, float | None]:
            "database", "import", "full", "neo4j", "--overwrite-destination=true", "--array-delimiter=;",
            *args]
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=3600)
+    proc = subprocess.run(cmd, env=env, cwd=home, capture_output=True, text=True, timeout=3600)
     seconds = time.perf_counter() - t0
     if proc.returncode != 0:
         raise RuntimeError(f"import tool exited {proc.returncode}: {(proc.stderr or proc.stdout)[-600:]}")

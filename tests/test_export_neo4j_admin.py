@@ -97,7 +97,8 @@ def test_the_import_tool_builds_a_database_that_answers_like_the_embedded_store(
     java = os.environ.get("GRAPHKIT_JAVA") or "java"
     run = subprocess.run([java, *neo4j_server.JVM_OPTS, "-cp", classpath, "org.neo4j.cli.AdminTool",
                           *import_arguments(nodes, rels), "--max-off-heap-memory=256m"],
-                         env={**os.environ, "NEO4J_HOME": str(home)}, capture_output=True, text=True, timeout=600)
+                         env={**os.environ, "NEO4J_HOME": str(home)}, cwd=home,  # its import.report lands there
+                         capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert "IMPORT DONE" in run.stdout + run.stderr
 

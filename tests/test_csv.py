@@ -73,3 +73,11 @@ def test_bom_is_accepted_and_empty_file_is_an_error(tmp_path, runner):
     empty = write(tmp_path / "e", entities="")
     result = runner.invoke(app, ["validate", str(empty)])
     assert result.exit_code == 1 and "entities.csv:1: is empty" in result.output
+
+
+def test_leap_days_and_month_ends_are_checked_against_the_calendar(tmp_path):
+    rows = "".join(f"barset,PAID,acme,1,,{d},,,,reg,q\n" for d in ("2012-02-29", "2011-02-29", "2010-04-31", "2010-01-31"))
+    header = RELATIONSHIPS.splitlines()[0] + "\n"
+    folder = write(tmp_path / "d", sources=SOURCES, entities=ENTITIES, relationships=header + rows)
+    bad = sorted((p.line, p.message) for p in validate([folder]))
+    assert bad == [(3, "'2011-02-29' is not a real calendar date"), (4, "'2010-04-31' is not a real calendar date")]

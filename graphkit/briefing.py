@@ -18,6 +18,7 @@ from .analysis.brokers import brokers, simple_graph
 from .analysis.money import money_summary, money_totals
 from .maps import MapOptions, MapTooLarge, build_map_html, filter_graph
 from .maps.style import money_full, words
+from .files import write_text_atomic
 
 MONEY_COLUMNS = [("contract", "Contract values"), ("payment", "Payments"), ("funding", "Funding"),
                  ("framework_ceiling", "Framework ceilings")]
@@ -262,7 +263,5 @@ how many others they are linked to, and how many pilot areas lie within two link
 def write_briefing(graph: nx.MultiDiGraph, path: str | Path, options: BriefingOptions | None = None) -> Path:
     """Write the briefing to `path` (folders created) and return the path."""
     path = Path(path)
-    page = build_briefing_html(graph, options)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page, encoding="utf-8")
+    write_text_atomic(path, build_briefing_html(graph, options))  # a reader never sees half a page
     return path

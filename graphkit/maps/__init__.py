@@ -17,6 +17,7 @@ from .build import map_payload
 from .filters import MapOptions, MapTooLarge, filter_graph, resolve_focus
 from .page import render_page, script_json
 from .screenshot import ChromiumMissing, chromium_path, render_png, require_chromium
+from ..files import write_text_atomic
 
 
 def build_map_html(graph: nx.MultiDiGraph, options: MapOptions | None = None) -> str:
@@ -27,9 +28,7 @@ def build_map_html(graph: nx.MultiDiGraph, options: MapOptions | None = None) ->
 def write_map(graph: nx.MultiDiGraph, path: str | Path, options: MapOptions | None = None) -> Path:
     """Write the map to `path` (folders created) and return the path."""
     path = Path(path)
-    page = build_map_html(graph, options)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page, encoding="utf-8")
+    write_text_atomic(path, build_map_html(graph, options))  # a reader never sees half a page
     return path
 
 

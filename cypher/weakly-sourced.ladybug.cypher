@@ -1,5 +1,6 @@
 MATCH (a)-[r]->(b)
-WHERE r.source_ids IS NOT NULL AND size(r.source_ids) <= $max_sources
+WITH a, r, b, size(string_split(r.source_ids, '\u001f')) - 1 AS n_sources
+WHERE n_sources >= 1 AND n_sources <= $max_sources
 RETURN 'relationship' AS claim, label(r) AS what, a.id AS from_id, b.id AS to_id, r.evidence AS evidence,
-       size(r.source_ids) AS n_sources, r.source_ids AS sources
+       n_sources, r.source_ids AS sources
 ORDER BY what, from_id, to_id

@@ -4,8 +4,11 @@ from __future__ import annotations
 import pytest
 
 from graphkit.dataset import InvalidDataset, read_dataset
+from graphkit.dialect import list_property
 from graphkit.loading import load
+from graphkit.ontology import load_ontology
 from graphkit.problems import GraphkitError
+from graphkit.stores.ladybug_store import LadybugStore, schema_statements
 
 
 def counts(store) -> tuple[int, int]:
@@ -54,7 +57,8 @@ def test_citations_are_loaded_so_cypher_finds_the_quotes(store, tiny_dir):
     load([tiny_dir], store)
     rows = store.query(
         "MATCH (c:Contract {id: 'contract-spend'})-[r:AWARDED_TO]->(o:Organisation) "
-        "MATCH (s:Source) WHERE s.id IN r.source_ids RETURN o.name, s.url, r.quotes").rows
+        f"MATCH (s:Source) WHERE s.id IN {list_property(store.engine, 'r.source_ids')} "
+        "RETURN o.name, s.url, r.quotes").rows
     assert rows == [["Tribal", "https://example.org/blog/2009/11/bad-place",
                      ["Spend Counting and Deep Dive £218k ex VAT"]]]
 
@@ -128,3 +132,33 @@ def test_a_long_query_is_stopped_by_its_timeout(store):
     with pytest.raises(GraphkitError, match="timed out"):
         store.query("UNWIND range(1, 100000) AS x UNWIND range(1, 100000) AS y RETURN sum(x * y)", timeout_s=0.5)
     assert store.query("RETURN 1 AS one", timeout_s=5).rows == [[1]]
+
+
+def test_list_properties_come_back_as_lists_with_any_text_inside(store, tiny_dir, tmp_path):
+    (tmp_path / "more.yaml").write_text(
+        "sources:\n  - id: s1\n    url: https://example.org/a\n"
+        "entities:\n  - id: odd\n    label: Organisation\n    kind: company\n    name: Odd Ltd\n"
+        "    aliases: ['A|B', 'x, y', '[1]']\n"
+        "    sources: [{source: s1, quote: 'said \"so\" | twice, ok'}, {source: blog, quote: '£5 [sic]'}]\n",
+        encoding="utf-8")
+    load([tiny_dir, tmp_path], store)
+    rows = store.query("MATCH (n:Organisation {id: 'odd'}) RETURN n.aliases, n.source_ids, n.quotes, n").rows
+    assert rows[0][:3] == [["A|B", "x, y", "[1]"], ["s1", "blog"], ['said "so" | twice, ok', "£5 [sic]"]]
+    assert rows[0][3]["aliases"] == ["A|B", "x, y", "[1]"]
+    in_list = list_property(store.engine, "n.aliases")
+    assert store.query(f"MATCH (n:Organisation) WHERE 'x, y' IN {in_list} RETURN n.id").rows == [["odd"]]
+
+
+def test_a_store_built_with_other_column_types_asks_for_a_rebuild(tmp_path):
+    import ladybug
+
+    path = tmp_path / "old.lbug"
+    db = ladybug.Database(str(path))
+    conn = ladybug.Connection(db)
+    old = [s.replace("aliases STRING,", "aliases STRING[],") for s in schema_statements(load_ontology())]
+    for stmt in old:
+        conn.execute(stmt)
+    conn.close()
+    db.close()
+    with pytest.raises(GraphkitError, match="--reset"):
+        LadybugStore(path)

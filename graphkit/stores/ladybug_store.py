@@ -2,6 +2,7 @@
 
 A store is one file plus its `.wal`. Loads run in one transaction: bulk rows go
 in with COPY from Arrow, changed rows with one `LOAD FROM … SET` per table.
+List properties are kept as marked text (see `list_text`) and read back as lists.
 """
 from __future__ import annotations
 
@@ -16,11 +17,12 @@ from ..dataset import Dataset
 from ..ontology import Ontology, load_ontology
 from ..problems import GraphkitError
 from .base import LoadReport, ProgressFn, QueryResult
-from .layout import node_columns, node_tables, rel_columns, rel_groups, signature
+from .layout import RelGroup, node_columns, node_tables, rel_columns, rel_groups, signature
+from .list_text import decode_column, encode_lists
 from .values import plain_value
 
 DEFAULT_PATH = Path(".graphkit") / "graph.lbug"
-LADYBUG_TYPES = {"number": "DOUBLE", "bool": "BOOLEAN", "list": "STRING[]"}
+LADYBUG_TYPES = {"number": "DOUBLE", "bool": "BOOLEAN", "list": "STRING"}  # lists as marked text
 
 
 def default_store_path() -> Path:
@@ -84,9 +86,9 @@ class LadybugStore:
 
     def _check_columns(self) -> None:
         for label in self.onto.all_labels:
-            want = [n for n, _ in node_columns(self.onto, label)]
+            want = [[n, LADYBUG_TYPES.get(t, "STRING")] for n, t in node_columns(self.onto, label)]
             try:
-                got = [r[0] for r in self._conn.execute(f"CALL table_info('{label}') RETURN name").get_all()]
+                got = self._conn.execute(f"CALL table_info('{label}') RETURN name, type").get_all()
             except RuntimeError:
                 continue
             if got != want:
@@ -113,8 +115,8 @@ class LadybugStore:
         if self.read_only:
             raise GraphkitError("store opened read-only")
         report = LoadReport()
-        nodes = node_tables(dataset, self.onto)
-        groups = rel_groups(dataset, self.onto)
+        nodes = {label: encode_lists(table) for label, table in node_tables(dataset, self.onto).items()}
+        groups = [RelGroup(g.type, g.from_label, g.to_label, encode_lists(g.table)) for g in rel_groups(dataset, self.onto)]
 
         def work():
             if reset:
@@ -218,7 +220,7 @@ def _rows(result, width: int) -> list[list[Any]]:
         values = col.to_pylist()
         if pa.types.is_struct(col.type) or pa.types.is_list(col.type) and pa.types.is_struct(col.type.value_type):
             values = [plain_value(v) for v in values]
-        columns.append(values)
+        columns.append(decode_column(col, values))
     return [list(row) for row in zip(*columns)]
 
 

@@ -4,7 +4,8 @@ Each entity label is a node table with the common node fields, the label's own
 fields and its citations; sources are nodes of the source label; each
 relationship type holds the common relationship fields and its citations. A
 claim's citations are two parallel lists, `source_ids` and `quotes`, so Cypher
-joins any node or edge to the Source nodes that back it.
+joins any node or edge to the Source nodes that back it. (The embedded store
+keeps lists as marked text: see list_text.py.)
 """
 from __future__ import annotations
 

@@ -1,0 +1,82 @@
+"""List properties (aliases, source_ids, quotes) as text on the embedded store.
+
+Ladybug copies and checkpoints a STRING[] column at about half the speed of a
+STRING column, and citations are on every row. So the embedded store keeps each
+list as its items, each one followed by U+001F (the unit separator). Dataset
+text never holds control characters (validation refuses them), which makes the
+mark unambiguous: any text read back that ends in U+001F is a list, and query
+results turn it into one, so `RETURN r.source_ids` gives a list on both engines.
+
+Inside a Ladybug query, split the text yourself; the last item is empty:
+
+    WITH r, string_split(r.source_ids, '\\u001f') AS ids
+    UNWIND range(1, size(ids) - 1) AS i ...
+
+>>> import pyarrow as pa
+>>> encode_lists(pa.table({"ids": [["a", "b"], [], None]})).column("ids").to_pylist()
+['a\\x1fb\\x1f', None, None]
+>>> decode_value({"ids": "a\\x1fb\\x1f", "name": "Tribal"})
+{'ids': ['a', 'b'], 'name': 'Tribal'}
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+MARK = "\x1f"
+
+
+def encode_lists(table: pa.Table) -> pa.Table:
+    """The same table with every list-of-text column as marked text (empty lists become null)."""
+    for i, field in enumerate(table.schema):
+        if pa.types.is_list(field.type) or pa.types.is_large_list(field.type):
+            table = table.set_column(i, pa.field(field.name, pa.string()), encode_column(table.column(i)))
+    return table
+
+
+def encode_column(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Each list as its items followed by MARK; null and empty lists as null."""
+    empty = pc.equal(pc.fill_null(pc.list_value_length(col), 0), 0)
+    joined = pc.binary_join_element_wise(pc.binary_join(col, MARK), "", MARK)
+    return pc.if_else(empty, pa.scalar(None, pa.string()), joined)
+
+
+def decode_text(text: str) -> str | list[str]:
+    """A marked text as its list; any other text as it is."""
+    return text[:-1].split(MARK) if text.endswith(MARK) else text
+
+
+def decode_value(value: Any) -> Any:
+    """Marked texts anywhere inside a result value (a node, a list, a map) turned into lists."""
+    if isinstance(value, str):
+        return decode_text(value)
+    if isinstance(value, dict):
+        return {k: decode_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [decode_value(v) for v in value]
+    return value
+
+
+def decode_column(col: pa.ChunkedArray, values: list[Any]) -> list[Any]:
+    """A result column's Python values with marked texts as lists; text columns are checked in Arrow first."""
+    if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+        if not pc.any(pc.ends_with(col, MARK)).as_py():
+            return values
+        return [decode_text(v) if v is not None else None for v in values]
+    if _holds_text(col.type):
+        return [decode_value(v) for v in values]
+    return values
+
+
+def _holds_text(t: pa.DataType) -> bool:
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        return True
+    if pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_fixed_size_list(t):
+        return _holds_text(t.value_type)
+    if pa.types.is_struct(t):
+        return any(_holds_text(t.field(i).type) for i in range(t.num_fields))
+    if pa.types.is_map(t):
+        return _holds_text(t.key_type) or _holds_text(t.item_type)
+    return pa.types.is_union(t)

@@ -8,7 +8,7 @@ from graphkit.dialect import list_property
 from graphkit.loading import load
 from graphkit.ontology import load_ontology
 from graphkit.problems import GraphkitError
-from graphkit.stores.ladybug_store import LadybugStore, schema_statements
+from graphkit.stores.ladybug_store import LadybugStore, copy_arrow as _real_copy_arrow, schema_statements
 
 
 def counts(store) -> tuple[int, int]:
@@ -87,21 +87,39 @@ def test_values_are_parameters_never_cypher_text(store, tiny_dir):
     assert counts(store)[0] == 14
 
 
-def test_ladybug_failure_mid_load_leaves_the_previous_state(tmp_path, tiny_dir, monkeypatch):
-    from graphkit.stores import LadybugStore
+@pytest.mark.parametrize("reset", [False, True])
+def test_ladybug_failure_mid_load_leaves_the_previous_state(tmp_path, tiny_dir, monkeypatch, reset):
+    from graphkit.stores import ladybug_store
 
-    store = LadybugStore(tmp_path / "g.lbug")
+    store = LadybugStore(tmp_path / "store" / "g.lbug")
     load([tiny_dir], store)
     before = counts(store)
-    monkeypatch.setattr(LadybugStore, "_upsert_rels", _failing_upsert)  # fails after nodes were dropped and re-copied
+    monkeypatch.setattr(ladybug_store, "copy_arrow", _copy_nodes_only)  # fails after the nodes were copied
+    (tmp_path / "more.yaml").write_text("entities:\n  - {id: extra, label: Organisation, kind: company, "
+                                        "name: Extra, sources: [{source: blog, quote: x}]}\n"
+                                        "relationships:\n  - {source: extra, type: ADVISES, target: tribal, "
+                                        "sources: [{source: blog, quote: x}]}\n", encoding="utf-8")
     with pytest.raises(GraphkitError, match="store unchanged"):
-        store.load(read_dataset([tiny_dir]), reset=True)
+        store.load(read_dataset([tiny_dir, tmp_path / "more.yaml"]), reset=reset)
     assert counts(store) == before
     assert store.query("MATCH (o:Organisation {id: 'tribal'}) RETURN o.name").rows == [["Tribal"]]
+    assert [p.name for p in (tmp_path / "store").iterdir()] == ["g.lbug"]
 
 
-def _failing_upsert(self, group, report):
-    raise RuntimeError("disk full")
+def test_a_load_into_an_empty_store_builds_it_whole(tmp_path, tiny_dir):
+    store = LadybugStore(tmp_path / "store" / "g.lbug")
+    report = load([tiny_dir], store)
+    assert report.totals()["created"] == sum(read_dataset([tiny_dir]).counts().values())
+    assert counts(store) == (sum(read_dataset([tiny_dir]).counts()[k] for k in ("entities", "sources")),
+                             read_dataset([tiny_dir]).counts()["relationships"])
+    store.close()
+    assert [p.name for p in (tmp_path / "store").iterdir()] == ["g.lbug"]
+
+
+def _copy_nodes_only(conn, table_name, rows, options=""):
+    if options:
+        raise RuntimeError("disk full")
+    _real_copy_arrow(conn, table_name, rows, options)
 
 
 @pytest.mark.neo4j

@@ -1,8 +1,12 @@
 """The embedded store: Ladybug, an in-process graph database that runs Cypher.
 
-A store is one file plus its `.wal`. Loads run in one transaction: bulk rows go
-in with COPY from Arrow, changed rows with one `LOAD FROM … SET` per table.
-List properties are kept as marked text (see `list_text`) and read back as lists.
+A store is one file plus its `.wal`. A load into a store that already holds
+data runs in one transaction: new rows go in with COPY from Arrow, changed rows
+with one `LOAD FROM … SET` per table. A load into an empty store (or `reset`)
+builds a new file beside it, one transaction per table, and renames it over
+the old one: the same all-or-nothing outcome at a third of the memory, since
+one transaction holding a whole bulk load keeps every page of it in memory
+until COMMIT. List properties are kept as marked text (see `list_text`).
 """
 from __future__ import annotations
 
@@ -54,8 +58,6 @@ class LadybugStore:
     engine = "ladybug"
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False, onto: Ontology | None = None):
-        import ladybug
-
         self.path = Path(path) if path else default_store_path()
         self.onto = onto or load_ontology()
         self.read_only = read_only
@@ -64,13 +66,18 @@ class LadybugStore:
         if read_only and not self.path.exists():
             raise GraphkitError(f"no store at {self.path}: run `graphkit load` first")
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._open()
+        if not read_only:
+            self._ensure_schema()
+
+    def _open(self) -> None:
+        import ladybug
+
         try:
-            self._db = ladybug.Database(str(self.path), read_only=read_only)
+            self._db = ladybug.Database(str(self.path), read_only=self.read_only)
         except RuntimeError as exc:
             raise _busy_or(exc, self.path) from None
         self._conn = ladybug.Connection(self._db)
-        if not read_only:
-            self._ensure_schema()
 
     # -- schema -----------------------------------------------------------------
     def _ensure_schema(self) -> None:
@@ -114,13 +121,20 @@ class LadybugStore:
     def load(self, dataset: Dataset, *, reset: bool = False, progress: ProgressFn | None = None) -> LoadReport:
         if self.read_only:
             raise GraphkitError("store opened read-only")
-        report = LoadReport()
         nodes = {label: encode_lists(table) for label, table in node_tables(dataset, self.onto).items()}
         groups = [RelGroup(g.type, g.from_label, g.to_label, encode_lists(g.table)) for g in rel_groups(dataset, self.onto)]
+        if reset or self._is_empty():
+            return self._rebuild(nodes, groups, progress)
+        return self._upsert(nodes, groups, progress)
+
+    def _is_empty(self) -> bool:
+        return not self._conn.execute("MATCH (n) RETURN n.id LIMIT 1").has_next()
+
+    def _upsert(self, nodes: dict[str, pa.Table], groups: list[RelGroup], progress: ProgressFn | None) -> LoadReport:
+        """Into a store holding data: one transaction, new rows copied, changed rows set."""
+        report = LoadReport()
 
         def work():
-            if reset:
-                self._drop_and_create()
             for label, table in nodes.items():
                 self._upsert_nodes(label, table, report)
                 progress and progress(label, table.num_rows)
@@ -134,16 +148,43 @@ class LadybugStore:
             raise GraphkitError(f"load failed, store unchanged: {exc}") from None
         return report
 
-    def _drop_and_create(self) -> None:
-        existing = self._tables()
-        for rtype in self.onto.relationships:
-            if rtype in existing:
-                self._conn.execute(f"DROP TABLE {rtype}")
-        for label in self.onto.all_labels:
-            if label in existing:
-                self._conn.execute(f"DROP TABLE {label}")
-        for stmt in schema_statements(self.onto):
-            self._conn.execute(stmt)
+    def _rebuild(self, nodes: dict[str, pa.Table], groups: list[RelGroup], progress: ProgressFn | None) -> LoadReport:
+        """Build the whole store in a new file, then rename it over the old one (atomic on one file system).
+
+        A crash before the rename leaves the old store and a stale `.building` file, removed by the
+        next rebuild; Ladybug removes a store's `.wal` on a clean close, so the renamed file is whole.
+        """
+        import ladybug
+
+        report = LoadReport()
+        building = self.path.with_name(f".{self.path.name}.building")
+        _remove_store_files(building)
+        try:
+            db = ladybug.Database(str(building))
+            conn = ladybug.Connection(db)
+            try:
+                builder = _Builder(conn, self.onto)
+                builder.schema()
+                for label, table in nodes.items():
+                    builder.copy(label, table)
+                    report.add(label, table.num_rows, 0, 0)
+                    progress and progress(label, table.num_rows)
+                for group in groups:
+                    builder.copy(group.type, _endpoints_first(group.table), f" (from='{group.from_label}', to='{group.to_label}')")
+                    report.add(group.type, group.table.num_rows, 0, 0)
+                    progress and progress(group.type, group.table.num_rows)
+            finally:
+                conn.close()
+                db.close()
+            self.close()
+            os.replace(building, self.path)
+        except RuntimeError as exc:
+            _remove_store_files(building)
+            raise GraphkitError(f"load failed, store unchanged: {exc}") from None
+        finally:
+            if self._conn is None:
+                self._open()
+        return report
 
     def _existing(self, cypher: str) -> pa.Table:
         return self._conn.execute(cypher).get_as_arrow()
@@ -165,9 +206,7 @@ class LadybugStore:
         returns = ", ".join(f"r.{c} AS {c}" for c in cols)
         existing = self._existing(f"MATCH (:{a})-[r:{t}]->(:{b}) RETURN {returns}")
         new, changed, same = _split(group.table, existing, "rid", cols)
-        fresh = pa.table({"from": new.column("source"), "to": new.column("target"),
-                          **{c: new.column(c) for c in cols}})
-        self._copy(t, fresh, f" (from='{a}', to='{b}')")
+        self._copy(t, _endpoints_first(new), f" (from='{a}', to='{b}')")
         if changed.num_rows:
             sets = ", ".join(f"r.{c} = v_{c}" for c in cols if c != "rid")
             self._load_from(changed, f"MATCH (x:{a} {{id: v_source}})-[r:{t}]->(y:{b} {{id: v_target}}) "
@@ -175,11 +214,7 @@ class LadybugStore:
         report.add(t, new.num_rows, changed.num_rows, same)
 
     def _copy(self, table_name: str, rows: pa.Table, options: str = "") -> None:
-        if not rows.num_rows:
-            return
-        # A fresh Arrow object per COPY: re-running COPY on the same object crashes Ladybug.
-        batch = pa.Table.from_batches(rows.to_batches(), schema=rows.schema)  # noqa: F841 - read by name
-        self._conn.execute(f"COPY {table_name} FROM batch{options}")
+        copy_arrow(self._conn, table_name, rows, options)
 
     def _load_from(self, rows: pa.Table, clause: str) -> None:
         frame = pa.table({f"v_{n}": rows.column(n) for n in rows.column_names})
@@ -204,8 +239,47 @@ class LadybugStore:
         return QueryResult(columns, rows)
 
     def close(self) -> None:
-        self._conn.close()
-        self._db.close()
+        if self._conn is not None:
+            self._conn.close()
+            self._db.close()
+        self._conn = self._db = None
+
+
+class _Builder:
+    """Writes a new store file: the schema, then one committed COPY per table."""
+
+    def __init__(self, conn, onto: Ontology):
+        self.conn, self.onto = conn, onto
+
+    def schema(self) -> None:
+        self.conn.execute("BEGIN TRANSACTION")
+        for stmt in schema_statements(self.onto):
+            self.conn.execute(stmt)
+        self.conn.execute("COMMIT")
+
+    def copy(self, table_name: str, rows: pa.Table, options: str = "") -> None:
+        self.conn.execute("BEGIN TRANSACTION")
+        copy_arrow(self.conn, table_name, rows, options)
+        self.conn.execute("COMMIT")
+
+
+def copy_arrow(conn, table_name: str, rows: pa.Table, options: str = "") -> None:
+    """COPY an Arrow table into a Ladybug table (relationships: `from`, `to`, then properties)."""
+    if not rows.num_rows:
+        return
+    # A fresh Arrow object per COPY: re-running COPY on the same object crashes Ladybug.
+    batch = pa.Table.from_batches(rows.to_batches(), schema=rows.schema)  # noqa: F841 - read by name
+    conn.execute(f"COPY {table_name} FROM batch{options}")
+
+
+def _endpoints_first(table: pa.Table) -> pa.Table:
+    """A relationship group's table in COPY order: `from`, `to`, then the properties."""
+    return table.rename_columns(["from", "to", *table.column_names[2:]])
+
+
+def _remove_store_files(path: Path) -> None:
+    for p in (path, path.with_name(path.name + ".wal"), path.with_name(path.name + ".shadow")):
+        p.unlink(missing_ok=True)
 
 
 def _rows(result, width: int) -> list[list[Any]]:

@@ -48,30 +48,32 @@ def copy_tables(ds) -> list[tuple[str, str, pa.Table]]:
     """(table, COPY options, Arrow table) exactly as graphkit lays them out, ready for COPY."""
     from graphkit.ontology import load_ontology
     from graphkit.stores.layout import node_tables, rel_groups
+    from graphkit.stores.list_text import encode_lists
 
     onto = load_ontology()
-    out = [(label, "", table) for label, table in node_tables(ds, onto).items()]
+    out = [(label, "", encode_lists(table)) for label, table in node_tables(ds, onto).items()]
     for g in rel_groups(ds, onto):
-        body = g.table.rename_columns(["from", "to", *g.table.column_names[2:]])
+        body = encode_lists(g.table).rename_columns(["from", "to", *g.table.column_names[2:]])
         out.append((g.type, f" (from='{g.from_label}', to='{g.to_label}')", body))
     return out
 
 
 def engine_copy(tables: list[tuple[str, str, pa.Table]], store_path: Path) -> None:
-    """Ladybug alone: create the schema and COPY every ready table in one transaction."""
+    """Ladybug alone: create the schema, then COPY every ready table, each in its own transaction
+    (faster, and far leaner, than one transaction holding them all)."""
     import ladybug
     from graphkit.ontology import load_ontology
     from graphkit.stores.ladybug_store import schema_statements
 
     db = ladybug.Database(str(store_path))
     conn = ladybug.Connection(db)
-    conn.execute("BEGIN TRANSACTION")
     for stmt in schema_statements(load_ontology()):
         conn.execute(stmt)
     for name, options, table in tables:
         batch = pa.Table.from_batches(table.to_batches(), schema=table.schema)  # noqa: F841 - a fresh object per COPY
+        conn.execute("BEGIN TRANSACTION")
         conn.execute(f"COPY {name} FROM batch{options}")
-    conn.execute("COMMIT")
+        conn.execute("COMMIT")
     conn.close()
     db.close()
 

@@ -154,28 +154,10 @@ class LadybugStore:
         A crash before the rename leaves the old store and a stale `.building` file, removed by the
         next rebuild; Ladybug removes a store's `.wal` on a clean close, so the renamed file is whole.
         """
-        import ladybug
-
-        report = LoadReport()
         building = self.path.with_name(f".{self.path.name}.building")
         _remove_store_files(building)
         try:
-            db = ladybug.Database(str(building))
-            conn = ladybug.Connection(db)
-            try:
-                builder = _Builder(conn, self.onto)
-                builder.schema()
-                for label, table in nodes.items():
-                    builder.copy(label, table)
-                    report.add(label, table.num_rows, 0, 0)
-                    progress and progress(label, table.num_rows)
-                for group in groups:
-                    builder.copy(group.type, _endpoints_first(group.table), f" (from='{group.from_label}', to='{group.to_label}')")
-                    report.add(group.type, group.table.num_rows, 0, 0)
-                    progress and progress(group.type, group.table.num_rows)
-            finally:
-                conn.close()
-                db.close()
+            report = _build_file(building, self.onto, nodes, groups, progress)
             self.close()
             os.replace(building, self.path)
         except RuntimeError as exc:
@@ -245,22 +227,41 @@ class LadybugStore:
         self._conn = self._db = None
 
 
-class _Builder:
-    """Writes a new store file: the schema, then one committed COPY per table."""
+def _build_file(path: Path, onto: Ontology, nodes: dict[str, pa.Table], groups: list[RelGroup],
+                progress: ProgressFn | None) -> LoadReport:
+    """A new store file holding exactly these tables: the schema, then one committed COPY per table.
+    Each table is released once copied (`nodes` and `groups` are emptied), so memory falls as the file grows."""
+    import ladybug
 
-    def __init__(self, conn, onto: Ontology):
-        self.conn, self.onto = conn, onto
+    report = LoadReport()
+    db = ladybug.Database(str(path))
+    conn = ladybug.Connection(db)
+    try:
+        conn.execute("BEGIN TRANSACTION")
+        for stmt in schema_statements(onto):
+            conn.execute(stmt)
+        conn.execute("COMMIT")
+        for label in list(nodes):
+            table = nodes.pop(label)
+            _committed_copy(conn, label, table)
+            report.add(label, table.num_rows, 0, 0)
+            progress and progress(label, table.num_rows)
+        while groups:
+            g = groups.pop(0)
+            options = f" (from='{g.from_label}', to='{g.to_label}')"
+            _committed_copy(conn, g.type, _endpoints_first(g.table), options)
+            report.add(g.type, g.table.num_rows, 0, 0)
+            progress and progress(g.type, g.table.num_rows)
+    finally:
+        conn.close()
+        db.close()
+    return report
 
-    def schema(self) -> None:
-        self.conn.execute("BEGIN TRANSACTION")
-        for stmt in schema_statements(self.onto):
-            self.conn.execute(stmt)
-        self.conn.execute("COMMIT")
 
-    def copy(self, table_name: str, rows: pa.Table, options: str = "") -> None:
-        self.conn.execute("BEGIN TRANSACTION")
-        copy_arrow(self.conn, table_name, rows, options)
-        self.conn.execute("COMMIT")
+def _committed_copy(conn, table_name: str, rows: pa.Table, options: str = "") -> None:
+    conn.execute("BEGIN TRANSACTION")
+    copy_arrow(conn, table_name, rows, options)
+    conn.execute("COMMIT")
 
 
 def copy_arrow(conn, table_name: str, rows: pa.Table, options: str = "") -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .dataset import dataset_files, read_dataset
 from .dataset.checks import suggest
+from .dialect import list_property
 from .ontology import load_ontology
 from .problems import GraphkitError
 from .stores import Store
@@ -64,9 +65,10 @@ class Index:
         if self.from_dataset or self.store is None:
             return None
         onto = load_ontology()
+        aliases = list_property(self.store.engine, "n.aliases")
         for label in onto.labels:
             rows = self.store.query(
-                f"MATCH (n:{label}) WHERE n.id = $t OR toLower(n.name) = toLower($t) OR $t IN n.aliases "
+                f"MATCH (n:{label}) WHERE n.id = $t OR toLower(n.name) = toLower($t) OR $t IN {aliases} "
                 "RETURN n.id, n.kind, n.name LIMIT 1", {"t": text}).rows
             if rows:
                 return Match(rows[0][0], label, rows[0][1], rows[0][2])

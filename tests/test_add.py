@@ -87,3 +87,13 @@ def test_two_adds_at_the_same_moment_keep_both_findings(workdir, tiny_dir):
     assert all(p.returncode == 0 for p in procs), outputs
     ids = {e["id"] for e in read_dataset([tiny_dir]).entities.to_pylist()}
     assert {f"person-{n}" for n in range(4)} <= ids
+
+
+def test_actors_held_only_in_the_store_are_found_by_id_name_or_alias(store, tiny_dir, tmp_path):
+    from graphkit.loading import load
+    from graphkit.resolve import Index
+
+    load([tiny_dir], store)
+    index = Index(from_dataset=False, store=store)
+    assert [index.find(t).id for t in ("tribal", "TRIBAL", "Tribal Group plc", "DCLG")] == ["tribal", "tribal", "tribal", "dclg"]
+    assert index.find("Tribal Group") is None

@@ -76,8 +76,20 @@ class LadybugStore:
         try:
             self._db = ladybug.Database(str(self.path), read_only=self.read_only)
         except RuntimeError as exc:
-            raise _busy_or(exc, self.path) from None
+            if not (self.read_only and "recovery is pending" in str(exc)):
+                raise _busy_or(exc, self.path) from None
+            self._recover()
+            self._db = ladybug.Database(str(self.path), read_only=True)
         self._conn = ladybug.Connection(self._db)
+
+    def _recover(self) -> None:
+        """Finish the checkpoint a killed writer left (Ladybug does it on a read-write open), then close."""
+        import ladybug
+
+        try:
+            ladybug.Database(str(self.path)).close()
+        except RuntimeError as exc:
+            raise _busy_or(exc, self.path) from None
 
     # -- schema -----------------------------------------------------------------
     def _ensure_schema(self) -> None:

@@ -6,6 +6,10 @@ import re
 from datetime import date
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._:-]{0,199}$"
+# ID_PATTERN spelt out for column checks that need no regular expression
+ID_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789._:-"
+ID_NOT_FIRST = "._:-"
+ID_MAX_LENGTH = 200
 DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 URL_PATTERN = r"^https?://[^\s/?#]+[^\s]*$"
 NUMBER_PATTERN = r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$"

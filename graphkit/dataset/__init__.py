@@ -9,19 +9,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from queue import Queue
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..ontology import Ontology, load_ontology
 from ..problems import GraphkitError, InvalidDataset, Problem, ProblemList
-from .checks import check_references, merge_duplicates
-from .csv_reader import csv_section, read_csv_table
+from .checks import References
+from .duplicates import find_duplicates, merge_duplicates
+from .endpoints import Endpoints, rid_candidates
+from .parallel import at_once, pieces, release_memory
+from .csv_reader import ReadSpace, csv_section, read_csv_table
 from .merges import apply_merge_decisions
-from .tables import entity_schema, relationship_ids, relationship_schema, rows_to_table, source_schema
+from .tables import entity_schema, relationship_schema, rows_to_table, source_schema, with_relationship_ids
 from .yaml_reader import read_yaml_records
 
 YAML_SUFFIXES = (".yaml", ".yml")
+CSV_READERS = 2  # files parsed and checked at once: Arrow releases the GIL, so each can use a core
 
 
 @dataclass
@@ -79,44 +84,104 @@ def display_path(path: Path) -> str:
 
 
 def _read_files(files: list[Path], onto: Ontology, problems: ProblemList) -> dict[str, list[pa.Table]]:
+    """Tables of every file by section, in file order; CSV files are read two at a time, largest first."""
     parts: dict[str, list[pa.Table]] = {"entities": [], "relationships": [], "sources": []}
-    schemas = {"entities": entity_schema(onto), "relationships": relationship_schema(onto), "sources": source_schema(onto)}
-    for path in files:
-        display = display_path(path)
-        if path.suffix.lower() in YAML_SUFFIXES:
-            records = read_yaml_records(path, display, onto, problems)
-            for section, rows in records.items():
-                if rows:
-                    parts[section].append(rows_to_table(rows, schemas[section]))
-        elif path.suffix.lower() == ".csv":
-            if csv_section(path) is None:
-                problems.add(display, 0, "", "", "CSV files must be named entities*.csv, relationships*.csv or sources*.csv")
-                continue
-            section, table = read_csv_table(path, display, onto, problems)
-            if table is not None:
+    spaces: Queue[ReadSpace] = Queue()
+    for _ in range(CSV_READERS):
+        spaces.put(ReadSpace())
+    sizes = {path: path.stat().st_size for path in files if _is_csv(path)}
+    share = sum(sizes.values()) / CSV_READERS
+    with pieces(CSV_READERS) as pool:
+        # largest first, so that the last files to finish are small; a file larger than its share of
+        # the bytes is parsed on all cores, the others each in its reader's thread
+        started = {path: pool.submit(_read_csv_file, path, onto, spaces, sizes[path] > share)
+                   for path in sorted(sizes, key=lambda path: -sizes[path])}
+        for path in files:
+            future = started.get(path)
+            tables, found = future.result() if future else _read_other_file(path, onto)
+            problems.extend(found.items)
+            problems.invalid_ids |= found.invalid_ids
+            for section, table in tables:
                 parts[section].append(table)
-        else:
-            problems.add(display, 0, "", "", "is not a dataset file (.yaml, .yml or .csv)")
     return parts
+
+
+def _is_csv(path: Path) -> bool:
+    return path.suffix.lower() == ".csv" and csv_section(path) is not None
+
+
+def _read_csv_file(path: Path, onto: Ontology, spaces: Queue[ReadSpace],
+                   threads: bool) -> tuple[list[tuple[str, pa.Table]], ProblemList]:
+    """The table of one CSV file and the problems found in it (its bytes held in one of `spaces` meanwhile)."""
+    problems = ProblemList()
+    space = spaces.get()
+    try:
+        section, table = read_csv_table(path, display_path(path), onto, problems, space, threads)
+    finally:
+        spaces.put(space)
+    release_memory()
+    return ([(section, table)] if table is not None else []), problems
+
+
+def _read_other_file(path: Path, onto: Ontology) -> tuple[list[tuple[str, pa.Table]], ProblemList]:
+    """The tables of a YAML file by section, or the problem with a file that is not a dataset file."""
+    problems = ProblemList()
+    display = display_path(path)
+    if path.suffix.lower() in YAML_SUFFIXES:
+        schemas = {"entities": entity_schema(onto), "relationships": relationship_schema(onto), "sources": source_schema(onto)}
+        records = read_yaml_records(path, display, onto, problems)
+        return [(section, rows_to_table(rows, schemas[section])) for section, rows in records.items() if rows], problems
+    if path.suffix.lower() == ".csv":
+        problems.add(display, 0, "", "", "CSV files must be named entities*.csv, relationships*.csv or sources*.csv")
+    else:
+        problems.add(display, 0, "", "", "is not a dataset file (.yaml, .yml or .csv)")
+    return [], problems
 
 
 def _concat(tables: list[pa.Table], schema: pa.Schema) -> pa.Table:
     return pa.concat_tables(tables) if tables else schema.empty_table()
 
 
+def _taken(parts: dict[str, list[pa.Table]], section: str) -> list[pa.Table]:
+    """The tables of one section, removed from `parts`."""
+    tables, parts[section] = parts[section], []
+    return tables
+
+
 def build_dataset(parts: dict[str, list[pa.Table]], onto: Ontology, problems: ProblemList,
                   files: list[str] | None = None) -> Dataset:
-    """Merge tables read from files into one Dataset and run the cross-file checks."""
-    entities = merge_duplicates(_concat(parts["entities"], entity_schema(onto)), "id", "entity", problems)
-    sources = merge_duplicates(_concat(parts["sources"], source_schema(onto)), "id", "source", problems)
-    rels = _concat(parts["relationships"], relationship_schema(onto))
-    entities, rels = apply_merge_decisions(entities, rels, files or [], problems)
-    if rels.num_rows:
-        rid = pc.coalesce(rels.column("rid"), relationship_ids(rels))
-        rels = rels.set_column(rels.schema.get_field_index("rid"), "rid", rid)
-    rels = merge_duplicates(rels, "rid", "relationship", problems)
-    check_references(entities, rels, sources, onto, problems)
+    """Merge tables read from files into one Dataset and run the cross-file checks.
+
+    The lists in `parts` are emptied as their tables are merged, so that the memory of the
+    tables read from files can be freed as soon as the merged tables hold their data.
+    """
+    entities = _concat(_taken(parts, "entities"), entity_schema(onto))
+    sources = _concat(_taken(parts, "sources"), source_schema(onto))
+    rels = _concat([with_relationship_ids(t) for t in _taken(parts, "relationships")], relationship_schema(onto))
+    entities, sources, endpoints = at_once(lambda: merge_duplicates(entities, "id", "entity", problems),
+                                           lambda: merge_duplicates(sources, "id", "source", problems),
+                                           lambda: Endpoints.of(rels))
+    entities, rels, endpoints = _with_merge_decisions(entities, rels, endpoints, files or [], problems)
+    duplicates, references = at_once(
+        lambda: find_duplicates(rels, "rid", "relationship", problems, rid_candidates(rels, rels.column("rid"), endpoints)),
+        lambda: References.of(entities, sources, onto, endpoints))
+    if duplicates:
+        endpoints = endpoints.kept(duplicates.groups.single_rows, duplicates.merged)
+        columns, schema = rels.columns, rels.schema
+        del rels  # `apply` then frees each column once it is copied
+        rels = duplicates.apply(columns, schema)
+    references.check(rels, endpoints).report(problems)
     return Dataset(entities.combine_chunks(), rels.combine_chunks(), sources.combine_chunks(), files or [])
+
+
+def _with_merge_decisions(entities: pa.Table, rels: pa.Table, endpoints: Endpoints, files: list[str],
+                          problems: ProblemList) -> tuple[pa.Table, pa.Table, Endpoints]:
+    """Entities and relationships with the recorded merge decisions applied; ids and endpoints follow."""
+    entities, repointed = apply_merge_decisions(entities, rels, files, problems)
+    if repointed is rels:
+        return entities, rels, endpoints
+    repointed = with_relationship_ids(repointed, recompute=True)
+    return entities, repointed, Endpoints.of(repointed)
 
 
 def read_dataset(paths: list[str | Path], onto: Ontology | None = None) -> Dataset:
@@ -125,6 +190,7 @@ def read_dataset(paths: list[str | Path], onto: Ontology | None = None) -> Datas
     files = dataset_files(paths)
     problems = ProblemList()
     parts = _read_files(files, onto, problems)
+    release_memory()
     dataset = build_dataset(parts, onto, problems, [display_path(f) for f in files])
     problems.raise_if_any()
     return dataset

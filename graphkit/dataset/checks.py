@@ -1,5 +1,7 @@
-"""Checks across files: duplicate ids, dangling references, endpoint labels, citations."""
+"""Checks across files: dangling references, endpoint labels, citations (duplicates: duplicates.py)."""
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -8,51 +10,10 @@ from rapidfuzz.distance import Levenshtein
 
 from ..ontology import Ontology
 from ..problems import ProblemList
+from .endpoints import ENDS, Endpoints
+from .parallel import at_once
 
 MAX_SUGGESTIONS = 200  # fuzzy suggestions cost time; the first ones are what users read
-
-
-def merge_duplicates(table: pa.Table, key: str, kind: str, problems: ProblemList) -> pa.Table:
-    """Rows that share `key` state one thing: merge their citations, or report a conflict.
-
-    Conflicting data (the same id with another name, say) is an error naming both places.
-    """
-    counts = pc.value_counts(table.column(key))
-    dups = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
-    if len(dups) == 0:
-        return table
-    is_dup = pc.is_in(table.column(key), dups)
-    single, multi = table.filter(pc.invert(is_dup)), table.filter(is_dup)
-    merged = [_merge_group(rows, key, kind, problems) for rows in _groups(multi.to_pylist(), key)]
-    return pa.concat_tables([single, pa.Table.from_pylist(merged, schema=table.schema)])
-
-
-def _groups(rows: list[dict], key: str) -> list[list[dict]]:
-    by_key: dict[str, list[dict]] = {}
-    for row in rows:
-        by_key.setdefault(row[key], []).append(row)
-    return list(by_key.values())
-
-
-def _merge_group(rows: list[dict], key: str, kind: str, problems: ProblemList) -> dict:
-    first = dict(rows[0])
-    pairs = list(zip(first.get("source_ids") or [], first.get("quotes") or []))
-    for row in rows[1:]:
-        for name, value in row.items():
-            if name.startswith("_") or name in ("source_ids", "quotes") or value is None:
-                continue
-            if first.get(name) is None:
-                first[name] = value
-            elif first[name] != value:
-                problems.add(row["_file"], row["_line"], f"{kind} {row[key]}", name,
-                             f"{value!r} conflicts with {first[name]!r} at {first['_file']}:{first['_line']} (same id)")
-        for pair in zip(row.get("source_ids") or [], row.get("quotes") or []):
-            if pair not in pairs:
-                pairs.append(pair)
-    if "source_ids" in first:
-        first["source_ids"] = [p[0] for p in pairs]
-        first["quotes"] = [p[1] for p in pairs]
-    return first
 
 
 def suggest(bad: str, choices: list[str]) -> str:
@@ -63,9 +24,16 @@ def suggest(bad: str, choices: list[str]) -> str:
     return f" (did you mean {hit[0]!r}?)" if hit else ""
 
 
-def _report_missing(table, column, known: pa.Array, context, message, problems, choices_cache) -> None:
+def is_blank(col) -> pa.ChunkedArray | pa.Array:
+    """Null, empty or only whitespace (what utf8_trim_whitespace empties), without trimmed copies."""
+    empty = pc.or_(pc.equal(pc.binary_length(col), 0), pc.utf8_is_space(col))
+    return pc.or_kleene(pc.is_null(col), empty)
+
+
+def _report_missing(table, column, position, context, message, problems, choices_cache) -> None:
+    """Report the non-null values of `column` that have no `position` among the known ids."""
     col = table.column(column)
-    bad = pc.and_kleene(pc.is_valid(col), pc.invert(pc.is_in(col, known)))
+    bad = pc.and_kleene(pc.is_valid(col), pc.is_null(position))
     idx = pc.indices_nonzero(pc.fill_null(bad, False)).to_pylist()
     for n, i in enumerate(idx):
         value = col[i].as_py()
@@ -77,19 +45,63 @@ def _report_missing(table, column, known: pa.Array, context, message, problems, 
 
 
 def check_references(entities: pa.Table, rels: pa.Table, sources: pa.Table, onto: Ontology,
-                     problems: ProblemList) -> None:
-    """Every endpoint and citation points at something that exists, with allowed labels."""
-    entity_ids = entities.column("id").combine_chunks()
-    source_ids = sources.column("id").combine_chunks()
-    _clash(entities, source_ids, problems)
-    ids_list = _lazy(lambda: entity_ids.to_pylist())
-    rel_ctx = lambda i: f"relationship {rels.column('type')[i].as_py()}"  # noqa: E731
-    for end in ("source", "target"):
-        _report_missing(rels, end, entity_ids, rel_ctx, "is not a known id", problems, ids_list)
-    _check_endpoints(entities, rels, onto, problems)
-    src_list = _lazy(lambda: source_ids.to_pylist())
-    for table, kind in ((entities, "entity"), (rels, "relationship")):
-        _check_citations(table, kind, source_ids, problems, src_list)
+                     problems: ProblemList, endpoints: Endpoints | None = None) -> None:
+    """Every endpoint and citation points at something that exists, with allowed labels.
+
+    `endpoints`, when given, holds the relationships' endpoints already encoded, row for row.
+    """
+    endpoints = endpoints or Endpoints.of(rels)
+    References.of(entities, sources, onto, endpoints).check(rels, endpoints).report(problems)
+
+
+@dataclass
+class References:
+    """The cross-file checks in two parts, each run as soon as the tables it needs are final:
+    `of` once entities and sources are, `check` once relationships are too. `report` words
+    what both found."""
+
+    entities: pa.Table
+    onto: Ontology
+    entity_ids: pa.Array
+    source_ids: pa.Array
+    clash: pa.ChunkedArray  # entities whose id is also a source's
+    entity_citations: Citations
+    entity_rows: dict[str, pa.Array]  # per end, per distinct endpoint value: its entity row, null when unknown
+    rels: pa.Table | None = None
+    labels: _EndpointLabels | None = None
+    ends: dict[str, tuple[pa.Array, pa.Array]] | None = None  # per end: each row's entity row, bad-label flags
+    rel_citations: Citations | None = None
+
+    @classmethod
+    def of(cls, entities: pa.Table, sources: pa.Table, onto: Ontology, endpoints: Endpoints) -> "References":
+        entity_ids = entities.column("id").combine_chunks()
+        source_ids = sources.column("id").combine_chunks()
+        return cls(entities, onto, entity_ids, source_ids, pc.is_in(entities.column("id"), source_ids),
+                   Citations.of(entities, source_ids),
+                   {end: pc.index_in(endpoints.distinct[end], entity_ids) for end in ENDS})
+
+    def check(self, rels: pa.Table, endpoints: Endpoints) -> "References":
+        """The relationship checks (`endpoints`: the relationships' endpoints, row for row), side by side."""
+        labels = _EndpointLabels.of(self.entities, rels, self.onto)
+        rel_citations, *ends = at_once(  # the longest first
+            lambda: Citations.of(rels, self.source_ids),
+            *[lambda end=end: labels.faults(end, endpoints.rows_of(end, self.entity_rows[end])) for end in ENDS])
+        self.rels, self.labels, self.ends, self.rel_citations = rels, labels, dict(zip(ENDS, ends)), rel_citations
+        return self
+
+    def report(self, problems: ProblemList) -> None:
+        """Word every problem `of` and `check` found."""
+        rels = self.rels
+        _report_clash(self.entities, self.clash, problems)
+        ids_list = _lazy(lambda: self.entity_ids.to_pylist())
+        rel_ctx = lambda i: f"relationship {rels.column('type')[i].as_py()}"  # noqa: E731
+        for end, (found, _) in self.ends.items():
+            _report_missing(rels, end, found, rel_ctx, "is not a known id", problems, ids_list)
+        for end, (found, bad_label) in self.ends.items():
+            self.labels.report(end, found, bad_label, problems)
+        src_list = _lazy(lambda: self.source_ids.to_pylist())
+        self.entity_citations.report(self.entities, "entity", problems, src_list)
+        self.rel_citations.report(rels, "relationship", problems, src_list)
 
 
 def _lazy(fn):
@@ -101,51 +113,85 @@ def _lazy(fn):
     return get
 
 
-def _clash(entities: pa.Table, source_ids: pa.Array, problems: ProblemList) -> None:
-    both = pc.is_in(entities.column("id"), source_ids)
+def _report_clash(entities: pa.Table, both: pa.ChunkedArray, problems: ProblemList) -> None:
     for i in pc.indices_nonzero(pc.fill_null(both, False)).to_pylist():
         problems.add(entities.column("_file")[i].as_py(), entities.column("_line")[i].as_py(),
                      f"entity {entities.column('id')[i].as_py()}", "id", "is also the id of a source; ids must be unique")
 
 
-def _check_endpoints(entities: pa.Table, rels: pa.Table, onto: Ontology, problems: ProblemList) -> None:
-    ids, labels = entities.column("id").combine_chunks(), entities.column("label").combine_chunks()
-    src_label = pc.take(labels, pc.index_in(rels.column("source"), ids))
-    dst_label = pc.take(labels, pc.index_in(rels.column("target"), ids))
-    for end, got, attr in (("source", src_label, "from_labels"), ("target", dst_label, "to_labels")):
-        allowed = [f"{t}:{lab}" for t, spec in onto.relationships.items() for lab in getattr(spec, attr)]
-        key = pc.binary_join_element_wise(rels.column("type"), got, ":")
-        known_type = pc.is_in(rels.column("type"), pa.array(list(onto.relationships)))
-        bad = pc.and_kleene(pc.and_kleene(pc.is_valid(key), known_type), pc.invert(pc.is_in(key, pa.array(allowed))))
-        for i in pc.indices_nonzero(pc.fill_null(bad, False)).to_pylist():
+@dataclass
+class _EndpointLabels:
+    """Relationship types and entity labels as numbers, to check endpoint labels by table look-up."""
+
+    rels: pa.Table
+    onto: Ontology
+    labels: pa.Array  # each entity's label
+    label_code: pa.Array  # each entity's label as its position among the ontology's labels
+    type_code: pa.ChunkedArray  # each relationship's type as its position among the ontology's types
+
+    @classmethod
+    def of(cls, entities: pa.Table, rels: pa.Table, onto: Ontology) -> "_EndpointLabels":
+        labels = entities.column("label").combine_chunks()
+        return cls(rels, onto, labels, pc.index_in(labels, pa.array(list(onto.labels), pa.string())),
+                   pc.index_in(rels.column("type"), pa.array(list(onto.relationships), pa.string())))
+
+    def faults(self, end: str, found: pa.Array) -> tuple[pa.Array, pa.Array]:
+        """`found` (each row's `end` as an entity row, null when unknown) and where its label is not allowed."""
+        attr = "from_labels" if end == "source" else "to_labels"
+        label_names = list(self.onto.labels)
+        allowed = pa.array([lab in getattr(spec, attr) for spec in self.onto.relationships.values() for lab in label_names])
+        pair = pc.add(pc.multiply(self.type_code, len(label_names)), pc.take(self.label_code, found))
+        has_label = pc.fill_null(pc.take(pc.is_valid(self.labels), found), False)
+        bad = pc.and_(pc.and_(pc.is_valid(self.type_code), has_label), pc.invert(pc.fill_null(pc.take(allowed, pair), False)))
+        return found, bad
+
+    def report(self, end: str, found: pa.Array, bad: pa.Array, problems: ProblemList) -> None:
+        """Word each `end` whose label its relationship type does not allow."""
+        attr = "from_labels" if end == "source" else "to_labels"
+        rels = self.rels
+        for i in pc.indices_nonzero(bad).to_pylist():
             rtype = rels.column("type")[i].as_py()
-            want = ", ".join(getattr(onto.relationships[rtype], attr))
+            want = ", ".join(getattr(self.onto.relationships[rtype], attr))
+            got = self.labels[found[i].as_py()].as_py()
             problems.add(rels.column("_file")[i].as_py(), rels.column("_line")[i].as_py(), f"relationship {rtype}",
-                         end, f"{rels.column(end)[i].as_py()!r} is {_article(got[i].as_py())}; {rtype} {end}s must be {want}")
+                         end, f"{rels.column(end)[i].as_py()!r} is {_article(got)}; {rtype} {end}s must be {want}")
 
 
 def _article(word: str) -> str:
     return f"an {word}" if word[:1].lower() in "aeiou" else f"a {word}"
 
 
-def _check_citations(table: pa.Table, kind: str, source_ids: pa.Array, problems: ProblemList, choices) -> None:
-    """Each claim cites at least one known source with a non-empty quote."""
-    n = pc.fill_null(pc.list_value_length(table.column("source_ids")), 0)
-    ctx_col = "id" if kind == "entity" else "type"
-    for i in pc.indices_nonzero(pc.equal(n, 0)).to_pylist():
-        problems.add(table.column("_file")[i].as_py(), table.column("_line")[i].as_py(),
-                     f"{kind} {table.column(ctx_col)[i].as_py()}", "sources", "is required: every claim cites a source with a quote")
-    flat_ids = pc.list_flatten(table.column("source_ids"))
-    flat_quotes = pc.list_flatten(table.column("quotes"))
-    parent = pc.list_parent_indices(table.column("source_ids"))
-    blank = pc.or_kleene(pc.is_null(flat_quotes), pc.equal(pc.utf8_trim_whitespace(flat_quotes), ""))
-    unknown = pc.and_kleene(pc.is_valid(flat_ids), pc.invert(pc.is_in(flat_ids, source_ids)))
-    for mask, message in ((unknown, "is not a known source id"), (blank, "has no quote")):
-        for j in pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist()[:10_000]:
-            i = parent[j].as_py()
-            sid = flat_ids[j].as_py()
-            hint = suggest(sid, choices()) if message.startswith("is not") and j < MAX_SUGGESTIONS else ""
-            field = "source_id" if table.column("_file")[i].as_py().endswith(".csv") else "sources"
-            text = f"{sid!r} {message}{hint}" if message.startswith("is not") else f"citation of {sid!r} {message}"
+@dataclass
+class Citations:
+    """What is wrong with the citations of a table's claims, found column by column."""
+
+    uncited: pa.Array  # claims that cite no source
+    flat_ids: pa.Array  # every cited source id, claim after claim
+    parent: pa.Array  # the claim of each cited source id
+    unknown: pa.Array  # cited ids that are no source's id
+    blank: pa.Array  # citations without a quote
+
+    @classmethod
+    def of(cls, table: pa.Table, source_ids: pa.Array) -> "Citations":
+        n = pc.fill_null(pc.list_value_length(table.column("source_ids")), 0)
+        flat_ids = pc.list_flatten(table.column("source_ids"))
+        unknown = pc.and_kleene(pc.is_valid(flat_ids), pc.invert(pc.is_in(flat_ids, source_ids)))
+        return cls(pc.equal(n, 0), flat_ids, pc.list_parent_indices(table.column("source_ids")), unknown,
+                   is_blank(pc.list_flatten(table.column("quotes"))))
+
+    def report(self, table: pa.Table, kind: str, problems: ProblemList, choices) -> None:
+        """Each claim cites at least one known source with a non-empty quote."""
+        ctx_col = "id" if kind == "entity" else "type"
+        for i in pc.indices_nonzero(self.uncited).to_pylist():
             problems.add(table.column("_file")[i].as_py(), table.column("_line")[i].as_py(),
-                         f"{kind} {table.column(ctx_col)[i].as_py()}", field, text)
+                         f"{kind} {table.column(ctx_col)[i].as_py()}", "sources",
+                         "is required: every claim cites a source with a quote")
+        for mask, message in ((self.unknown, "is not a known source id"), (self.blank, "has no quote")):
+            for j in pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist()[:10_000]:
+                i = self.parent[j].as_py()
+                sid = self.flat_ids[j].as_py()
+                hint = suggest(sid, choices()) if message.startswith("is not") and j < MAX_SUGGESTIONS else ""
+                field = "source_id" if table.column("_file")[i].as_py().endswith(".csv") else "sources"
+                text = f"{sid!r} {message}{hint}" if message.startswith("is not") else f"citation of {sid!r} {message}"
+                problems.add(table.column("_file")[i].as_py(), table.column("_line")[i].as_py(),
+                             f"{kind} {table.column(ctx_col)[i].as_py()}", field, text)

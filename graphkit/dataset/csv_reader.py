@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -20,7 +22,8 @@ import pyarrow.csv as pacsv
 from .. import values
 from ..ontology import Ontology
 from ..problems import ProblemList
-from .tables import conform, entity_schema, relationship_schema, source_schema
+from .checks import is_blank
+from .tables import STR_LIST, conform, entity_schema, relationship_schema, source_schema, with_relationship_ids
 from .yaml_reader import decode_text
 
 HEADERS = {
@@ -35,6 +38,8 @@ REQUIRED = {
     "sources": ["id"],
 }
 MAX_REPORTED = 50  # per column and rule: enough to act on, not a flood
+BLOCK_SIZE = 1 << 22  # bytes per parse block (a file parsed on all cores is split into blocks)
+BOM = b"\xef\xbb\xbf"
 
 
 def csv_section(path: Path) -> str | None:
@@ -45,34 +50,80 @@ def csv_section(path: Path) -> str | None:
     return None
 
 
-def read_csv_table(path: Path, display: str, onto: Ontology, problems: ProblemList) -> tuple[str, pa.Table | None]:
+def read_csv_table(path: Path, display: str, onto: Ontology, problems: ProblemList,
+                   space: ReadSpace | None = None, threads: bool = True) -> tuple[str, pa.Table | None]:
+    """The checked table of one CSV file; `space` (reused from file to file) holds its bytes meanwhile.
+
+    `threads`: parse on all cores (else in the calling thread, when files are read side by side).
+    """
     section = csv_section(path) or "entities"
-    raw = path.read_bytes()
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    if decode_text(raw, display, problems) is None:
+    raw = _without_bom((space or ReadSpace()).read(path))
+    if not _is_utf8(raw):
+        decode_text(raw.to_pybytes(), display, problems)
         return section, None
-    if not raw.strip():
+    if _is_blank_bytes(raw):
         problems.add(display, 1, "", "", f"is empty; expected the header {','.join(HEADERS[section])}")
         return section, None
-    table = _parse(raw, display, section, problems)
+    table = _parse(raw, display, section, problems, threads)
     if table is None:
         return section, None
     return section, _check(table, raw, display, section, onto, problems)
 
 
-def _parse(raw: bytes, display: str, section: str, problems: ProblemList) -> pa.Table | None:
+class ReadSpace:
+    """Memory for the bytes of one file at a time: reading file after file into it needs no new memory."""
+
+    def __init__(self) -> None:
+        self.space = np.empty(0, np.uint8)
+
+    def read(self, path: Path) -> pa.Buffer:
+        """The whole file; valid until the next read."""
+        with open(path, "rb") as file:
+            size = os.fstat(file.fileno()).st_size
+            if len(self.space) <= size:
+                self.space = np.empty(size + 1, np.uint8)
+            got = file.readinto(self.space)
+        if got == len(self.space):  # the file grew while it was read
+            return pa.py_buffer(path.read_bytes())
+        return pa.py_buffer(self.space[:got])
+
+
+def _without_bom(raw: pa.Buffer) -> pa.Buffer:
+    return raw.slice(len(BOM)) if raw[:len(BOM)].to_pybytes() == BOM else raw
+
+
+def _is_utf8(raw: pa.Buffer) -> bool:
+    """Whether the bytes are valid UTF-8, checked in place by Arrow (no decoded copy)."""
+    offsets = pa.array([0, raw.size], pa.int64()).buffers()[1]
+    text = pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, raw])
+    try:
+        text.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def _is_blank_bytes(raw: pa.Buffer) -> bool:
+    """Whether the bytes hold nothing but ASCII whitespace (what bytes.strip removes)."""
+    head = raw[:4096].to_pybytes()
+    if not head.isspace():
+        return not head
+    return raw.to_pybytes().isspace()
+
+
+def _parse(raw: pa.Buffer, display: str, section: str, problems: ProblemList, threads: bool) -> pa.Table | None:
     try:
         table = pacsv.read_csv(
-            io.BytesIO(raw),
-            read_options=pacsv.ReadOptions(autogenerate_column_names=False, block_size=1 << 24),
+            pa.BufferReader(raw),
+            read_options=pacsv.ReadOptions(autogenerate_column_names=False, block_size=BLOCK_SIZE, use_threads=threads),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            # the whole file was checked as UTF-8, so every field is: no second check per value
             convert_options=pacsv.ConvertOptions(
                 column_types={h: pa.string() for h in HEADERS[section]},
-                strings_can_be_null=True, quoted_strings_can_be_null=False),
+                strings_can_be_null=True, quoted_strings_can_be_null=False, check_utf8=False),
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
-        line, msg = _locate_csv_fault(raw)
+        line, msg = _locate_csv_fault(raw.to_pybytes())
         problems.add(display, line, "", "", msg or f"is not valid CSV: {exc}")
         return None
     header = table.column_names
@@ -103,10 +154,10 @@ def _locate_csv_fault(raw: bytes) -> tuple[int, str]:
     return 0, ""
 
 
-def _line_numbers(table: pa.Table, raw: bytes) -> pa.Array:
+def _line_numbers(table: pa.Table, raw: pa.Buffer) -> pa.Array:
     """Line of each row: header is line 1; quoted newlines push later rows down."""
-    base = pa.array(range(2, table.num_rows + 2), pa.int64())
-    if raw.count(b"\n") <= table.num_rows + 1:
+    base = pa.array(np.arange(2, table.num_rows + 2, dtype=np.int64))
+    if _count_newlines(raw) <= table.num_rows + 1:
         return base
     extra = None
     for col in table.columns:
@@ -115,6 +166,33 @@ def _line_numbers(table: pa.Table, raw: bytes) -> pa.Array:
     shifted = pc.cumulative_sum(extra.combine_chunks())
     before = pc.subtract(shifted, extra.combine_chunks())
     return pc.add(base, pc.cast(before, pa.int64()))
+
+
+def _count_newlines(raw: pa.Buffer, step: int = 1 << 20) -> int:
+    """How many newline bytes the file holds, counted a slice at a time (no copy of the file)."""
+    data = np.frombuffer(raw, dtype=np.uint8)
+    return sum(int(np.count_nonzero(data[at:at + step] == ord("\n"))) for at in range(0, len(data), step))
+
+
+def _origin(display: str, lines: pa.Array) -> dict[str, pa.Array]:
+    """The _file and _line columns of a file's rows."""
+    return {"_file": pa.repeat(pa.scalar(display, pa.string()), len(lines)), "_line": lines}
+
+
+def invalid_ids(col):
+    """True where a non-null value breaks values.ID_PATTERN: 1 to 200 of values.ID_CHARS, not
+    starting with one of values.ID_NOT_FIRST. Null stays null.
+
+    >>> invalid_ids(pa.array(["tribal", "x.y_z:1-2", "-a", "A", "a b", "a" * 200, "a" * 201, "", "é", None])).to_pylist()
+    [False, False, True, True, True, False, True, True, True, None]
+    """
+    length = pc.binary_length(col)
+    foreign = pc.greater(pc.binary_length(pc.ascii_trim(col, values.ID_CHARS)), 0)
+    bad_start = pc.starts_with(col, values.ID_NOT_FIRST[0])
+    for char in values.ID_NOT_FIRST[1:]:
+        bad_start = pc.or_(bad_start, pc.starts_with(col, char))
+    bad_length = pc.or_(pc.equal(length, 0), pc.greater(length, values.ID_MAX_LENGTH))
+    return pc.or_(pc.or_(foreign, bad_start), bad_length)
 
 
 class _Checker:
@@ -129,23 +207,47 @@ class _Checker:
         return f"{self.section[:-1]} {value}"
 
     def report(self, bad_mask, column: str, message) -> None:
-        idx = pc.indices_nonzero(pc.fill_null(bad_mask, False)).to_pylist()
-        for i in idx[:MAX_REPORTED]:
-            value = self.table.column(column)[i].as_py()
+        rows = pc.indices_nonzero(pc.fill_null(bad_mask, False)).to_pylist()
+        self.report_rows(rows, [self.table.column(column)[i].as_py() for i in rows[:MAX_REPORTED]], column, message)
+
+    def report_given(self, bad_mask, given_rows: np.ndarray, given_values, column: str, message) -> None:
+        """`report` for a check run on the rows that give a value only (`given_rows`, with `given_values`)."""
+        at = pc.indices_nonzero(pc.fill_null(bad_mask, False)).to_numpy()
+        values = pc.take(given_values, pa.array(at[:MAX_REPORTED])).to_pylist()
+        self.report_rows(given_rows[at].tolist(), values, column, message)
+
+    def report_rows(self, rows: list[int], values: list, column: str, message) -> None:
+        """Report the rows (the first MAX_REPORTED with their values), then how many more there are."""
+        for i, value in zip(rows[:MAX_REPORTED], values):
             self.problems.add(self.display, self.lines[i].as_py(), self.context(i), column,
                               message(value) if callable(message) else message)
-        if len(idx) > MAX_REPORTED:
-            self.problems.add(self.display, self.lines[idx[MAX_REPORTED]].as_py(), self.section, column,
-                              f"… and {len(idx) - MAX_REPORTED} more rows with the same problem")
+        if len(rows) > MAX_REPORTED:
+            self.problems.add(self.display, self.lines[rows[MAX_REPORTED]].as_py(), self.section, column,
+                              f"… and {len(rows) - MAX_REPORTED} more rows with the same problem")
 
     def required(self, column: str) -> None:
-        col = self.table.column(column)
-        self.report(pc.or_kleene(pc.is_null(col), pc.equal(pc.utf8_trim_whitespace(col), "")), column, "is required")
+        self.report(is_blank(self.table.column(column)), column, "is required")
 
     def pattern(self, column: str, regex: str, message) -> None:
         col = self.table.column(column)
         bad = pc.and_kleene(pc.is_valid(col), pc.invert(pc.match_substring_regex(col, regex)))
         self.report(bad, column, message)
+
+    def ids(self, column: str, message) -> None:
+        """`pattern` with values.ID_PATTERN, checked without a regular expression."""
+        self.report(invalid_ids(self.table.column(column)), column, message)
+
+    def pattern_of_values(self, column: str, regex: str, message) -> None:
+        """`pattern` for columns with few distinct values: each value is matched once."""
+        self.report_values(self.table.column(column), lambda values: pc.invert(pc.match_substring_regex(values, regex)),
+                           column, message)
+
+    def report_values(self, col, is_bad, column: str, message) -> None:
+        """Report the rows whose value is_bad, judging each distinct non-null value once."""
+        values = pc.drop_null(pc.unique(col))
+        bad_values = values.filter(pc.fill_null(is_bad(values), False))
+        if len(bad_values):
+            self.report(pc.is_in(col, bad_values), column, message)
 
     def one_of(self, column: str, allowed, message) -> None:
         col = self.table.column(column)
@@ -161,12 +263,11 @@ def _check(table, raw, display, section, onto, problems) -> pa.Table:
     for col in REQUIRED[section]:
         chk.required(col)
     if section == "sources":
-        chk.pattern("id", values.ID_PATTERN, lambda v: f"{v!r} is not a valid id")
+        chk.ids("id", lambda v: f"{v!r} is not a valid id")
         chk.pattern("url", values.URL_PATTERN, lambda v: f"{v!r} is not an http(s) URL")
         _check_dates(chk, ["date"])
-        out = table.select(HEADERS["sources"])
-        out = out.append_column("_file", pa.array([display] * table.num_rows, pa.string()))
-        return conform(out.append_column("_line", lines), source_schema(onto))
+        out = {name: table.column(name) for name in HEADERS["sources"]}
+        return conform(pa.table({**out, **_origin(display, lines)}), source_schema(onto))
     if section == "entities":
         return _entities(table, lines, display, onto, chk)
     return _relationships(table, lines, display, onto, chk)
@@ -174,26 +275,33 @@ def _check(table, raw, display, section, onto, problems) -> pa.Table:
 
 def _check_dates(chk: _Checker, columns: list[str]) -> None:
     for col in columns:
-        chk.pattern(col, values.DATE_PATTERN, lambda v: f"{v!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
-        full = chk.table.column(col)
-        # days 01-28 exist in every month (the pattern checked the month): only 29-31 need the calendar
-        is_full = pc.and_kleene(pc.is_valid(full), pc.match_substring_regex(full, r"^\d{4}-(0[1-9]|1[0-2])-(29|30|31)$"))
-        parsed = pc.strptime(pc.if_else(is_full, full, None), format="%Y-%m-%d", unit="s", error_is_null=True)
-        # strptime rolls 2010-02-30 over to March: a real day prints back as itself
-        same = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), full)
-        chk.report(pc.and_kleene(is_full, pc.invert(pc.fill_null(same, False))), col,
-                   lambda v: f"{v!r} is not a real calendar date")
+        chk.pattern_of_values(col, values.DATE_PATTERN,
+                              lambda v: f"{v!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
+        chk.report_values(chk.table.column(col), _not_calendar_days, col, lambda v: f"{v!r} is not a real calendar date")
 
 
-def _citations(table: pa.Table) -> tuple[pa.Array, pa.Array]:
-    ids = pc.utf8_trim_whitespace(table.column("source_id")).combine_chunks()
-    quotes = table.column("quote").combine_chunks()
-    offsets = pa.array(range(table.num_rows + 1), pa.int32())
-    return pa.ListArray.from_arrays(offsets, ids), pa.ListArray.from_arrays(offsets, quotes)
+def _not_calendar_days(full: pa.Array) -> pa.Array:
+    """True for YYYY-MM-29/30/31 values that name no real day (2010-02-30); null or false otherwise."""
+    # days 01-28 exist in every month (the pattern checked the month): only 29-31 need the calendar
+    is_full = pc.and_kleene(pc.is_valid(full), pc.match_substring_regex(full, r"^\d{4}-(0[1-9]|1[0-2])-(29|30|31)$"))
+    parsed = pc.strptime(pc.if_else(is_full, full, None), format="%Y-%m-%d", unit="s", error_is_null=True)
+    # strptime rolls 2010-02-30 over to March: a real day prints back as itself
+    same = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), full)
+    return pc.and_kleene(is_full, pc.invert(pc.fill_null(same, False)))
+
+
+def _citations(table: pa.Table) -> tuple[pa.ChunkedArray, pa.ChunkedArray]:
+    """Each row's one citation as lists of one source id and one quote."""
+    return _one_item_lists(pc.utf8_trim_whitespace(table.column("source_id"))), _one_item_lists(table.column("quote"))
+
+
+def _one_item_lists(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Each value wrapped in a list of one (a null value becomes [null]); the values are not copied."""
+    return pa.chunked_array([pa.FixedSizeListArray.from_arrays(chunk, 1).cast(STR_LIST) for chunk in col.chunks], STR_LIST)
 
 
 def _entities(table, lines, display, onto, chk) -> pa.Table:
-    chk.pattern("id", values.ID_PATTERN, lambda v: f"{v!r} is not a valid id (lowercase letters, digits, '-', '.', '_', ':')")
+    chk.ids("id", lambda v: f"{v!r} is not a valid id (lowercase letters, digits, '-', '.', '_', ':')")
     chk.one_of("label", onto.labels, lambda v: f"{v!r} is not a known label ({', '.join(onto.labels)})")
     pairs = [f"{lab}:{k}" for lab, spec in onto.labels.items() for k in spec.kinds]
     label_kind = pc.binary_join_element_wise(table.column("label"), table.column("kind"), ":")
@@ -208,8 +316,7 @@ def _entities(table, lines, display, onto, chk) -> pa.Table:
         "id": table.column("id"), "label": pc.utf8_trim_whitespace(table.column("label")),
         "kind": pc.utf8_trim_whitespace(table.column("kind")), "name": pc.utf8_trim_whitespace(table.column("name")),
         "aliases": _aliases(table.column("aliases")), "description": table.column("description"),
-        "source_ids": source_ids, "quotes": quotes,
-        "_file": pa.array([display] * table.num_rows, pa.string()), "_line": lines,
+        "source_ids": source_ids, "quotes": quotes, **_origin(display, lines),
     })
     return conform(out, entity_schema(onto))
 
@@ -224,25 +331,29 @@ def _aliases(col) -> pa.Array:
 def _relationships(table, lines, display, onto, chk) -> pa.Table:
     chk.one_of("type", onto.relationships, lambda v: f"{v!r} is not a known relationship type")
     for col in ("source", "target"):
-        chk.pattern(col, values.ID_PATTERN, lambda v: f"{v!r} is not a valid id")
+        chk.ids(col, lambda v: f"{v!r} is not a valid id")
     chk.one_of("vat", onto.enums["vat"], lambda v: f"{v!r} must be one of {', '.join(onto.enums['vat'])}")
     chk.one_of("evidence", onto.enums["evidence"], lambda v: f"{v!r} must be one of {', '.join(onto.enums['evidence'])}")
     _check_dates(chk, ["start_date", "end_date"])
     amount = _amounts(chk)
     source_ids, quotes = _citations(table)
     cols = {n: table.column(n) for n in ("source", "type", "target", "start_date", "end_date", "role", "vat", "evidence")}
-    out = pa.table({**cols, "amount_gbp": amount, "source_ids": source_ids, "quotes": quotes,
-                    "_file": pa.array([display] * table.num_rows, pa.string()), "_line": lines})
-    return conform(out, relationship_schema(onto))
+    out = pa.table({**cols, "amount_gbp": amount, "source_ids": source_ids, "quotes": quotes, **_origin(display, lines)})
+    return with_relationship_ids(conform(out, relationship_schema(onto)))
 
 
 def _amounts(chk: _Checker) -> pa.Array:
-    col = pc.replace_substring(pc.replace_substring(chk.table.column("amount_gbp"), ",", ""), "£", "")
-    col = pc.if_else(pc.equal(pc.utf8_trim_whitespace(col), ""), None, col)
-    chk.table = chk.table.set_column(chk.table.column_names.index("amount_gbp"), "amount_gbp", col)
-    chk.pattern("amount_gbp", values.NUMBER_PATTERN, lambda v: f"{v!r} is not a number")
-    numeric = pc.if_else(pc.match_substring_regex(pc.fill_null(col, ""), values.NUMBER_PATTERN), col, None)
-    number = pc.cast(pc.utf8_trim_whitespace(numeric), pa.float64())
-    chk.report(pc.less(number, 0), "amount_gbp", lambda v: f"{v} is negative")
-    chk.report(pc.greater(number, values.MAX_AMOUNT), "amount_gbp", lambda v: f"{v} is implausibly large")
-    return number
+    """Amounts as numbers, '£' and thousands separators dropped; only the rows that give one are read."""
+    column = chk.table.column("amount_gbp")
+    given = pc.is_valid(column)
+    given_rows = np.flatnonzero(given.to_numpy(zero_copy_only=False))
+    cleaned = pc.replace_substring(pc.replace_substring(column.filter(given), ",", ""), "£", "")
+    cleaned = pc.if_else(pc.equal(pc.utf8_trim_whitespace(cleaned), ""), None, cleaned)
+    is_number = pc.match_substring_regex(pc.fill_null(cleaned, ""), values.NUMBER_PATTERN)
+    chk.report_given(pc.and_kleene(pc.is_valid(cleaned), pc.invert(is_number)), given_rows, cleaned, "amount_gbp",
+                     lambda v: f"{v!r} is not a number")
+    number = pc.cast(pc.utf8_trim_whitespace(pc.if_else(is_number, cleaned, None)), pa.float64())
+    chk.report_given(pc.less(number, 0), given_rows, cleaned, "amount_gbp", lambda v: f"{v} is negative")
+    chk.report_given(pc.greater(number, values.MAX_AMOUNT), given_rows, cleaned, "amount_gbp",
+                     lambda v: f"{v} is implausibly large")
+    return pc.replace_with_mask(pa.nulls(len(column), pa.float64()), given.combine_chunks(), number.combine_chunks())

@@ -77,9 +77,17 @@ def relationship_ids(table: pa.Table) -> pa.Array:
     """
     def text(name: str) -> pa.ChunkedArray:
         col = table.column(name)
-        if pa.types.is_floating(col.type):
-            col = pc.cast(col, pa.string())
-        return pc.fill_null(col, "")
+        return pc.cast(col, pa.string()) if pa.types.is_floating(col.type) else col
 
     parts = [text(n) for n in ("source", "type", "target", "start_date", "end_date", "role", "amount_gbp", "vat")]
-    return pc.binary_join_element_wise(*parts, "|")
+    return pc.binary_join_element_wise(*parts, "|", null_handling="replace", null_replacement="")
+
+
+def with_relationship_ids(table: pa.Table, recompute: bool = False) -> pa.Table:
+    """Relationships with the rid column filled where it is null (everywhere with `recompute`)."""
+    given = table.column("rid")
+    if not table.num_rows or (given.null_count == 0 and not recompute):
+        return table
+    ids = relationship_ids(table)
+    rid = ids if recompute or given.null_count == len(given) else pc.coalesce(given, ids)
+    return table.set_column(table.schema.get_field_index("rid"), "rid", rid)

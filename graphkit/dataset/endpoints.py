@@ -1,0 +1,98 @@
+"""The endpoints of relationships as numbers, and the rows that may share a relationship id.
+
+Each endpoint column is dictionary-encoded once: a small table of distinct ids and a number
+per row. The numbers find the rows that may state the same claim twice (without hashing every
+relationship id) and look the endpoints up among the entities (one look-up per distinct id).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .parallel import each
+
+ENDS = ("source", "target")
+BUCKET_BITS = 21  # 2M buckets per round: after three rounds few unrelated pairs of endpoints still share one
+HASH_MULTIPLIERS = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9)  # odd 64-bit constants, one per round
+
+
+@dataclass
+class Endpoints:
+    """Per end: the distinct values (null included) and, per row, the position of its value among them."""
+
+    distinct: dict[str, pa.Array]
+    codes: dict[str, np.ndarray]
+
+    @classmethod
+    def of(cls, rels: pa.Table) -> "Endpoints":
+        encoded = dict(zip(ENDS, each(lambda end: pc.dictionary_encode(rels.column(end), null_encoding="encode"), ENDS)))
+        distinct = {end: _dictionary(encoded[end], rels.column(end).type) for end in ENDS}
+        codes = {end: _indices(encoded[end]) for end in ENDS}
+        return cls(distinct, codes)
+
+    def kept(self, rows: np.ndarray, merged: pa.Table) -> "Endpoints":
+        """The endpoints of the given rows, in that order, then those of `merged` (rows whose values
+        all come from rows of the table)."""
+        return Endpoints(self.distinct, {end: np.concatenate([codes[rows], self._codes_of(end, merged.column(end))])
+                                         for end, codes in self.codes.items()})
+
+    def _codes_of(self, end: str, values: pa.ChunkedArray) -> np.ndarray:
+        return pc.index_in(values, self.distinct[end]).to_numpy(zero_copy_only=False).astype(np.int32)
+
+    def rows_of(self, end: str, of_distinct: pa.Array) -> pa.Array:
+        """Per row, the value `of_distinct` gives its `end` value (one per distinct value, in their order)."""
+        return pc.take(of_distinct, pa.array(self.codes[end]))
+
+
+def _dictionary(encoded: pa.ChunkedArray, value_type: pa.DataType) -> pa.Array:
+    return encoded.chunks[0].dictionary if encoded.num_chunks else pa.array([], value_type)
+
+
+def _indices(encoded: pa.ChunkedArray) -> np.ndarray:
+    chunks = [chunk.indices.to_numpy(zero_copy_only=False) for chunk in encoded.chunks]
+    return np.concatenate(chunks) if chunks else np.zeros(0, np.int32)
+
+
+def rid_candidates(rels: pa.Table, rid: pa.ChunkedArray, endpoints: Endpoints) -> np.ndarray:
+    """Rows whose relationship id may equal another row's; every other row's id is unique.
+
+    A relationship id starts `source|type|target|`. When source, type and target hold no '|'
+    and neither end is null, the id determines both ends, so rows with equal ids have equal
+    (source, target) pairs: only rows whose pair may occur twice can share an id. Rows that
+    break that rule are candidates, with every row whose id equals one of theirs.
+    """
+    irregular = _irregular(rels, endpoints)
+    pair = endpoints.codes["source"].astype(np.int64) * (len(endpoints.distinct["target"]) + 1) + endpoints.codes["target"]
+    candidates = _may_repeat(pair) | irregular
+    if irregular.any():
+        odd_ids = pc.unique(rid.filter(pa.array(irregular)))
+        candidates |= pc.is_in(rid, odd_ids).to_numpy(zero_copy_only=False)
+    return candidates
+
+
+def _irregular(rels: pa.Table, endpoints: Endpoints) -> np.ndarray:
+    """Rows with a null end, or a '|' in source, type or target (each distinct value looked at once)."""
+    bad = np.zeros(rels.num_rows, bool)
+    for end in ENDS:
+        distinct = endpoints.distinct[end]
+        odd = pc.or_kleene(pc.is_null(distinct), pc.match_substring(distinct, "|")).to_numpy(zero_copy_only=False)
+        if odd.any():
+            bad |= odd[endpoints.codes[end]]
+    types = pc.drop_null(pc.unique(rels.column("type")))
+    odd_types = types.filter(pc.match_substring(types, "|"))
+    if len(odd_types):
+        bad |= pc.is_in(rels.column("type"), odd_types).to_numpy(zero_copy_only=False)
+    return bad
+
+
+def _may_repeat(keys: np.ndarray) -> np.ndarray:
+    """True for every key that occurs more than once, and for few others (those that share buckets)."""
+    maybe = np.ones(len(keys), bool)
+    for multiplier in HASH_MULTIPLIERS:
+        rows = np.flatnonzero(maybe)
+        bucket = ((keys[rows].astype(np.uint64) * np.uint64(multiplier)) >> np.uint64(64 - BUCKET_BITS)).astype(np.int64)
+        maybe[rows] = np.bincount(bucket, minlength=1 << BUCKET_BITS)[bucket] > 1
+    return maybe

@@ -62,7 +62,7 @@ class Index:
         return candidate
 
     def _from_store(self, text: str) -> Match | None:
-        if self.from_dataset or self.store is None:
+        if self.from_dataset or self.store is None or not text.strip():
             return None
         onto = load_ontology()
         aliases = list_property(self.store.engine, "n.aliases")

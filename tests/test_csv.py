@@ -81,3 +81,14 @@ def test_leap_days_and_month_ends_are_checked_against_the_calendar(tmp_path):
     folder = write(tmp_path / "d", sources=SOURCES, entities=ENTITIES, relationships=header + rows)
     bad = sorted((p.line, p.message) for p in validate([folder]))
     assert bad == [(3, "'2011-02-29' is not a real calendar date"), (4, "'2010-04-31' is not a real calendar date")]
+
+
+def test_control_characters_are_refused_in_every_free_text_column(tmp_path):
+    sources = SOURCES + "odd,https://example.org/a\x1f,Title\x07,Pub\x1f,\n"
+    entities = ENTITIES + "odd,Organisation,company,Odd,A\x1fB,,reg,q\n"
+    rels = RELATIONSHIPS + "barset,ADVISES,acme,,,,,lead\x1f,,reg,one\x1ftwo\n"
+    folder = write(tmp_path / "d", sources=sources, entities=entities, relationships=rels)
+    found = {(p.file.rsplit("/", 1)[-1], p.line, p.field) for p in validate([folder])
+             if p.message == "contains control characters"}
+    assert found == {("sources.csv", 3, "url"), ("sources.csv", 3, "title"), ("sources.csv", 3, "publisher"),
+                     ("entities.csv", 5, "aliases"), ("relationships.csv", 3, "role"), ("relationships.csv", 3, "quote")}

@@ -167,7 +167,7 @@ def test_list_properties_come_back_as_lists_with_any_text_inside(store, tiny_dir
     assert store.query(f"MATCH (n:Organisation) WHERE 'x, y' IN {in_list} RETURN n.id").rows == [["odd"]]
 
 
-def test_a_store_built_with_other_column_types_asks_for_a_rebuild(tmp_path):
+def test_a_store_built_with_other_column_types_asks_for_a_rebuild(tmp_path, tiny_dir):
     import ladybug
 
     path = tmp_path / "old.lbug"
@@ -178,5 +178,20 @@ def test_a_store_built_with_other_column_types_asks_for_a_rebuild(tmp_path):
         conn.execute(stmt)
     conn.close()
     db.close()
+    store = LadybugStore(path)
     with pytest.raises(GraphkitError, match="--reset"):
-        LadybugStore(path)
+        load([tiny_dir], store)
+    with pytest.raises(GraphkitError, match="--reset"):
+        store.query("MATCH (n) RETURN count(n)")
+    load([tiny_dir], store, reset=True)
+    assert store.query("MATCH (o:Organisation {id: 'tribal'}) RETURN o.aliases").rows == [[["Tribal Group plc"]]]
+
+
+def test_a_killed_rebuild_leaves_nothing_behind_once_the_store_is_opened(tmp_path, tiny_dir):
+    folder = tmp_path / "store"
+    load([tiny_dir], LadybugStore(folder / "g.lbug"))
+    (folder / ".g.lbug.building").write_bytes(b"half a store")
+    (folder / ".g.lbug.building.wal").write_bytes(b"log")
+    store = LadybugStore(folder / "g.lbug")
+    assert [p.name for p in folder.iterdir()] == ["g.lbug"]
+    assert counts(store)[0] > 0

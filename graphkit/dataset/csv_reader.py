@@ -26,6 +26,7 @@ from .checks import is_blank
 from .tables import STR_LIST, conform, entity_schema, relationship_schema, source_schema, with_relationship_ids
 from .yaml_reader import decode_text
 
+CONTROL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 HEADERS = {
     "entities": ["id", "label", "kind", "name", "aliases", "description", "source_id", "quote"],
     "relationships": ["source", "type", "target", "amount_gbp", "vat", "start_date", "end_date",
@@ -36,6 +37,11 @@ REQUIRED = {
     "entities": ["id", "label", "kind", "name", "source_id", "quote"],
     "relationships": ["source", "type", "target", "source_id", "quote"],
     "sources": ["id"],
+}
+FREE_TEXT = {  # columns no other check constrains: none may hold control characters (stores rely on it)
+    "entities": ["name", "aliases", "description", "quote"],
+    "relationships": ["role", "quote"],
+    "sources": ["url", "title", "publisher"],
 }
 MAX_REPORTED = 50  # per column and rule: enough to act on, not a flood
 BLOCK_SIZE = 1 << 22  # bytes per parse block (a file parsed on all cores is split into blocks)
@@ -233,6 +239,11 @@ class _Checker:
         bad = pc.and_kleene(pc.is_valid(col), pc.invert(pc.match_substring_regex(col, regex)))
         self.report(bad, column, message)
 
+    def plain_text(self, column: str) -> None:
+        """Report values holding control characters (tab, newline and carriage return are allowed)."""
+        col = self.table.column(column)
+        self.report(pc.match_substring_regex(col, CONTROL_CHARACTERS), column, "contains control characters")
+
     def ids(self, column: str, message) -> None:
         """`pattern` with values.ID_PATTERN, checked without a regular expression."""
         self.report(invalid_ids(self.table.column(column)), column, message)
@@ -262,6 +273,8 @@ def _check(table, raw, display, section, onto, problems) -> pa.Table:
     chk = _Checker(table, lines, display, ctx, section, problems)
     for col in REQUIRED[section]:
         chk.required(col)
+    for col in FREE_TEXT[section]:
+        chk.plain_text(col)
     if section == "sources":
         chk.ids("id", lambda v: f"{v!r} is not a valid id")
         chk.pattern("url", values.URL_PATTERN, lambda v: f"{v!r} is not an http(s) URL")
@@ -309,8 +322,6 @@ def _entities(table, lines, display, onto, chk) -> pa.Table:
     bad_kind = pc.and_kleene(pc.and_kleene(known_label, pc.is_valid(table.column("kind"))),
                        pc.invert(pc.is_in(label_kind, pa.array(pairs))))
     chk.report(bad_kind, "kind", lambda v: f"{v!r} is not a kind of this label")
-    for col in ("name", "description", "quote"):
-        chk.pattern(col, r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$", "contains control characters")
     source_ids, quotes = _citations(table)
     out = pa.table({
         "id": table.column("id"), "label": pc.utf8_trim_whitespace(table.column("label")),

@@ -33,13 +33,17 @@ def default_store_path() -> Path:
     return Path(os.environ.get("GRAPHKIT_STORE") or DEFAULT_PATH)
 
 
+def _ladybug_type(field_type: str) -> str:
+    return LADYBUG_TYPES.get(field_type, "STRING")
+
+
 def schema_statements(onto: Ontology) -> list[str]:
     """CREATE statements for every node and relationship table of the ontology."""
     stmts = []
     for label in onto.all_labels:
-        cols = ", ".join(f"{n} {LADYBUG_TYPES.get(t, 'STRING')}" for n, t in node_columns(onto, label))
+        cols = ", ".join(f"{n} {_ladybug_type(t)}" for n, t in node_columns(onto, label))
         stmts.append(f"CREATE NODE TABLE IF NOT EXISTS {label}({cols}, PRIMARY KEY (id))")
-    props = ", ".join(f"{n} {LADYBUG_TYPES.get(t, 'STRING')}" for n, t in rel_columns(onto))
+    props = ", ".join(f"{n} {_ladybug_type(t)}" for n, t in rel_columns(onto))
     for rtype, spec in onto.relationships.items():
         pairs = ", ".join(f"FROM {a} TO {b}" for a, b in spec.pairs)
         stmts.append(f"CREATE REL TABLE IF NOT EXISTS {rtype}({pairs}, {props})")
@@ -67,35 +71,35 @@ class LadybugStore:
             raise GraphkitError(f"no store at {self.path}: run `graphkit load` first")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._open()
+        self._mismatch = self._column_mismatch()  # raised by load and query; a reset rebuilds it away
         if not read_only:
-            self._ensure_schema()
+            _remove_store_files(self._building_path())  # a killed rebuild's leftovers (the store's lock is ours)
+            if not self._mismatch:
+                self._ensure_schema()
 
     def _open(self) -> None:
         import ladybug
 
         try:
-            self._db = ladybug.Database(str(self.path), read_only=self.read_only)
+            self._db = self._database()
         except RuntimeError as exc:
-            if not (self.read_only and "recovery is pending" in str(exc)):
-                raise _busy_or(exc, self.path) from None
-            self._recover()
-            self._db = ladybug.Database(str(self.path), read_only=True)
+            raise _busy_or(exc, self.path) from None
         self._conn = ladybug.Connection(self._db)
 
-    def _recover(self) -> None:
-        """Finish the checkpoint a killed writer left (Ladybug does it on a read-write open), then close."""
+    def _database(self):
         import ladybug
 
         try:
-            ladybug.Database(str(self.path)).close()
+            return ladybug.Database(str(self.path), read_only=self.read_only)
         except RuntimeError as exc:
-            raise _busy_or(exc, self.path) from None
+            if not (self.read_only and "recovery is pending" in str(exc)):
+                raise
+        ladybug.Database(str(self.path)).close()  # a read-write open finishes the checkpoint a killed writer left
+        return ladybug.Database(str(self.path), read_only=True)
 
     # -- schema -----------------------------------------------------------------
     def _ensure_schema(self) -> None:
         existing = self._tables()
-        if existing:
-            self._check_columns()
         missing = [s for s in schema_statements(self.onto) if _table_name(s) not in existing]
         if missing:
             self._in_transaction(lambda: [self._conn.execute(s) for s in missing])
@@ -103,16 +107,21 @@ class LadybugStore:
     def _tables(self) -> set[str]:
         return {row[0] for row in self._conn.execute("CALL show_tables() RETURN name").get_all()}
 
-    def _check_columns(self) -> None:
+    def _column_mismatch(self) -> str | None:
+        """Why the store's tables do not match this ontology and layout, or None when they do."""
         for label in self.onto.all_labels:
-            want = [[n, LADYBUG_TYPES.get(t, "STRING")] for n, t in node_columns(self.onto, label)]
+            want = [[n, _ladybug_type(t)] for n, t in node_columns(self.onto, label)]
             try:
                 got = self._conn.execute(f"CALL table_info('{label}') RETURN name, type").get_all()
             except RuntimeError:
                 continue
             if got != want:
-                raise GraphkitError(f"store {self.path} was built with another ontology ({label} differs): "
-                                    "rebuild it with `graphkit load --reset`")
+                return (f"store {self.path} was built with another ontology or graphkit version ({label} differs): "
+                        "rebuild it with `graphkit load --reset`")
+        return None
+
+    def _building_path(self) -> Path:
+        return self.path.with_name(f".{self.path.name}.building")
 
     # -- transactions -------------------------------------------------------------
     def _in_transaction(self, work):
@@ -133,6 +142,8 @@ class LadybugStore:
     def load(self, dataset: Dataset, *, reset: bool = False, progress: ProgressFn | None = None) -> LoadReport:
         if self.read_only:
             raise GraphkitError("store opened read-only")
+        if self._mismatch and not reset:
+            raise GraphkitError(self._mismatch)
         nodes = {label: encode_lists(table) for label, table in node_tables(dataset, self.onto).items()}
         groups = [RelGroup(g.type, g.from_label, g.to_label, encode_lists(g.table)) for g in rel_groups(dataset, self.onto)]
         if reset or self._is_empty():
@@ -166,18 +177,22 @@ class LadybugStore:
         A crash before the rename leaves the old store and a stale `.building` file, removed by the
         next rebuild; Ladybug removes a store's `.wal` on a clean close, so the renamed file is whole.
         """
-        building = self.path.with_name(f".{self.path.name}.building")
-        _remove_store_files(building)
+        building = self._building_path()
         try:
             report = _build_file(building, self.onto, nodes, groups, progress)
-            self.close()
-            os.replace(building, self.path)
-        except RuntimeError as exc:
+            if building.with_name(building.name + ".wal").exists():
+                raise RuntimeError("the new store file was not checkpointed on close")
+            self._conn.execute("CHECKPOINT")  # the old file has no log left that could be replayed onto the new one
+            os.replace(building, self.path)  # while the old file is still open, so its lock is held throughout
+        except (RuntimeError, OSError) as exc:
             _remove_store_files(building)
             raise GraphkitError(f"load failed, store unchanged: {exc}") from None
-        finally:
-            if self._conn is None:
-                self._open()
+        except BaseException:
+            _remove_store_files(building)
+            raise
+        self.close()
+        self._open()
+        self._mismatch = None
         return report
 
     def _existing(self, cypher: str) -> pa.Table:
@@ -219,6 +234,8 @@ class LadybugStore:
               timeout_s: float | None = None) -> QueryResult:
         if write and self.read_only:
             raise GraphkitError("store opened read-only; writes need --write")
+        if self._mismatch:
+            raise GraphkitError(self._mismatch)
         self._conn.set_query_timeout(int((timeout_s or 0) * 1000))
         begin = "BEGIN TRANSACTION" if write else "BEGIN TRANSACTION READ ONLY"
         self._conn.execute(begin)
@@ -271,6 +288,7 @@ def _build_file(path: Path, onto: Ontology, nodes: dict[str, pa.Table], groups: 
 
 
 def _committed_copy(conn, table_name: str, rows: pa.Table, options: str = "") -> None:
+    """One COPY in its own transaction."""
     conn.execute("BEGIN TRANSACTION")
     copy_arrow(conn, table_name, rows, options)
     conn.execute("COMMIT")
@@ -291,6 +309,7 @@ def _endpoints_first(table: pa.Table) -> pa.Table:
 
 
 def _remove_store_files(path: Path) -> None:
+    """Remove a store file and the files Ladybug keeps beside it."""
     for p in (path, path.with_name(path.name + ".wal"), path.with_name(path.name + ".shadow")):
         p.unlink(missing_ok=True)
 

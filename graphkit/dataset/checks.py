@@ -44,16 +44,6 @@ def _report_missing(table, column, position, context, message, problems, choices
                      context(i), column, f"{value!r} {message}{hint}")
 
 
-def check_references(entities: pa.Table, rels: pa.Table, sources: pa.Table, onto: Ontology,
-                     problems: ProblemList, endpoints: Endpoints | None = None) -> None:
-    """Every endpoint and citation points at something that exists, with allowed labels.
-
-    `endpoints`, when given, holds the relationships' endpoints already encoded, row for row.
-    """
-    endpoints = endpoints or Endpoints.of(rels)
-    References.of(entities, sources, onto, endpoints).check(rels, endpoints).report(problems)
-
-
 @dataclass
 class References:
     """The cross-file checks in two parts, each run as soon as the tables it needs are final:

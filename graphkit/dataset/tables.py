@@ -47,11 +47,6 @@ def source_schema(onto: Ontology | None = None) -> pa.Schema:
     return pa.schema(fields + ORIGIN)
 
 
-def property_names(schema: pa.Schema) -> list[str]:
-    """Columns that are stored as properties (everything but the file origin)."""
-    return [n for n in schema.names if not n.startswith("_")]
-
-
 def rows_to_table(rows: list[dict], schema: pa.Schema) -> pa.Table:
     """Build a table of `schema` from dicts; missing keys become nulls."""
     columns = {name: [row.get(name) for row in rows] for name in schema.names}

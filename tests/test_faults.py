@@ -38,32 +38,10 @@ def counts(path: Path) -> tuple[int, int]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("delay", [0.3, 1.0, 2.0])
-def test_kill_during_load_leaves_old_or_new_state(tmp_path, tiny_dir, delay):
-    store_path = tmp_path / "g.lbug"
-    env = {**os.environ, "GRAPHKIT_STORE": str(store_path)}
-    env.pop("NEO4J_URI", None)
-    subprocess.run([sys.executable, "-m", "graphkit", "load", str(tiny_dir)], env=env, check=True, capture_output=True)
-    old = counts(store_path)
-    bulk = tmp_path / "bulk"
-    write_bulk(bulk, 40_000, 200_000)
-    shutil.copytree(tiny_dir, bulk / "tiny")
-    proc = subprocess.Popen([sys.executable, "-m", "graphkit", "load", str(bulk)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(delay)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    after = counts(store_path)
-    new = (old[0] + 40_001, old[1] + 200_000)
-    assert after in (old, new)
-    finished = subprocess.run([sys.executable, "-m", "graphkit", "load", str(bulk)], env=env, capture_output=True, text=True)
-    assert finished.returncode == 0, finished.stderr
-    assert counts(store_path) == new
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("delay", [0.5, 1.5, 3.0])
-def test_kill_during_reset_load_leaves_old_or_new_state(tmp_path, tiny_dir, delay):
+@pytest.mark.parametrize("how, delay", [("upsert", 0.3), ("upsert", 1.0), ("upsert", 2.0),
+                                        ("--reset", 0.5), ("--reset", 1.5), ("--reset", 3.0)])
+def test_kill_during_load_leaves_old_or_new_state(tmp_path, tiny_dir, how, delay):
+    """Into a store holding data (one transaction) and with --reset (a new file renamed over the old)."""
     store_path = tmp_path / "store" / "g.lbug"
     env = {**os.environ, "GRAPHKIT_STORE": str(store_path)}
     env.pop("NEO4J_URI", None)
@@ -72,15 +50,14 @@ def test_kill_during_reset_load_leaves_old_or_new_state(tmp_path, tiny_dir, dela
     bulk = tmp_path / "bulk"
     write_bulk(bulk, 40_000, 200_000)
     shutil.copytree(tiny_dir, bulk / "tiny")
-    proc = subprocess.Popen([sys.executable, "-m", "graphkit", "load", "--reset", str(bulk)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = [sys.executable, "-m", "graphkit", "load", *(["--reset"] if how == "--reset" else []), str(bulk)]
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(delay)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     new = (old[0] + 40_001, old[1] + 200_000)
     assert counts(store_path) in (old, new)
-    finished = subprocess.run([sys.executable, "-m", "graphkit", "load", "--reset", str(bulk)], env=env,
-                              capture_output=True, text=True)
+    finished = subprocess.run(command, env=env, capture_output=True, text=True)
     assert finished.returncode == 0, finished.stderr
     assert counts(store_path) == new
     assert [p.name for p in store_path.parent.iterdir()] == ["g.lbug"]

@@ -47,14 +47,13 @@ def end_to_end(data_dir: Path, store_path: Path, stages: list[dict]) -> None:
 def copy_tables(ds) -> list[tuple[str, str, pa.Table]]:
     """(table, COPY options, Arrow table) exactly as graphkit lays them out, ready for COPY."""
     from graphkit.ontology import load_ontology
-    from graphkit.stores.layout import node_tables, rel_groups
-    from graphkit.stores.list_text import encode_lists
+    from graphkit.stores.ladybug_store import copy_options, store_tables
 
-    onto = load_ontology()
-    out = [(label, "", encode_lists(table)) for label, table in node_tables(ds, onto).items()]
-    for g in rel_groups(ds, onto):
-        body = encode_lists(g.table).rename_columns(["from", "to", *g.table.column_names[2:]])
-        out.append((g.type, f" (from='{g.from_label}', to='{g.to_label}')", body))
+    nodes, groups = store_tables(ds, load_ontology())
+    out = [(label, "", table) for label, table in nodes.items()]
+    for g in groups:
+        body = g.table.rename_columns(["from", "to", *g.table.column_names[2:]])
+        out.append((g.type, copy_options(g.from_label, g.to_label), body))
     return out
 
 

@@ -144,8 +144,7 @@ class LadybugStore:
             raise GraphkitError("store opened read-only")
         if self._mismatch and not reset:
             raise GraphkitError(self._mismatch)
-        nodes = {label: encode_lists(table) for label, table in node_tables(dataset, self.onto).items()}
-        groups = [RelGroup(g.type, g.from_label, g.to_label, encode_lists(g.table)) for g in rel_groups(dataset, self.onto)]
+        nodes, groups = store_tables(dataset, self.onto)
         if reset or self._is_empty():
             return self._rebuild(nodes, groups, progress)
         return self._upsert(nodes, groups, progress)
@@ -175,7 +174,8 @@ class LadybugStore:
         """Build the whole store in a new file, then rename it over the old one (atomic on one file system).
 
         A crash before the rename leaves the old store and a stale `.building` file, removed by the
-        next rebuild; Ladybug removes a store's `.wal` on a clean close, so the renamed file is whole.
+        next read-write open. The new file must have no `.wal` left after its close, and the old one
+        is checkpointed first, so no log beside the store can be replayed onto the wrong file.
         """
         building = self._building_path()
         try:
@@ -203,7 +203,7 @@ class LadybugStore:
         returns = ", ".join(f"n.{c} AS {c}" for c in cols)
         existing = self._existing(f"MATCH (n:{label}) RETURN {returns}")
         new, changed, same = _split(table, existing, "id", cols)
-        self._copy(label, new)
+        copy_arrow(self._conn, label, new)
         if changed.num_rows:
             sets = ", ".join(f"n.{c} = v_{c}" for c in cols if c != "id")
             self._load_from(changed, f"MATCH (n:{label} {{id: v_id}}) SET {sets}")
@@ -215,15 +215,12 @@ class LadybugStore:
         returns = ", ".join(f"r.{c} AS {c}" for c in cols)
         existing = self._existing(f"MATCH (:{a})-[r:{t}]->(:{b}) RETURN {returns}")
         new, changed, same = _split(group.table, existing, "rid", cols)
-        self._copy(t, _endpoints_first(new), f" (from='{a}', to='{b}')")
+        copy_arrow(self._conn, t, _endpoints_first(new), copy_options(a, b))
         if changed.num_rows:
             sets = ", ".join(f"r.{c} = v_{c}" for c in cols if c != "rid")
             self._load_from(changed, f"MATCH (x:{a} {{id: v_source}})-[r:{t}]->(y:{b} {{id: v_target}}) "
                                      f"WHERE r.rid = v_rid SET {sets}")
         report.add(t, new.num_rows, changed.num_rows, same)
-
-    def _copy(self, table_name: str, rows: pa.Table, options: str = "") -> None:
-        copy_arrow(self._conn, table_name, rows, options)
 
     def _load_from(self, rows: pa.Table, clause: str) -> None:
         frame = pa.table({f"v_{n}": rows.column(n) for n in rows.column_names})
@@ -256,6 +253,18 @@ class LadybugStore:
         self._conn = self._db = None
 
 
+def store_tables(dataset: Dataset, onto: Ontology) -> tuple[dict[str, pa.Table], list[RelGroup]]:
+    """The dataset laid out as this store holds it: node tables and relationship groups, lists as marked text."""
+    nodes = {label: encode_lists(table) for label, table in node_tables(dataset, onto).items()}
+    groups = [RelGroup(g.type, g.from_label, g.to_label, encode_lists(g.table)) for g in rel_groups(dataset, onto)]
+    return nodes, groups
+
+
+def copy_options(from_label: str, to_label: str) -> str:
+    """The COPY options naming the endpoint tables of a relationship group."""
+    return f" (from='{from_label}', to='{to_label}')"
+
+
 def _build_file(path: Path, onto: Ontology, nodes: dict[str, pa.Table], groups: list[RelGroup],
                 progress: ProgressFn | None) -> LoadReport:
     """A new store file holding exactly these tables: the schema, then one committed COPY per table.
@@ -277,8 +286,7 @@ def _build_file(path: Path, onto: Ontology, nodes: dict[str, pa.Table], groups: 
             progress and progress(label, table.num_rows)
         while groups:
             g = groups.pop(0)
-            options = f" (from='{g.from_label}', to='{g.to_label}')"
-            _committed_copy(conn, g.type, _endpoints_first(g.table), options)
+            _committed_copy(conn, g.type, _endpoints_first(g.table), copy_options(g.from_label, g.to_label))
             report.add(g.type, g.table.num_rows, 0, 0)
             progress and progress(g.type, g.table.num_rows)
     finally:

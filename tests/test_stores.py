@@ -192,8 +192,10 @@ def test_a_killed_rebuild_leaves_nothing_behind_once_the_store_is_opened(tmp_pat
     first = LadybugStore(folder / "g.lbug")
     load([tiny_dir], first)
     first.close()
-    (folder / ".g.lbug.building").write_bytes(b"half a store")
-    (folder / ".g.lbug.building.wal").write_bytes(b"log")
+    for leftover in (".g.lbug.building", ".g.lbug.building.wal", ".g.lbug.building.wal.checkpoint",
+                     ".g.lbug.building.shadow"):
+        (folder / leftover).write_bytes(b"half a store")
     store = LadybugStore(folder / "g.lbug")
     assert [p.name for p in folder.iterdir()] == ["g.lbug"]
+    load([tiny_dir], store, reset=True)  # a rebuild starts clean
     assert counts(store)[0] > 0

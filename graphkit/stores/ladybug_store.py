@@ -10,6 +10,7 @@ until COMMIT. List properties are kept as marked text (see `list_text`).
 """
 from __future__ import annotations
 
+import glob
 import os
 from pathlib import Path
 from typing import Any
@@ -317,8 +318,11 @@ def _endpoints_first(table: pa.Table) -> pa.Table:
 
 
 def _remove_store_files(path: Path) -> None:
-    """Remove a store file and the files Ladybug keeps beside it."""
-    for p in (path, path.with_name(path.name + ".wal"), path.with_name(path.name + ".shadow")):
+    """Remove a store file and every file Ladybug keeps beside it (`.wal`, `.wal.checkpoint`, `.shadow`, `.tmp.*`).
+
+    Only for the hidden `.building` file, whose whole name prefix is graphkit's own.
+    """
+    for p in path.parent.glob(glob.escape(path.name) + "*"):
         p.unlink(missing_ok=True)
 
 

@@ -17,6 +17,8 @@ Inside a Ladybug query, split the text yourself; the last item is empty:
 ['a\\x1fb\\x1f', None, None]
 >>> decode_value({"ids": "a\\x1fb\\x1f", "name": "Tribal"})
 {'ids': ['a', 'b'], 'name': 'Tribal'}
+>>> decode_value([("ids", "a\\x1f")])
+[('ids', ['a'])]
 """
 from __future__ import annotations
 
@@ -56,6 +58,8 @@ def decode_value(value: Any) -> Any:
         return {k: decode_value(v) for k, v in value.items()}
     if isinstance(value, list):
         return [decode_value(v) for v in value]
+    if isinstance(value, tuple):  # a MAP value arrives as (key, value) pairs
+        return tuple(decode_value(v) for v in value)
     return value
 
 

@@ -184,7 +184,9 @@ class LadybugStore:
             if building.with_name(building.name + ".wal").exists():
                 raise RuntimeError("the new store file was not checkpointed on close")
             self._conn.execute("CHECKPOINT")  # the old file has no log left that could be replayed onto the new one
+            _sync(building)  # on disk before it is named the store, so a power cut cannot leave a torn store
             os.replace(building, self.path)  # while the old file is still open, so its lock is held throughout
+            _sync(self.path.parent)
         except (RuntimeError, OSError) as exc:
             _remove_store_files(building)
             raise GraphkitError(f"load failed, store unchanged: {exc}") from None
@@ -315,6 +317,15 @@ def copy_arrow(conn, table_name: str, rows: pa.Table, options: str = "") -> None
 def _endpoints_first(table: pa.Table) -> pa.Table:
     """A relationship group's table in COPY order: `from`, `to`, then the properties."""
     return table.rename_columns(["from", "to", *table.column_names[2:]])
+
+
+def _sync(path: Path) -> None:
+    """Flush a file, or a folder's entries, to disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _remove_store_files(path: Path) -> None:

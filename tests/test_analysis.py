@@ -131,6 +131,24 @@ def test_unsourced_or_missing_amounts_are_ignored():
         ("a", "received", "payment", 70), ("dept", "paid", "payment", 70)]
 
 
+def test_a_contract_without_a_value_counts_each_awards_own_amount():
+    """CSV has no contract value column: the amount on each AWARDED_TO link is that supplier's award."""
+    nodes, edges = {"a": ORG, "b": ORG, "dept": ORG}, []
+    nodes["lots"] = {"label": "Contract", "kind": "contract", "vat": "excluded"}
+    edges.append(("dept", "lots", {"type": "COMMISSIONED"}))
+    edges.append(("lots", "a", {"type": "AWARDED_TO", "amount_gbp": 300, "source_ids": ["award-a"]}))
+    edges.append(("lots", "b", {"type": "AWARDED_TO", "amount_gbp": 200, "vat": "included"}))
+    edges.append(("lots", "b", {"type": "AWARDED_TO", "amount_gbp": 999, "source_ids": []}))  # unsourced: left out
+    _contract(nodes, edges, "valued", "dept", ["a"], value_gbp=1_000, vat="excluded")
+    edges.append(("valued", "a", {"type": "AWARDED_TO", "amount_gbp": 5}))  # the contract's own value wins
+    rows = money_totals(_graph(nodes, edges))
+    a = _row(rows, "a", money="contract", vat="excluded")
+    assert (a.total_gbp, a.items, a.source_ids) == (1_300, 2, ["award-a", "s"])
+    assert _row(rows, "b", money="contract", vat="included").total_gbp == 200
+    assert {r.vat: r.total_gbp for r in rows if r.actor_id == "dept"} == {"excluded": 1_300, "included": 200}
+    assert {t.vat: t.total_gbp for t in money_summary(rows)} == {"excluded": 1_300, "included": 200}
+
+
 def test_payments_funding_and_contract_values_stay_apart():
     nodes, edges = {"a": ORG, "dept": ORG, "prog": {"label": "Programme", "kind": "programme"}}, []
     _contract(nodes, edges, "c", "dept", ["a"], value_gbp=1_000, vat="excluded")

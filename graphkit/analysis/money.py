@@ -1,6 +1,7 @@
 """Who received and who paid how much: contract values, payments and funding, each figure sourced.
 
-Every amount is one *item*: a Contract's value, a PAID edge or a FUNDS edge. An item is
+Every amount is one *item*: a Contract's value (or, for a contract without one, each
+AWARDED_TO link's `amount_gbp`), a PAID edge or a FUNDS edge. An item is
 attributed to every actor on each side of it (all suppliers of a contract, all its buyers),
 so per-actor rows may share an item; `money_summary` counts each item once. Contract values,
 payments and funding stay apart, as do VAT bases, so nothing is added to something unlike it.
@@ -109,19 +110,27 @@ def _merge_sources(*lists) -> list[str]:
     return sorted({s for ids in lists for s in (ids or [])})
 
 
-def _contract_item(graph: nx.MultiDiGraph, cid: str, props: dict) -> MoneyItem | None:
-    amount = _number(props.get("value_gbp"))
-    if amount is None or not _sourced(props):
-        return None
+def _contract_items(graph: nx.MultiDiGraph, cid: str, props: dict) -> list[MoneyItem]:
+    """A contract's value as one item shared by all its suppliers; a contract without a value
+    counts each AWARDED_TO link's `amount_gbp` instead, as that supplier's own item."""
     buyers = list(_links(graph, cid, "COMMISSIONED", outgoing=False))
-    suppliers = list(_links(graph, cid, "AWARDED_TO", outgoing=True))
+    awards = [(s, k, p) for _, s, k, p in graph.out_edges(cid, keys=True, data=True) if p.get("type") == "AWARDED_TO"]
     parents = [p for p, _ in _links(graph, cid, "PART_OF", outgoing=True)]
-    return MoneyItem(
-        id=cid, money="framework_ceiling" if props.get("kind") in FRAMEWORK_KINDS else "contract",
-        vat=_vat(props.get("vat")), amount_gbp=amount,
-        payers=sorted({b for b, _ in buyers}), payees=sorted({s for s, _ in suppliers}),
-        source_ids=_merge_sources(props["source_ids"], *(p.get("source_ids") for _, p in buyers + suppliers)),
-        programmes=_programmes(graph, parents), year=_year(props.get("start_date"), props.get("date")))
+    shared = dict(money="framework_ceiling" if props.get("kind") in FRAMEWORK_KINDS else "contract",
+                  payers=sorted({b for b, _ in buyers}), programmes=_programmes(graph, parents))
+    value = _number(props.get("value_gbp"))
+    if value is not None:
+        if not _sourced(props):
+            return []
+        sources = _merge_sources(props["source_ids"], *(p.get("source_ids") for _, p in buyers),
+                                 *(p.get("source_ids") for _, _, p in awards))
+        return [MoneyItem(id=cid, vat=_vat(props.get("vat")), amount_gbp=value, payees=sorted({s for s, _, _ in awards}),
+                          source_ids=sources, year=_year(props.get("start_date"), props.get("date")), **shared)]
+    return [MoneyItem(id=str(key), vat=_vat(award.get("vat") or props.get("vat")), amount_gbp=amount,
+                      payees=[supplier], source_ids=_merge_sources(award["source_ids"]),
+                      year=_year(award.get("start_date"), props.get("start_date"), props.get("date")), **shared)
+            for supplier, key, award in awards
+            if (amount := _number(award.get("amount_gbp"))) is not None and _sourced(award)]
 
 
 def _edge_item(graph: nx.MultiDiGraph, a: str, b: str, key, props: dict) -> MoneyItem | None:
@@ -136,9 +145,9 @@ def _edge_item(graph: nx.MultiDiGraph, a: str, b: str, key, props: dict) -> Mone
 
 def money_items(graph: nx.MultiDiGraph) -> list[MoneyItem]:
     """Every sourced amount in the graph: contract values, payments and funding (unsourced ones are left out)."""
-    items = [_contract_item(graph, n, p) for n, p in graph.nodes(data=True) if p.get("label") == "Contract"]
-    items += [_edge_item(graph, a, b, k, p) for a, b, k, p in graph.edges(keys=True, data=True)]
-    return [i for i in items if i is not None]
+    items = [i for n, p in graph.nodes(data=True) if p.get("label") == "Contract" for i in _contract_items(graph, n, p)]
+    edges = [_edge_item(graph, a, b, k, p) for a, b, k, p in graph.edges(keys=True, data=True)]
+    return items + [i for i in edges if i is not None]
 
 
 def _groups(item: MoneyItem, by: str) -> list[str | None]:

@@ -1,10 +1,17 @@
 // name: money-by-programme
-// description: Money tied to each programme: contracts that are part of it and funding it received, kept apart by kind and VAT basis
+// description: Money tied to each programme: contracts that are part of it (their value, or each award's amount for a contract without one) and funding it received, kept apart by kind and VAT basis
 // params:
 MATCH (c:Contract)-[:PART_OF]->(p:Programme)
-WHERE c.value_gbp IS NOT NULL
-RETURN p.id AS programme_id, p.name AS programme, 'contract' AS money, coalesce(c.vat, 'unknown') AS vat,
-       sum(c.value_gbp) AS total_gbp, count(c) AS items, collect(c.source_ids) AS sources
+OPTIONAL MATCH (c)-[a:AWARDED_TO]->()
+WITH p, c, a, c.value_gbp IS NULL AS per_award
+WITH DISTINCT p, c,
+     CASE WHEN per_award THEN a.rid END AS award,
+     CASE WHEN per_award THEN a.amount_gbp ELSE c.value_gbp END AS gbp,
+     CASE WHEN per_award THEN coalesce(a.vat, c.vat, 'unknown') ELSE coalesce(c.vat, 'unknown') END AS vat,
+     CASE WHEN per_award THEN a.source_ids ELSE c.source_ids END AS cited
+WHERE gbp IS NOT NULL
+RETURN p.id AS programme_id, p.name AS programme, 'contract' AS money, vat,
+       sum(gbp) AS total_gbp, count(c) AS items, collect(cited) AS sources
 UNION ALL
 MATCH (f)-[r:FUNDS]->(p:Programme)
 WHERE r.amount_gbp IS NOT NULL

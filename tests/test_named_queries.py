@@ -37,7 +37,7 @@ def test_who_profits_counts_tribal_once_per_contract_with_sources(loaded):
     assert row["sources"] == [["blog"], ["blog"]]
 
 
-def test_who_profits_counts_award_amounts_of_a_contract_without_a_value(store, tiny_dir, tmp_path):
+def test_award_amounts_count_for_a_contract_without_a_value(store, tiny_dir, tmp_path):
     """A CSV contract has no value column: each AWARDED_TO amount is that supplier's award."""
     (tmp_path / "entities.csv").write_text(
         "id,label,kind,name,aliases,description,source_id,quote\n"
@@ -46,13 +46,16 @@ def test_who_profits_counts_award_amounts_of_a_contract_without_a_value(store, t
         "source,type,target,amount_gbp,vat,start_date,end_date,role,evidence,source_id,quote\n"
         "lots,AWARDED_TO,tribal,\"£1,000\",excluded,2010-01-04,,lot 1,reported,blog,lot 1 to Tribal\n"
         "lots,AWARDED_TO,tribal,500,excluded,2010-02-01,,lot 2,reported,blog,lot 2 to Tribal\n"
-        "lots,AWARDED_TO,leadership-centre,250,,2010-01-04,,lot 3,reported,blog,lot 3\n", encoding="utf-8")
+        "lots,AWARDED_TO,leadership-centre,250,,2010-01-04,,lot 3,reported,blog,lot 3\n"
+        "lots,PART_OF,total-place,,,,,,reported,blog,for Total Place\n", encoding="utf-8")
     load([tiny_dir, tmp_path], store)
     rows = {(r["supplier_id"], r["vat"]): r for r in records(store, "who-profits")}
     assert rows["tribal", "excluded"]["total_gbp"] == 278_000 + 1_500
     assert sorted(rows["tribal", "excluded"]["what"]) == ["contract-insight", "contract-spend", "lots", "lots"]
     assert (rows["leadership-centre", "unknown"]["total_gbp"], rows["leadership-centre", "unknown"]["sources"]) == (
         250, [["blog"]])
+    by_programme = {r["vat"]: r["total_gbp"] for r in records(store, "money-by-programme") if r["money"] == "contract"}
+    assert by_programme == {"excluded": 218_000 + 1_500, "unknown": 250}
 
 
 def test_advisers_of_a_pilot(loaded):

@@ -23,7 +23,7 @@ from ..ontology import Ontology, load_ontology
 from ..problems import GraphkitError
 from .base import LoadReport, ProgressFn, QueryResult
 from .layout import RelGroup, node_columns, node_tables, rel_columns, rel_groups, signature
-from .list_text import decode_column, encode_lists
+from .list_text import decode_column, decoded_in_arrow, encode_lists
 from .values import plain_value
 
 DEFAULT_PATH = Path(".graphkit") / "graph.lbug"
@@ -346,6 +346,10 @@ def _rows(result, width: int) -> list[list[Any]]:
         return []
     columns = []
     for col in table.columns:
+        values = decoded_in_arrow(col)
+        if values is not None:
+            columns.append(values)
+            continue
         values = col.to_pylist()
         if pa.types.is_struct(col.type) or pa.types.is_list(col.type) and pa.types.is_struct(col.type.value_type):
             values = [plain_value(v) for v in values]

@@ -63,6 +63,46 @@ def decode_value(value: Any) -> Any:
     return value
 
 
+def decoded_in_arrow(col: pa.ChunkedArray) -> list[Any] | None:
+    """A text or list-of-text column's Python values, split in Arrow, when its texts are all marked or
+    all plain (citation columns, lists of them, names); None for any other column, left to `decode_column`.
+
+    >>> decoded_in_arrow(pa.chunked_array([[["a\\x1fb\\x1f"], None, []]]))
+    [[['a', 'b']], None, []]
+    """
+    if _is_text(col.type):
+        texts = col
+    elif (pa.types.is_list(col.type) or pa.types.is_large_list(col.type)) and _is_text(col.type.value_type):
+        texts = pc.list_flatten(col)
+    else:
+        return None
+    marked = pc.sum(pc.ends_with(texts, MARK)).as_py() or 0
+    if marked == 0:
+        return col.to_pylist()
+    if marked != len(texts) - texts.null_count:
+        return None
+    if texts is col:
+        return _split_marked(col).to_pylist()
+    return pa.chunked_array([_split_items(chunk) for chunk in col.chunks]).to_pylist()
+
+
+def _split_marked(texts):
+    return pc.split_pattern(pc.utf8_slice_codeunits(texts, 0, -1), MARK)
+
+
+def _split_items(lists: pa.Array) -> pa.Array:
+    """A list-of-text chunk with each (marked) text split into its list."""
+    offsets = lists.offsets
+    start, end = offsets[0].as_py(), offsets[-1].as_py()
+    mask = lists.is_null() if lists.null_count else None
+    return type(lists).from_arrays(pc.subtract(offsets, start), _split_marked(lists.values.slice(start, end - start)),
+                                   mask=mask)
+
+
+def _is_text(t: pa.DataType) -> bool:
+    return pa.types.is_string(t) or pa.types.is_large_string(t)
+
+
 def decode_column(col: pa.ChunkedArray, values: list[Any]) -> list[Any]:
     """A result column's Python values with marked texts as lists; text columns are checked in Arrow first."""
     if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):

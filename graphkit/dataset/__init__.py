@@ -119,7 +119,6 @@ def _read_csv_file(path: Path, onto: Ontology, spaces: Queue[ReadSpace],
         section, table = read_csv_table(path, display_path(path), onto, problems, space, threads)
     finally:
         spaces.put(space)
-    release_memory()
     return ([(section, table)] if table is not None else []), problems
 
 
@@ -158,15 +157,15 @@ def build_dataset(parts: dict[str, list[pa.Table]], onto: Ontology, problems: Pr
     entities = _concat(_taken(parts, "entities"), entity_schema(onto))
     sources = _concat(_taken(parts, "sources"), source_schema(onto))
     rels = _concat([with_relationship_ids(t) for t in _taken(parts, "relationships")], relationship_schema(onto))
-    entities, sources, endpoints = at_once(lambda: merge_duplicates(entities, "id", "entity", problems),
-                                           lambda: merge_duplicates(sources, "id", "source", problems),
-                                           lambda: Endpoints.of(rels))
+    endpoints, entities, sources = at_once(lambda: Endpoints.of(rels),  # the longest first
+                                           lambda: merge_duplicates(entities, "id", "entity", problems),
+                                           lambda: merge_duplicates(sources, "id", "source", problems))
     entities, rels, endpoints = _with_merge_decisions(entities, rels, endpoints, files or [], problems)
     duplicates, references = at_once(
         lambda: find_duplicates(rels, "rid", "relationship", problems, rid_candidates(rels, rels.column("rid"), endpoints)),
         lambda: References.of(entities, sources, onto, endpoints))
     if duplicates:
-        endpoints = endpoints.kept(duplicates.groups.single_rows, duplicates.merged)
+        endpoints = endpoints.kept(duplicates)
         columns, schema = rels.columns, rels.schema
         del rels  # `apply` then frees each column once it is copied
         rels = duplicates.apply(columns, schema)

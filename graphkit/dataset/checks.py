@@ -56,7 +56,7 @@ class References:
     source_ids: pa.Array
     clash: pa.ChunkedArray  # entities whose id is also a source's
     entity_citations: Citations
-    entity_rows: dict[str, pa.Array]  # per end, per distinct endpoint value: its entity row, null when unknown
+    entity_rows: pa.Array  # per distinct endpoint value: its entity row, null when unknown
     rels: pa.Table | None = None
     labels: _EndpointLabels | None = None
     ends: dict[str, tuple[pa.Array, pa.Array]] | None = None  # per end: each row's entity row, bad-label flags
@@ -68,16 +68,19 @@ class References:
         source_ids = sources.column("id").combine_chunks()
         return cls(entities, onto, entity_ids, source_ids, pc.is_in(entities.column("id"), source_ids),
                    Citations.of(entities, source_ids),
-                   {end: pc.index_in(endpoints.distinct[end], entity_ids) for end in ENDS})
+                   pc.index_in(endpoints.distinct, entity_ids))
 
     def check(self, rels: pa.Table, endpoints: Endpoints) -> "References":
         """The relationship checks (`endpoints`: the relationships' endpoints, row for row), side by side."""
-        labels = _EndpointLabels.of(self.entities, rels, self.onto)
-        rel_citations, *ends = at_once(  # the longest first
-            lambda: Citations.of(rels, self.source_ids),
-            *[lambda end=end: labels.faults(end, endpoints.rows_of(end, self.entity_rows[end])) for end in ENDS])
-        self.rels, self.labels, self.ends, self.rel_citations = rels, labels, dict(zip(ENDS, ends)), rel_citations
+        rel_citations, (labels, ends) = at_once(lambda: Citations.of(rels, self.source_ids),
+                                                lambda: self._endpoint_faults(rels, endpoints))
+        self.rels, self.labels, self.ends, self.rel_citations = rels, labels, ends, rel_citations
         return self
+
+    def _endpoint_faults(self, rels: pa.Table, endpoints: Endpoints) -> tuple[_EndpointLabels, dict]:
+        """Per end: each row's entity row and where its label is not allowed."""
+        labels = _EndpointLabels.of(self.entities, rels, self.onto)
+        return labels, {end: labels.faults(end, endpoints.rows_of(end, self.entity_rows)) for end in ENDS}
 
     def report(self, problems: ProblemList) -> None:
         """Word every problem `of` and `check` found."""

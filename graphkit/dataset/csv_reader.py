@@ -46,6 +46,7 @@ FREE_TEXT = {  # columns no other check constrains: none may hold control charac
 MAX_REPORTED = 50  # per column and rule: enough to act on, not a flood
 BLOCK_SIZE = 1 << 22  # bytes per parse block (a file parsed on all cores is split into blocks)
 BOM = b"\xef\xbb\xbf"
+NEWLINE = ord("\n")
 
 
 def csv_section(path: Path) -> str | None:
@@ -58,7 +59,8 @@ def csv_section(path: Path) -> str | None:
 
 def read_csv_table(path: Path, display: str, onto: Ontology, problems: ProblemList,
                    space: ReadSpace | None = None, threads: bool = True) -> tuple[str, pa.Table | None]:
-    """The checked table of one CSV file; `space` (reused from file to file) holds its bytes meanwhile.
+    """The checked table of one CSV file, one chunk per column; `space` (reused from file to file) holds
+    its bytes meanwhile.
 
     `threads`: parse on all cores (else in the calling thread, when files are read side by side).
     """
@@ -73,7 +75,11 @@ def read_csv_table(path: Path, display: str, onto: Ontology, problems: ProblemLi
     table = _parse(raw, display, section, problems, threads)
     if table is None:
         return section, None
-    return section, _check(table, raw, display, section, onto, problems)
+    checked = _check(table, raw, display, section, onto, problems)
+    del table  # parsed columns the checked table does not keep are freed before it is copied
+    # One buffer per column instead of one per parse block: the blocks' buffers, spread over the
+    # memory the parse used, are then freed whole, and the merge of files works on fewer chunks.
+    return section, checked.combine_chunks()
 
 
 class ReadSpace:
@@ -160,10 +166,10 @@ def _locate_csv_fault(raw: bytes) -> tuple[int, str]:
     return 0, ""
 
 
-def _line_numbers(table: pa.Table, raw: pa.Buffer) -> pa.Array:
-    """Line of each row: header is line 1; quoted newlines push later rows down."""
+def _line_numbers(table: pa.Table, newlines: int) -> pa.Array:
+    """Line of each row: header is line 1; quoted newlines (more `newlines` than rows) push later rows down."""
     base = pa.array(np.arange(2, table.num_rows + 2, dtype=np.int64))
-    if _count_newlines(raw) <= table.num_rows + 1:
+    if newlines <= table.num_rows + 1:
         return base
     extra = None
     for col in table.columns:
@@ -174,10 +180,21 @@ def _line_numbers(table: pa.Table, raw: pa.Buffer) -> pa.Array:
     return pc.add(base, pc.cast(before, pa.int64()))
 
 
-def _count_newlines(raw: pa.Buffer, step: int = 1 << 20) -> int:
-    """How many newline bytes the file holds, counted a slice at a time (no copy of the file)."""
+def _count_control_bytes(raw: pa.Buffer, step: int = 1 << 20) -> tuple[int, int]:
+    """How many newline bytes the file holds, and how many other bytes are below 0x20 or are 0x7f,
+    counted a slice at a time (no copy of the file).
+
+    When there are no such other bytes, no value of the file holds a control character (tab and
+    carriage return are allowed, but files with them are checked column by column).
+    """
     data = np.frombuffer(raw, dtype=np.uint8)
-    return sum(int(np.count_nonzero(data[at:at + step] == ord("\n"))) for at in range(0, len(data), step))
+    newlines = low = deletes = 0
+    for at in range(0, len(data), step):
+        part = data[at:at + step]
+        newlines += int(np.count_nonzero(part == NEWLINE))
+        low += int(np.count_nonzero(part < 0x20))
+        deletes += int(np.count_nonzero(part == 0x7F))
+    return newlines, low - newlines + deletes
 
 
 def _origin(display: str, lines: pa.Array) -> dict[str, pa.Array]:
@@ -248,17 +265,15 @@ class _Checker:
         """`pattern` with values.ID_PATTERN, checked without a regular expression."""
         self.report(invalid_ids(self.table.column(column)), column, message)
 
-    def pattern_of_values(self, column: str, regex: str, message) -> None:
-        """`pattern` for columns with few distinct values: each value is matched once."""
-        self.report_values(self.table.column(column), lambda values: pc.invert(pc.match_substring_regex(values, regex)),
-                           column, message)
+    def distinct(self, column: str) -> pa.Array:
+        """The distinct non-null values of the column."""
+        return pc.drop_null(pc.unique(self.table.column(column)))
 
-    def report_values(self, col, is_bad, column: str, message) -> None:
-        """Report the rows whose value is_bad, judging each distinct non-null value once."""
-        values = pc.drop_null(pc.unique(col))
-        bad_values = values.filter(pc.fill_null(is_bad(values), False))
+    def report_values(self, column: str, distinct: pa.Array, is_bad, message) -> None:
+        """Report the rows whose value is_bad, judging each of the column's `distinct` values once."""
+        bad_values = distinct.filter(pc.fill_null(is_bad(distinct), False))
         if len(bad_values):
-            self.report(pc.is_in(col, bad_values), column, message)
+            self.report(pc.is_in(self.table.column(column), bad_values), column, message)
 
     def one_of(self, column: str, allowed, message) -> None:
         col = self.table.column(column)
@@ -267,14 +282,16 @@ class _Checker:
 
 
 def _check(table, raw, display, section, onto, problems) -> pa.Table:
-    lines = _line_numbers(table, raw)
+    newlines, other_control_bytes = _count_control_bytes(raw)
+    lines = _line_numbers(table, newlines)
     ctx = {"entities": "id", "relationships": "type", "sources": "id"}[section]
     table = table.set_column(table.column_names.index(ctx), ctx, pc.utf8_trim_whitespace(table.column(ctx)))
     chk = _Checker(table, lines, display, ctx, section, problems)
     for col in REQUIRED[section]:
         chk.required(col)
-    for col in FREE_TEXT[section]:
-        chk.plain_text(col)
+    if other_control_bytes:
+        for col in FREE_TEXT[section]:
+            chk.plain_text(col)
     if section == "sources":
         chk.ids("id", lambda v: f"{v!r} is not a valid id")
         chk.pattern("url", values.URL_PATTERN, lambda v: f"{v!r} is not an http(s) URL")
@@ -288,9 +305,14 @@ def _check(table, raw, display, section, onto, problems) -> pa.Table:
 
 def _check_dates(chk: _Checker, columns: list[str]) -> None:
     for col in columns:
-        chk.pattern_of_values(col, values.DATE_PATTERN,
-                              lambda v: f"{v!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
-        chk.report_values(chk.table.column(col), _not_calendar_days, col, lambda v: f"{v!r} is not a real calendar date")
+        distinct = chk.distinct(col)
+        chk.report_values(col, distinct, _not_iso_dates,
+                          lambda v: f"{v!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
+        chk.report_values(col, distinct, _not_calendar_days, lambda v: f"{v!r} is not a real calendar date")
+
+
+def _not_iso_dates(text: pa.Array) -> pa.Array:
+    return pc.invert(pc.match_substring_regex(text, values.DATE_PATTERN))
 
 
 def _not_calendar_days(full: pa.Array) -> pa.Array:

@@ -36,6 +36,7 @@ class Duplicates:
     """The rows of a table that share a key, and the one merged row of each group."""
 
     groups: Groups
+    grouped: pa.Table  # the rows of `groups.rows`, in that order
     merged: pa.Table
 
     def apply(self, columns: list[pa.ChunkedArray], schema: pa.Schema) -> pa.Table:
@@ -103,7 +104,8 @@ def find_duplicates(table: pa.Table, key: str, kind: str, problems: ProblemList,
     groups = duplicate_groups(table.column(key), candidates)
     if groups is None:
         return None
-    return Duplicates(groups, _merge_groups(_rows(table, groups.rows), groups, key, kind, problems))
+    grouped = _rows(table, groups.rows)
+    return Duplicates(groups, grouped, _merge_groups(grouped, groups, key, kind, problems))
 
 
 def _rows(table: pa.Table, rows: np.ndarray) -> pa.Table:

@@ -1,8 +1,9 @@
 """The endpoints of relationships as numbers, and the rows that may share a relationship id.
 
-Each endpoint column is dictionary-encoded once: a small table of distinct ids and a number
-per row. The numbers find the rows that may state the same claim twice (without hashing every
-relationship id) and look the endpoints up among the entities (one look-up per distinct id).
+Both endpoint columns are dictionary-encoded at once: one table of the distinct ids they name
+and a number per row and end. The numbers find the rows that may state the same claim twice
+(without hashing every relationship id) and look the endpoints up among the entities (one
+look-up per distinct id).
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .parallel import each
+from .duplicates import Duplicates
 
 ENDS = ("source", "target")
 BUCKET_BITS = 21  # 2M buckets per round: after three rounds few unrelated pairs of endpoints still share one
@@ -21,26 +22,32 @@ HASH_MULTIPLIERS = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9) 
 
 @dataclass
 class Endpoints:
-    """Per end: the distinct values (null included) and, per row, the position of its value among them."""
+    """The distinct values of both ends (null included) and, per end and row, the position of its value among them."""
 
-    distinct: dict[str, pa.Array]
+    distinct: pa.Array
     codes: dict[str, np.ndarray]
 
     @classmethod
     def of(cls, rels: pa.Table) -> "Endpoints":
-        encoded = dict(zip(ENDS, each(lambda end: pc.dictionary_encode(rels.column(end), null_encoding="encode"), ENDS)))
-        distinct = {end: _dictionary(encoded[end], rels.column(end).type) for end in ENDS}
-        codes = {end: _indices(encoded[end]) for end in ENDS}
-        return cls(distinct, codes)
+        # one dictionary for both ends: they mostly name the same ids, which are then looked up once
+        columns = [rels.column(end) for end in ENDS]
+        both = pa.chunked_array([chunk for column in columns for chunk in column.chunks], columns[0].type)
+        encoded = pc.dictionary_encode(both, null_encoding="encode")
+        codes = _indices(encoded)
+        return cls(_dictionary(encoded, both.type), {ENDS[0]: codes[:rels.num_rows], ENDS[1]: codes[rels.num_rows:]})
 
-    def kept(self, rows: np.ndarray, merged: pa.Table) -> "Endpoints":
-        """The endpoints of the given rows, in that order, then those of `merged` (rows whose values
-        all come from rows of the table)."""
-        return Endpoints(self.distinct, {end: np.concatenate([codes[rows], self._codes_of(end, merged.column(end))])
+    def kept(self, duplicates: Duplicates) -> "Endpoints":
+        """The endpoints of the rows `duplicates.apply` keeps, in its order: the rows with a key of their
+        own, then the merged rows."""
+        return Endpoints(self.distinct, {end: np.concatenate([codes[duplicates.groups.single_rows],
+                                                              self._merged_codes(end, duplicates)])
                                          for end, codes in self.codes.items()})
 
-    def _codes_of(self, end: str, values: pa.ChunkedArray) -> np.ndarray:
-        return pc.index_in(values, self.distinct[end]).to_numpy(zero_copy_only=False).astype(np.int32)
+    def _merged_codes(self, end: str, duplicates: Duplicates) -> np.ndarray:
+        """The codes of the merged rows' `end`: each value is one of its group's, so it is looked up
+        among the few grouped rows rather than among every distinct value."""
+        at = pc.index_in(duplicates.merged.column(end), duplicates.grouped.column(end))
+        return self.codes[end][duplicates.groups.rows][at.to_numpy(zero_copy_only=False)]
 
     def rows_of(self, end: str, of_distinct: pa.Array) -> pa.Array:
         """Per row, the value `of_distinct` gives its `end` value (one per distinct value, in their order)."""
@@ -65,7 +72,7 @@ def rid_candidates(rels: pa.Table, rid: pa.ChunkedArray, endpoints: Endpoints) -
     break that rule are candidates, with every row whose id equals one of theirs.
     """
     irregular = _irregular(rels, endpoints)
-    pair = endpoints.codes["source"].astype(np.int64) * (len(endpoints.distinct["target"]) + 1) + endpoints.codes["target"]
+    pair = endpoints.codes["source"].astype(np.int64) * (len(endpoints.distinct) + 1) + endpoints.codes["target"]
     candidates = _may_repeat(pair) | irregular
     if irregular.any():
         odd_ids = pc.unique(rid.filter(pa.array(irregular)))
@@ -76,10 +83,10 @@ def rid_candidates(rels: pa.Table, rid: pa.ChunkedArray, endpoints: Endpoints) -
 def _irregular(rels: pa.Table, endpoints: Endpoints) -> np.ndarray:
     """Rows with a null end, or a '|' in source, type or target (each distinct value looked at once)."""
     bad = np.zeros(rels.num_rows, bool)
-    for end in ENDS:
-        distinct = endpoints.distinct[end]
-        odd = pc.or_kleene(pc.is_null(distinct), pc.match_substring(distinct, "|")).to_numpy(zero_copy_only=False)
-        if odd.any():
+    distinct = endpoints.distinct
+    odd = pc.or_kleene(pc.is_null(distinct), pc.match_substring(distinct, "|")).to_numpy(zero_copy_only=False)
+    if odd.any():
+        for end in ENDS:
             bad |= odd[endpoints.codes[end]]
     types = pc.drop_null(pc.unique(rels.column("type")))
     odd_types = types.filter(pc.match_substring(types, "|"))

@@ -1,0 +1,80 @@
+"""The quick paths of validation report what the column-by-column checks report.
+
+Files without control bytes skip the per-column control-character checks; both endpoint
+columns share one dictionary; merged relationships look their endpoints up among their
+group. Each test builds a small dataset where a shortcut could miss or misplace a problem.
+"""
+from __future__ import annotations
+
+from graphkit.dataset import read_dataset, validate
+
+SOURCES = "id,url,title,publisher,date\nreg,https://example.org/register,Register,Example,2010-01\n"
+ENTITIES = (
+    "id,label,kind,name,aliases,description,source_id,quote\n"
+    "acme,Organisation,consultancy,Acme Ltd,,,reg,Acme Ltd\n"
+    "barset,Organisation,council,Barset Council,,,reg,Barset\n"
+    "jo,Person,person,Jo Bloggs,,,reg,Jo\n"
+)
+HEADER = "source,type,target,amount_gbp,vat,start_date,end_date,role,evidence,source_id,quote\n"
+
+
+def write(folder, newline="\n", **files):
+    folder.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (folder / f"{name}.csv").write_bytes(text.replace("\n", newline).encode("utf-8"))
+    return folder
+
+
+def found(folder) -> set[tuple[str, int, str, str]]:
+    return {(p.file.rsplit("/", 1)[-1], p.line, p.field, p.message) for p in validate([folder])}
+
+
+def test_delete_character_is_refused_where_no_other_control_byte_is(tmp_path):
+    rels = HEADER + "barset,PAID,acme,1,,,,,,reg,paid\x7f twice\n"
+    folder = write(tmp_path / "d", sources=SOURCES, entities=ENTITIES, relationships=rels)
+    assert found(folder) == {("relationships.csv", 2, "quote", "contains control characters")}
+
+
+def test_tabs_and_carriage_returns_are_allowed_and_do_not_hide_control_characters(tmp_path):
+    rels = HEADER + "barset,PAID,acme,1,,,,,,reg,\"paid\tin full\"\nbarset,ADVISES,acme,,,,,lead\x1b,,reg,advice\n"
+    folder = write(tmp_path / "d", "\r\n", sources=SOURCES, entities=ENTITIES, relationships=rels)
+    assert found(folder) == {("relationships.csv", 3, "role", "contains control characters")}
+
+
+def test_a_file_of_only_a_header_beside_others_keeps_endpoints_in_place(tmp_path):
+    rels = HEADER + "barset,PAID,acmee,1,,,,,,reg,paid\nacme,ADVISES,barset,,,,,,,reg,advice\n"
+    folder = write(tmp_path / "d", sources=SOURCES, entities=ENTITIES, **{"relationships-1": HEADER, "relationships-2": rels})
+    assert found(folder) == {("relationships-2.csv", 2, "target", "'acmee' is not a known id (did you mean 'acme'?)")}
+
+
+def test_merged_relationships_are_checked_against_their_endpoints(tmp_path):
+    row = "barset,AUTHORED,ghost,,,2011,,,,reg,{}\n"
+    label = "acme,EMPLOYED_BY,jo,,,2012,,,,reg,{}\n"
+    first = HEADER + row.format("one") + label.format("one")
+    second = HEADER + row.format("two") + label.format("two")
+    folder = write(tmp_path / "d", sources=SOURCES, entities=ENTITIES, **{"relationships-1": first, "relationships-2": second})
+    problems = found(folder)
+    assert ("relationships-1.csv", 2, "target", "'ghost' is not a known id") in problems
+    assert {p[:3] for p in problems} == {("relationships-1.csv", 2, "target"), ("relationships-1.csv", 3, "source"),
+                                         ("relationships-1.csv", 3, "target")}
+
+
+def test_each_date_rule_is_reported_for_its_own_values(tmp_path):
+    rows = "".join(f"barset,PAID,acme,1,,{d},{d},,,reg,q\n" for d in ("2010-02-30", "2010-13", "2010-02-30", "2011"))
+    folder = write(tmp_path / "d", sources=SOURCES, entities=ENTITIES, relationships=HEADER + rows)
+    bad = sorted((line, field, message) for _, line, field, message in found(folder))
+    assert bad == [(2, "end_date", "'2010-02-30' is not a real calendar date"),
+                   (2, "start_date", "'2010-02-30' is not a real calendar date"),
+                   (3, "end_date", "'2010-13' is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)"),
+                   (3, "start_date", "'2010-13' is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)"),
+                   (4, "end_date", "'2010-02-30' is not a real calendar date"),
+                   (4, "start_date", "'2010-02-30' is not a real calendar date")]
+
+
+def test_same_claim_in_two_files_is_one_relationship_with_both_citations(tmp_path):
+    claim = "barset,PAID,acme,\"1,000\",included,2010-02,,,documented,reg,{}\n"
+    folder = write(tmp_path / "d", sources=SOURCES, entities=ENTITIES,
+                   **{"relationships-1": HEADER + claim.format("first"), "relationships-2": HEADER + claim.format("second")})
+    [paid] = read_dataset([folder]).relationships.to_pylist()
+    assert paid["quotes"] == ["first", "second"] and paid["amount_gbp"] == 1000.0
+    assert paid["rid"] == "barset|PAID|acme|2010-02|||1000|included"

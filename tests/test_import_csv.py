@@ -77,6 +77,20 @@ def test_formula_guarded_cells_are_restored(tmp_path, store):
     assert row["name"] == "-Foo Ltd" and row["aliases"] == ["=SUM(1)", "plain"] and row["quotes"] == ["+quoted"]
 
 
+def test_words_that_spreadsheets_read_as_missing_stay_text(tmp_path, store):
+    """Only a blank field is missing: an organisation may be called NA, a quote may be 'N/A'."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "entities.csv").write_text(
+        "id,label,kind,name,aliases,description,source_id,quote\n"
+        "na,Organisation,company,NA,N/A|null,'=guarded,s,NaN\n", encoding="utf-8")
+    (folder / "sources.csv").write_text("id,url,title,publisher,date\ns,,NULL,,\n", encoding="utf-8")
+    import_csv([folder], tmp_path / "ds" / "in", dataset=tmp_path / "ds", store=store)
+    row = read_dataset([tmp_path / "ds"]).entity("na")
+    assert (row["name"], row["aliases"], row["description"], row["quotes"]) == ("NA", ["N/A", "null"], "=guarded", ["NaN"])
+    assert store.query("MATCH (s:Source {id: 's'}) RETURN s.title").rows == [["NULL"]]
+
+
 def test_cli_import_csv_reports_created_and_matched(runner, workdir, csv_files, tiny_dir):
     result = runner.invoke(app, ["import", "csv", str(csv_files), "--dataset", str(tiny_dir)])
     assert result.exit_code == 0, result.output

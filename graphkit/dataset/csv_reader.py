@@ -46,6 +46,7 @@ FREE_TEXT = {  # columns no other check constrains: none may hold control charac
 MAX_REPORTED = 50  # per column and rule: enough to act on, not a flood
 BLOCK_SIZE = 1 << 22  # bytes per parse block (a file parsed on all cores is split into blocks)
 BOM = b"\xef\xbb\xbf"
+NULL_VALUES = [""]  # only a blank field is missing: "NA", "N/A", "null" and "NaN" are text (an alias, a quote)
 NEWLINE = ord("\n")
 
 
@@ -132,7 +133,8 @@ def _parse(raw: pa.Buffer, display: str, section: str, problems: ProblemList, th
             # the whole file was checked as UTF-8, so every field is: no second check per value
             convert_options=pacsv.ConvertOptions(
                 column_types={h: pa.string() for h in HEADERS[section]},
-                strings_can_be_null=True, quoted_strings_can_be_null=False, check_utf8=False),
+                strings_can_be_null=True, quoted_strings_can_be_null=False, check_utf8=False,
+                null_values=NULL_VALUES),
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
         line, msg = _locate_csv_fault(raw.to_pybytes())

@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ..dataset import Dataset, dataset_files, display_path, read_dataset
-from ..dataset.csv_reader import HEADERS, csv_section
+from ..dataset.csv_reader import HEADERS, NULL_VALUES, csv_section
 from ..dataset.merges import MERGES_FILE, MergeDecision, write_decisions
 from ..problems import GraphkitError
 from ..resolution import normalise_names
@@ -176,7 +176,8 @@ def _place(source: Path, target: Path, guarded: bool) -> None:
     table = pacsv.read_csv(source, parse_options=pacsv.ParseOptions(newlines_in_values=True),
                            convert_options=pacsv.ConvertOptions(
                                column_types={h: pa.string() for hs in HEADERS.values() for h in hs},
-                               strings_can_be_null=True, quoted_strings_can_be_null=False))
+                               strings_can_be_null=True, quoted_strings_can_be_null=False,
+                               null_values=NULL_VALUES))
     cols = [unguard_column(c.combine_chunks()) if pa.types.is_string(c.type) else c for c in table.columns]
     clean = pa.Table.from_arrays(cols, names=table.column_names)
     sink = pa.BufferOutputStream()

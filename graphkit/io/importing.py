@@ -117,7 +117,7 @@ def previous_record(files: list[Path]) -> tuple[set[str], set[tuple]]:
     import pyarrow.csv as pacsv
     import yaml
 
-    from ..dataset.csv_reader import HEADERS
+    from ..dataset.csv_reader import HEADERS, NULL_VALUES
 
     ids: set[str] = set()
     keys: set[tuple] = set()
@@ -127,7 +127,8 @@ def previous_record(files: list[Path]) -> tuple[set[str], set[tuple]]:
         if f.suffix == ".csv":
             strings = {h: pa.string() for headers in HEADERS.values() for h in headers}
             table = pacsv.read_csv(f, parse_options=pacsv.ParseOptions(newlines_in_values=True),
-                                   convert_options=pacsv.ConvertOptions(column_types=strings, strings_can_be_null=True))
+                                   convert_options=pacsv.ConvertOptions(column_types=strings, strings_can_be_null=True,
+                                                                        null_values=NULL_VALUES))
             if "id" in table.column_names:
                 ids.update(str(v) for v in table.column("id").to_pylist() if v is not None)
             if "type" in table.column_names:

@@ -64,29 +64,26 @@ def test_dry_run_writes_and_loads_nothing(csv_files, tiny_dir):
     assert not (tiny_dir / "imports").exists()
 
 
-def test_formula_guarded_cells_are_restored(tmp_path, store):
+def import_one_entity(tmp_path, store, entity_row: str, source_title: str) -> dict:
+    """Import one entity row and one source `s` from CSV; the entity as the dataset then holds it."""
     folder = tmp_path / "in"
     folder.mkdir()
-    (folder / "entities.csv").write_text(
-        "id,label,kind,name,aliases,description,source_id,quote\n"
-        "minus,Organisation,company,'-Foo Ltd,'=SUM(1)|plain,,s,'+quoted\n", encoding="utf-8")
-    (folder / "sources.csv").write_text("id,url,title,publisher,date\ns,,Some title,,\n", encoding="utf-8")
+    (folder / "entities.csv").write_text("id,label,kind,name,aliases,description,source_id,quote\n" + entity_row + "\n",
+                                         encoding="utf-8")
+    (folder / "sources.csv").write_text(f"id,url,title,publisher,date\ns,,{source_title},,\n", encoding="utf-8")
     import_csv([folder], tmp_path / "ds" / "in", dataset=tmp_path / "ds", store=store)
-    ds = read_dataset([tmp_path / "ds"])
-    row = ds.entity("minus")
+    return read_dataset([tmp_path / "ds"]).entity(entity_row.split(",")[0])
+
+
+def test_formula_guarded_cells_are_restored(tmp_path, store):
+    row = import_one_entity(tmp_path, store, "minus,Organisation,company,'-Foo Ltd,'=SUM(1)|plain,,s,'+quoted",
+                            "Some title")
     assert row["name"] == "-Foo Ltd" and row["aliases"] == ["=SUM(1)", "plain"] and row["quotes"] == ["+quoted"]
 
 
 def test_words_that_spreadsheets_read_as_missing_stay_text(tmp_path, store):
     """Only a blank field is missing: an organisation may be called NA, a quote may be 'N/A'."""
-    folder = tmp_path / "in"
-    folder.mkdir()
-    (folder / "entities.csv").write_text(
-        "id,label,kind,name,aliases,description,source_id,quote\n"
-        "na,Organisation,company,NA,N/A|null,'=guarded,s,NaN\n", encoding="utf-8")
-    (folder / "sources.csv").write_text("id,url,title,publisher,date\ns,,NULL,,\n", encoding="utf-8")
-    import_csv([folder], tmp_path / "ds" / "in", dataset=tmp_path / "ds", store=store)
-    row = read_dataset([tmp_path / "ds"]).entity("na")
+    row = import_one_entity(tmp_path, store, "na,Organisation,company,NA,N/A|null,'=guarded,s,NaN", "NULL")
     assert (row["name"], row["aliases"], row["description"], row["quotes"]) == ("NA", ["N/A", "null"], "=guarded", ["NaN"])
     assert store.query("MATCH (s:Source {id: 's'}) RETURN s.title").rows == [["NULL"]]
 

@@ -200,5 +200,6 @@ def test_a_killed_rebuild_leaves_nothing_behind_once_the_store_is_opened(tmp_pat
         (folder / leftover).write_bytes(b"half a store")
     store = LadybugStore(folder / "g.lbug")
     assert [p.name for p in folder.iterdir()] == ["g.lbug"]
+    assert counts(store)[0] > 0
     load([tiny_dir], store, reset=True)  # a rebuild starts clean
     assert counts(store)[0] > 0

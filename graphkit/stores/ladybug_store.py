@@ -10,6 +10,7 @@ until COMMIT. List properties are kept as marked text (see `list_text`).
 """
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 from pathlib import Path
@@ -186,13 +187,14 @@ class LadybugStore:
             self._conn.execute("CHECKPOINT")  # the old file has no log left that could be replayed onto the new one
             _sync(building)  # on disk before it is named the store, so a power cut cannot leave a torn store
             os.replace(building, self.path)  # while the old file is still open, so its lock is held throughout
-            _sync(self.path.parent)
         except (RuntimeError, OSError) as exc:
             _remove_store_files(building)
             raise GraphkitError(f"load failed, store unchanged: {exc}") from None
         except BaseException:
             _remove_store_files(building)
             raise
+        with contextlib.suppress(OSError):  # the rename is done; a folder that cannot be synced changes nothing
+            _sync(self.path.parent)
         self.close()
         self._open()
         self._mismatch = None
@@ -329,11 +331,8 @@ def _sync(path: Path) -> None:
 
 
 def _remove_store_files(path: Path) -> None:
-    """Remove a store file and every file Ladybug keeps beside it (`.wal`, `.wal.checkpoint`, `.shadow`, `.tmp.*`).
-
-    Only for the hidden `.building` file, whose whole name prefix is graphkit's own.
-    """
-    for p in path.parent.glob(glob.escape(path.name) + "*"):
+    """Remove a store file and every file Ladybug keeps beside it (`.wal`, `.wal.checkpoint`, `.shadow`, `.tmp.*`)."""
+    for p in [path, *path.parent.glob(glob.escape(path.name) + ".*")]:
         p.unlink(missing_ok=True)
 
 

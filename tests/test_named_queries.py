@@ -5,6 +5,8 @@ import json
 
 import pytest
 
+from graphkit.analysis.graph import store_graph
+from graphkit.analysis.money import money_totals
 from graphkit.cli import app
 from graphkit.loading import load
 from graphkit.named_queries import named_queries, run_named
@@ -47,7 +49,9 @@ def test_award_amounts_count_for_a_contract_without_a_value(store, tiny_dir, tmp
         "lots,AWARDED_TO,tribal,\"£1,000\",excluded,2010-01-04,,lot 1,reported,blog,lot 1 to Tribal\n"
         "lots,AWARDED_TO,tribal,500,excluded,2010-02-01,,lot 2,reported,blog,lot 2 to Tribal\n"
         "lots,AWARDED_TO,leadership-centre,250,,2010-01-04,,lot 3,reported,blog,lot 3\n"
-        "lots,PART_OF,total-place,,,,,,reported,blog,for Total Place\n", encoding="utf-8")
+        "lots,PART_OF,total-place,,,,,,reported,blog,for Total Place\n"
+        "contract-spend,AWARDED_TO,tribal,,,2010-03-01,,extension,reported,blog,extended\n",  # its value counts once
+        encoding="utf-8")
     load([tiny_dir, tmp_path], store)
     rows = {(r["supplier_id"], r["vat"]): r for r in records(store, "who-profits")}
     assert rows["tribal", "excluded"]["total_gbp"] == 278_000 + 1_500
@@ -56,6 +60,10 @@ def test_award_amounts_count_for_a_contract_without_a_value(store, tiny_dir, tmp
         250, [["blog"]])
     by_programme = {r["vat"]: r["total_gbp"] for r in records(store, "money-by-programme") if r["money"] == "contract"}
     assert by_programme == {"excluded": 218_000 + 1_500, "unknown": 250}
+    analysed = {(r.actor_id, r.money, r.vat): (r.total_gbp, r.items)
+                for r in money_totals(store_graph(store)) if r.direction == "received"}
+    assert {k: (r["total_gbp"], r["items"]) for k, r in
+            ((tuple(r[c] for c in ("supplier_id", "money", "vat")), r) for r in records(store, "who-profits"))} == analysed
 
 
 def test_advisers_of_a_pilot(loaded):

@@ -78,3 +78,11 @@ def test_same_claim_in_two_files_is_one_relationship_with_both_citations(tmp_pat
     [paid] = read_dataset([folder]).relationships.to_pylist()
     assert paid["quotes"] == ["first", "second"] and paid["amount_gbp"] == 1000.0
     assert paid["rid"] == "barset|PAID|acme|2010-02|||1000|included"
+
+
+def test_the_byte_count_refuses_exactly_what_the_column_check_refuses():
+    import re
+
+    from graphkit.dataset.csv_reader import CONTROL_CHARACTERS, REFUSED_BYTES
+
+    assert sorted(REFUSED_BYTES) == [b for b in range(128) if re.fullmatch(CONTROL_CHARACTERS, chr(b))]

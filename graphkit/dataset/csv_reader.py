@@ -46,9 +46,16 @@ FREE_TEXT = {  # columns no other check constrains: none may hold control charac
 MAX_REPORTED = 50  # per column and rule: enough to act on, not a flood
 BLOCK_SIZE = 1 << 22  # bytes per parse block (a file parsed on all cores is split into blocks)
 BOM = b"\xef\xbb\xbf"
-NULL_VALUES = [""]  # only a blank field is missing: "NA", "N/A", "null" and "NaN" are text (an alias, a quote)
 NEWLINE = ord("\n")
 REFUSED_BYTES = [b for b in [*range(0x20), 0x7F] if b not in b"\t\n\r"]  # the bytes CONTROL_CHARACTERS matches
+
+
+def text_convert_options(**options) -> pacsv.ConvertOptions:
+    """Every documented column read as text; only a blank, unquoted field is missing
+    ("NA", "N/A", "null" and "NaN" are text: an alias, a quote)."""
+    return pacsv.ConvertOptions(column_types={h: pa.string() for headers in HEADERS.values() for h in headers},
+                                strings_can_be_null=True, quoted_strings_can_be_null=False, null_values=[""],
+                                **options)
 
 
 def csv_section(path: Path) -> str | None:
@@ -132,10 +139,7 @@ def _parse(raw: pa.Buffer, display: str, section: str, problems: ProblemList, th
             read_options=pacsv.ReadOptions(autogenerate_column_names=False, block_size=BLOCK_SIZE, use_threads=threads),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
             # the whole file was checked as UTF-8, so every field is: no second check per value
-            convert_options=pacsv.ConvertOptions(
-                column_types={h: pa.string() for h in HEADERS[section]},
-                strings_can_be_null=True, quoted_strings_can_be_null=False, check_utf8=False,
-                null_values=NULL_VALUES),
+            convert_options=text_convert_options(check_utf8=False),
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
         line, msg = _locate_csv_fault(raw.to_pybytes())

@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ..dataset import Dataset, dataset_files, display_path, read_dataset
-from ..dataset.csv_reader import HEADERS, NULL_VALUES, csv_section
+from ..dataset.csv_reader import HEADERS, csv_section, text_convert_options
 from ..dataset.merges import MERGES_FILE, MergeDecision, write_decisions
 from ..problems import GraphkitError
 from ..resolution import normalise_names
@@ -174,10 +174,7 @@ def _place(source: Path, target: Path, guarded: bool) -> None:
         copy_atomic(source, target)
         return
     table = pacsv.read_csv(source, parse_options=pacsv.ParseOptions(newlines_in_values=True),
-                           convert_options=pacsv.ConvertOptions(
-                               column_types={h: pa.string() for hs in HEADERS.values() for h in hs},
-                               strings_can_be_null=True, quoted_strings_can_be_null=False,
-                               null_values=NULL_VALUES))
+                           convert_options=text_convert_options())
     cols = [unguard_column(c.combine_chunks()) if pa.types.is_string(c.type) else c for c in table.columns]
     clean = pa.Table.from_arrays(cols, names=table.column_names)
     sink = pa.BufferOutputStream()

@@ -113,11 +113,10 @@ def rel_key(row: dict) -> tuple:
 
 def previous_record(files: list[Path]) -> tuple[set[str], set[tuple]]:
     """Ids (entities and sources) and relationship keys in an import's files from its previous run."""
-    import pyarrow as pa
     import pyarrow.csv as pacsv
     import yaml
 
-    from ..dataset.csv_reader import HEADERS, NULL_VALUES
+    from ..dataset.csv_reader import text_convert_options
 
     ids: set[str] = set()
     keys: set[tuple] = set()
@@ -125,10 +124,8 @@ def previous_record(files: list[Path]) -> tuple[set[str], set[tuple]]:
         if not f.is_file():
             continue
         if f.suffix == ".csv":
-            strings = {h: pa.string() for headers in HEADERS.values() for h in headers}
             table = pacsv.read_csv(f, parse_options=pacsv.ParseOptions(newlines_in_values=True),
-                                   convert_options=pacsv.ConvertOptions(column_types=strings, strings_can_be_null=True,
-                                                                        null_values=NULL_VALUES))
+                                   convert_options=text_convert_options())
             if "id" in table.column_names:
                 ids.update(str(v) for v in table.column("id").to_pylist() if v is not None)
             if "type" in table.column_names:

@@ -40,6 +40,7 @@ def test_csv_problems_name_file_line_and_column(tmp_path):
         "barset,PAYS,acme,,,,,,,reg,unknown type\n"
         "barset,PAID,acmee,,,2010-02-30,,,,reg,dangling\n"
         "barset,PAID,acme,,sometimes,,,,,,no source\n"
+        "barset,PAID,acme,NA,,N/A,,,,reg,spreadsheet blanks\n"
     )
     folder = write(tmp_path / "d", sources=SOURCES, entities=ENTITIES, relationships=bad)
     text = "\n".join(str(p) for p in validate([folder]))
@@ -49,6 +50,8 @@ def test_csv_problems_name_file_line_and_column(tmp_path):
     assert "relationships.csv:5: relationship PAID: target 'acmee' is not a known id (did you mean 'acme'?)" in text
     assert "relationships.csv:6: relationship PAID: source_id is required" in text
     assert "relationships.csv:6: relationship PAID: vat 'sometimes' must be one of" in text
+    assert "relationships.csv:7: relationship PAID: amount_gbp 'NA' is not a number" in text  # only a blank is missing
+    assert "relationships.csv:7: relationship PAID: start_date 'N/A' is not an ISO date" in text
 
 
 def test_quoted_newlines_keep_line_numbers_right(tmp_path):

@@ -18,6 +18,15 @@ def _umask() -> int:
     return mask
 
 
+def fsync_path(path: Path) -> None:
+    """Flush a file, or a folder's entries (a rename in it), to disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def write_text_atomic(path: Path, text: str) -> None:
     """Replace `path` with `text`: a temp file in the same folder, fsync, then a rename.
 

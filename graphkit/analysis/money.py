@@ -119,18 +119,28 @@ def _contract_items(graph: nx.MultiDiGraph, cid: str, props: dict) -> list[Money
     shared = dict(money="framework_ceiling" if props.get("kind") in FRAMEWORK_KINDS else "contract",
                   payers=sorted({b for b, _ in buyers}), programmes=_programmes(graph, parents))
     value = _number(props.get("value_gbp"))
-    if value is not None:
-        if not _sourced(props):
-            return []
-        sources = _merge_sources(props["source_ids"], *(p.get("source_ids") for _, p in buyers),
-                                 *(p.get("source_ids") for _, _, p in awards))
-        return [MoneyItem(id=cid, vat=_vat(props.get("vat")), amount_gbp=value, payees=sorted({s for s, _, _ in awards}),
-                          source_ids=sources, year=_year(props.get("start_date"), props.get("date")), **shared)]
-    return [MoneyItem(id=str(key), vat=_vat(award.get("vat") or props.get("vat")), amount_gbp=amount,
-                      payees=[supplier], source_ids=_merge_sources(award["source_ids"]),
-                      year=_year(award.get("start_date"), props.get("start_date"), props.get("date")), **shared)
-            for supplier, key, award in awards
-            if (amount := _number(award.get("amount_gbp"))) is not None and _sourced(award)]
+    if value is None:
+        return _award_items(props, awards, shared)
+    if not _sourced(props):
+        return []
+    sources = _merge_sources(props["source_ids"], *(p.get("source_ids") for _, p in buyers),
+                             *(p.get("source_ids") for _, _, p in awards))
+    return [MoneyItem(id=cid, vat=_vat(props.get("vat")), amount_gbp=value, payees=sorted({s for s, _, _ in awards}),
+                      source_ids=sources, year=_year(props.get("start_date"), props.get("date")), **shared)]
+
+
+def _award_items(contract: dict, awards: list[tuple], shared: dict) -> list[MoneyItem]:
+    """One item per sourced award link with an amount; the contract fills in VAT basis and year."""
+    items = []
+    for supplier, key, award in awards:
+        amount = _number(award.get("amount_gbp"))
+        if amount is None or not _sourced(award):
+            continue
+        items.append(MoneyItem(id=str(key), vat=_vat(award.get("vat") or contract.get("vat")), amount_gbp=amount,
+                               payees=[supplier], source_ids=_merge_sources(award["source_ids"]),
+                               year=_year(award.get("start_date"), contract.get("start_date"), contract.get("date")),
+                               **shared))
+    return items
 
 
 def _edge_item(graph: nx.MultiDiGraph, a: str, b: str, key, props: dict) -> MoneyItem | None:

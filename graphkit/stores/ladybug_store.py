@@ -20,11 +20,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..dataset import Dataset
+from ..files import fsync_path
 from ..ontology import Ontology, load_ontology
 from ..problems import GraphkitError
 from .base import LoadReport, ProgressFn, QueryResult
 from .layout import RelGroup, node_columns, node_tables, rel_columns, rel_groups, signature
-from .list_text import decode_column, decoded_in_arrow, encode_lists
+from .list_text import column_values, decode_value, encode_lists
 from .values import plain_value
 
 DEFAULT_PATH = Path(".graphkit") / "graph.lbug"
@@ -185,7 +186,7 @@ class LadybugStore:
             if building.with_name(building.name + ".wal").exists():
                 raise RuntimeError("the new store file was not checkpointed on close")
             self._conn.execute("CHECKPOINT")  # the old file has no log left that could be replayed onto the new one
-            _sync(building)  # on disk before it is named the store, so a power cut cannot leave a torn store
+            fsync_path(building)  # on disk before it is named the store, so a power cut cannot leave a torn store
             os.replace(building, self.path)  # while the old file is still open, so its lock is held throughout
         except (RuntimeError, OSError) as exc:
             _remove_store_files(building)
@@ -194,7 +195,7 @@ class LadybugStore:
             _remove_store_files(building)
             raise
         with contextlib.suppress(OSError):  # the rename is done; a folder that cannot be synced changes nothing
-            _sync(self.path.parent)
+            fsync_path(self.path.parent)
         self.close()
         self._open()
         self._mismatch = None
@@ -321,15 +322,6 @@ def _endpoints_first(table: pa.Table) -> pa.Table:
     return table.rename_columns(["from", "to", *table.column_names[2:]])
 
 
-def _sync(path: Path) -> None:
-    """Flush a file, or a folder's entries, to disk."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _remove_store_files(path: Path) -> None:
     """Remove a store file and every file Ladybug keeps beside it (`.wal`, `.wal.checkpoint`, `.shadow`, `.tmp.*`)."""
     for p in [path, *path.parent.glob(glob.escape(path.name) + ".*")]:
@@ -345,14 +337,13 @@ def _rows(result, width: int) -> list[list[Any]]:
         return []
     columns = []
     for col in table.columns:
-        values = decoded_in_arrow(col)
-        if values is not None:
-            columns.append(values)
-            continue
-        values = col.to_pylist()
-        if pa.types.is_struct(col.type) or pa.types.is_list(col.type) and pa.types.is_struct(col.type.value_type):
-            values = [plain_value(v) for v in values]
-        columns.append(decode_column(col, values))
+        values = column_values(col)
+        if values is None:
+            values = col.to_pylist()
+            if pa.types.is_struct(col.type) or pa.types.is_list(col.type) and pa.types.is_struct(col.type.value_type):
+                values = [plain_value(v) for v in values]
+            values = [decode_value(v) for v in values]
+        columns.append(values)
     return [list(row) for row in zip(*columns)]
 
 

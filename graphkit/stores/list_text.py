@@ -63,11 +63,11 @@ def decode_value(value: Any) -> Any:
     return value
 
 
-def decoded_in_arrow(col: pa.ChunkedArray) -> list[Any] | None:
-    """A text or list-of-text column's Python values, split in Arrow, when its texts are all marked or
-    all plain (citation columns, lists of them, names); None for any other column, left to `decode_column`.
+def column_values(col: pa.ChunkedArray) -> list[Any] | None:
+    """A result column's Python values with marked texts as lists, split in Arrow; None when only a
+    value-by-value `decode_value` can do it (nodes, maps, a column mixing marked and plain texts).
 
-    >>> decoded_in_arrow(pa.chunked_array([[["a\\x1fb\\x1f"], None, []]]))
+    >>> column_values(pa.chunked_array([[["a\\x1fb\\x1f"], None, []]]))
     [[['a', 'b']], None, []]
     """
     if _is_text(col.type):
@@ -75,7 +75,7 @@ def decoded_in_arrow(col: pa.ChunkedArray) -> list[Any] | None:
     elif (pa.types.is_list(col.type) or pa.types.is_large_list(col.type)) and _is_text(col.type.value_type):
         texts = pc.list_flatten(col)
     else:
-        return None
+        return None if _holds_text(col.type) else col.to_pylist()
     marked = pc.sum(pc.ends_with(texts, MARK)).as_py() or 0
     if marked == 0:
         return col.to_pylist()
@@ -103,19 +103,8 @@ def _is_text(t: pa.DataType) -> bool:
     return pa.types.is_string(t) or pa.types.is_large_string(t)
 
 
-def decode_column(col: pa.ChunkedArray, values: list[Any]) -> list[Any]:
-    """A result column's Python values with marked texts as lists; text columns are checked in Arrow first."""
-    if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
-        if not pc.any(pc.ends_with(col, MARK)).as_py():
-            return values
-        return [decode_text(v) if v is not None else None for v in values]
-    if _holds_text(col.type):
-        return [decode_value(v) for v in values]
-    return values
-
-
 def _holds_text(t: pa.DataType) -> bool:
-    if pa.types.is_string(t) or pa.types.is_large_string(t):
+    if _is_text(t):
         return True
     if pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_fixed_size_list(t):
         return _holds_text(t.value_type)

@@ -25,6 +25,7 @@ from ..ontology import Ontology, load_ontology
 from ..problems import GraphkitError
 from .base import LoadReport, ProgressFn, QueryResult
 from .layout import RelGroup, node_columns, node_tables, rel_columns, rel_groups, signature
+from .statements import check_statement
 from .list_text import column_values, decode_value, encode_lists
 from .values import plain_value
 
@@ -235,6 +236,7 @@ class LadybugStore:
     # -- queries ------------------------------------------------------------------
     def query(self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False,
               timeout_s: float | None = None) -> QueryResult:
+        check_statement(cypher, write=write, engine=self.engine)
         if write and self.read_only:
             raise GraphkitError("store opened read-only; writes need --write")
         if self._mismatch:

@@ -20,6 +20,7 @@ from ..ontology import Ontology, load_ontology
 from ..problems import GraphkitError
 from .base import LoadReport, ProgressFn, QueryResult
 from .layout import node_columns, node_tables, rel_columns, rel_groups, signature
+from .statements import check_statement
 from .values import plain_value
 
 DEFAULT_BATCH = 10_000  # best or within 5 % of best in bench (1k–50k at 100k and 1m)
@@ -164,6 +165,8 @@ class Neo4jStore:
     def query(self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False,
               timeout_s: float | None = None) -> QueryResult:
         from neo4j import unit_of_work
+
+        check_statement(cypher, write=write, engine=self.engine)
 
         @unit_of_work(timeout=timeout_s)
         def work(tx):

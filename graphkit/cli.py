@@ -176,18 +176,27 @@ def _money(value) -> str:
 
 
 @command
-def sources(paths: Annotated[Optional[list[Path]], typer.Argument(help="Dataset files or folders (default seeds/).")] = None):
-    """List claims that lack a source or a quote (exit 1 when any)."""
+def sources(paths: Annotated[Optional[list[Path]], typer.Argument(help="Dataset files or folders (default seeds/).")] = None,
+            weak: Annotated[bool, typer.Option("--weak", help="Also list relationships whose quotes name neither end "
+                                                             "(by name or alias), for a reviewer to read.")] = False):
+    """List claims that lack a source or a quote, and with --weak those whose quotes name neither end (exit 1 when any)."""
     from .dataset import validate as validate_paths
 
-    problems = [p for p in validate_paths(paths or [_dataset_default()])
+    paths = paths or [_dataset_default()]
+    problems = [p for p in validate_paths(paths)
                 if p.field.split(".")[0] in ("sources", "source_id", "quote") or "source" in p.message]
+    if weak and not problems:
+        from .dataset.quote_check import weak_claims_in
+
+        problems = weak_claims_in(paths)
     for p in problems:
         console.print(str(p), markup=False, highlight=False, soft_wrap=True)
     if problems:
-        err_console.print(f"{len(problems)} claim(s) without a proper source", markup=False)
+        what = "whose quotes name neither end" if weak and problems[0].field == "quotes" else "without a proper source"
+        err_console.print(f"{len(problems)} claim(s) {what}", markup=False)
         raise typer.Exit(1)
-    console.print("every claim cites a source with a quote", highlight=False)
+    console.print("every claim cites a source with a quote" + (" naming one of its ends" if weak else ""),
+                  highlight=False)
 
 
 def _citation(source: str, quote: str, title, publisher, date):

@@ -47,16 +47,18 @@ def money_cmd(by: Annotated[str, typer.Option("--by", help="actor, programme or 
     group = {"actor": [], "programme": ["programme_id", "programme"], "year": ["year"]}.get(by, [])
     if not summary:
         cols = group + ["actor_id", "actor", "direction", "money", "vat", "total_gbp", "items", "shared_with",
-                        "source_ids"] + ([] if fmt == "table" else ["amounts"])
+                        "overlaps", "source_ids"] + ([] if fmt == "table" else ["held_apart", "amounts"])
         render(cols, [[_cell(r, c, fmt) for c in cols] for r in rows], fmt, title=f"money by {by}")
     if summary or fmt == "table":
-        cols = group + ["money", "vat", "total_gbp", "items", "source_ids"]
+        cols = group + ["money", "vat", "total_gbp", "items", "overlaps", "source_ids"]
         render(cols, [[_cell(t, c, fmt) for c in cols] for t in money_summary(rows)], fmt,
-               title="totals (each contract or payment counted once)")
+               title="totals (each item counted once; figures that may overlap stand apart, never summed)")
 
 
 def _cell(row, column: str, fmt: str):
     value = getattr(row, column)
+    if column == "overlaps" and fmt == "table":
+        return f"may overlap {len(value)}: " + "; ".join(value) if value else ""
     return _gbp(value, fmt) if column == "total_gbp" else value
 
 

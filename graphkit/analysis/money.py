@@ -5,6 +5,13 @@ AWARDED_TO link's `amount_gbp`), a PAID edge or a FUNDS edge. An item is
 attributed to every actor on each side of it (all suppliers of a contract, all its buyers),
 so per-actor rows may share an item; `money_summary` counts each item once. Contract values,
 payments and funding stay apart, as do VAT bases, so nothing is added to something unlike it.
+
+Figures that may be the same money are never added together either. Two items *overlap* when
+they come from different sources, share a payer, go to the same payee or to a body and a part of
+it (PART_OF, PARTICIPATES_IN), and their periods meet (an item without dates may meet any). An
+award link whose amount differs from its contract's value is the same contract as another source
+tells it: it overlaps the contract. Overlapping items are held apart, one row each, with
+`overlaps` naming the others, so they are read side by side instead of summed.
 """
 from __future__ import annotations
 
@@ -34,6 +41,8 @@ class MoneyItem:
     source_ids: list[str]
     programmes: list[str]
     year: str | None
+    period: tuple[str | None, str | None] = (None, None)
+    overlaps: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -57,6 +66,8 @@ class MoneyRow:
     year: str | None = None
     shared_with: int = 0
     amounts: dict[str, float] = field(default_factory=dict)
+    overlaps: list[str] = field(default_factory=list)  # items this row's items may overlap, of any kind
+    held_apart: bool = False  # one item that may be the same money as another of its kind: never summed with it
 
 
 @dataclass
@@ -71,6 +82,7 @@ class MoneyTotal:
     programme_id: str | None = None
     programme: str | None = None
     year: str | None = None
+    overlaps: list[str] = field(default_factory=list)
 
 
 def _sourced(props: dict) -> bool:
@@ -123,10 +135,16 @@ def _contract_items(graph: nx.MultiDiGraph, cid: str, props: dict) -> list[Money
         return _award_items(props, awards, shared)
     if not _sourced(props):
         return []
+    plain = [(s, k, p) for s, k, p in awards if _number(p.get("amount_gbp")) in (None, value)]
     sources = _merge_sources(props["source_ids"], *(p.get("source_ids") for _, p in buyers),
-                             *(p.get("source_ids") for _, _, p in awards))
-    return [MoneyItem(id=cid, vat=_vat(props.get("vat")), amount_gbp=value, payees=sorted({s for s, _, _ in awards}),
-                      source_ids=sources, year=_year(props.get("start_date"), props.get("date")), **shared)]
+                             *(p.get("source_ids") for _, _, p in plain))
+    item = MoneyItem(id=cid, vat=_vat(props.get("vat")), amount_gbp=value, payees=sorted({s for s, _, _ in awards}),
+                     source_ids=sources, year=_year(props.get("start_date"), props.get("date")),
+                     period=_period(props), **shared)
+    others = _award_items(props, [a for a in awards if a not in plain], shared)
+    for other in others:
+        other.overlaps, item.overlaps = [cid], item.overlaps + [other.id]
+    return [item] + others
 
 
 def _award_items(contract: dict, awards: list[tuple], shared: dict) -> list[MoneyItem]:
@@ -139,8 +157,14 @@ def _award_items(contract: dict, awards: list[tuple], shared: dict) -> list[Mone
         items.append(MoneyItem(id=str(key), vat=_vat(award.get("vat") or contract.get("vat")), amount_gbp=amount,
                                payees=[supplier], source_ids=_merge_sources(award["source_ids"]),
                                year=_year(award.get("start_date"), contract.get("start_date"), contract.get("date")),
-                               **shared))
+                               period=_period(award if award.get("start_date") else contract), **shared))
     return items
+
+
+def _period(props: dict) -> tuple[str | None, str | None]:
+    """(first, last) date of a figure; a single date is both ends, no date is (None, None)."""
+    start, end = props.get("start_date") or props.get("date"), props.get("end_date")
+    return (str(start) if start else None, str(end or start) if (end or start) else None)
 
 
 def _edge_item(graph: nx.MultiDiGraph, a: str, b: str, key, props: dict) -> MoneyItem | None:
@@ -150,14 +174,73 @@ def _edge_item(graph: nx.MultiDiGraph, a: str, b: str, key, props: dict) -> Mone
     return MoneyItem(
         id=str(key), money=EDGE_MONEY[props["type"]], vat=_vat(props.get("vat")), amount_gbp=amount,
         payers=[a], payees=[b], source_ids=_merge_sources(props["source_ids"]),
-        programmes=_programmes(graph, [b]), year=_year(props.get("start_date")))
+        programmes=_programmes(graph, [b]), year=_year(props.get("start_date")), period=_period(props))
 
 
 def money_items(graph: nx.MultiDiGraph) -> list[MoneyItem]:
-    """Every sourced amount in the graph: contract values, payments and funding (unsourced ones are left out)."""
+    """Every sourced amount in the graph: contract values, payments and funding (unsourced ones are left out),
+    each with the items it may overlap."""
     items = [i for n, p in graph.nodes(data=True) if p.get("label") == "Contract" for i in _contract_items(graph, n, p)]
     edges = [_edge_item(graph, a, b, k, p) for a, b, k, p in graph.edges(keys=True, data=True)]
-    return items + [i for i in edges if i is not None]
+    items += [i for i in edges if i is not None]
+    _mark_overlaps(graph, items)
+    return items
+
+
+PART_TYPES = ("PART_OF", "PARTICIPATES_IN")  # money to a part may be counted again in money to the whole
+
+
+def _wholes(graph: nx.MultiDiGraph, node: str) -> set[str]:
+    """The node and every body, area or programme it is part of, however far up."""
+    found, todo = {node}, [node]
+    while todo:
+        for _, whole, props in graph.out_edges(todo.pop(), data=True):
+            if props.get("type") in PART_TYPES and whole not in found:
+                found.add(whole)
+                todo.append(whole)
+    return found
+
+
+def _meet(a: tuple, b: tuple) -> bool:
+    """Whether two periods may share a day; an open end meets anything."""
+    if None in a or None in b:
+        return True
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+def _mark_overlaps(graph: nx.MultiDiGraph, items: list[MoneyItem]) -> None:
+    """Fill `overlaps` for items of one payer whose payees nest, whose periods meet, told by different sources."""
+    by_payer_payee: dict[tuple, list[MoneyItem]] = defaultdict(list)
+    for item in items:
+        for payer in item.payers:
+            for payee in item.payees:
+                by_payer_payee[payer, payee].append(item)
+    wholes = {}
+    for (payer, payee), group in by_payer_payee.items():
+        ups = wholes.get(payee) or wholes.setdefault(payee, _wholes(graph, payee) if payee in graph else {payee})
+        for whole in ups:
+            if whole == payee and len({tuple(i.source_ids) for i in group}) == 1:
+                continue  # one source listing several figures (a spend file) tells them apart itself
+            for item in group:
+                for other in by_payer_payee.get((payer, whole), ()):
+                    if other is not item and _overlap(item, other):
+                        _link(item, other)
+
+
+def _overlap(a: MoneyItem, b: MoneyItem) -> bool:
+    return not set(a.source_ids) & set(b.source_ids) and _meet(a.period, b.period)
+
+
+def _link(a: MoneyItem, b: MoneyItem) -> None:
+    if b.id not in a.overlaps:
+        a.overlaps.append(b.id)
+    if a.id not in b.overlaps:
+        b.overlaps.append(a.id)
+
+
+def _apart(item: MoneyItem, kind_of: dict[str, tuple]) -> bool:
+    """Whether an item overlaps another of its own kind of money and VAT basis, so must not be summed with it."""
+    return any(kind_of.get(other) == (item.money, item.vat) for other in item.overlaps)
 
 
 def _groups(item: MoneyItem, by: str) -> list[str | None]:
@@ -184,14 +267,18 @@ def money_totals(graph: nx.MultiDiGraph, by: str = "actor") -> list[MoneyRow]:
         raise GraphkitError(f"cannot group money by {by!r}; use one of: {', '.join(GROUPINGS)}")
     rows: dict[tuple, MoneyRow] = {}
     partners: dict[tuple, set[str]] = defaultdict(set)
-    for item in money_items(graph):
+    items = money_items(graph)
+    kind_of = {i.id: (i.money, i.vat) for i in items}
+    for item in items:
+        apart = item.id if _apart(item, kind_of) else None
         for direction, side in (("received", item.payees), ("paid", item.payers)):
             for actor in side:
                 for group in _groups(item, by):
-                    key = (actor, direction, item.money, item.vat, group)
+                    key = (actor, direction, item.money, item.vat, group, apart)
                     row = rows.get(key) or rows.setdefault(key, _new_row(graph, key, by))
                     row.amounts[item.id] = item.amount_gbp
                     row.source_ids = _merge_sources(row.source_ids, item.source_ids)
+                    row.overlaps = sorted(set(row.overlaps) | set(item.overlaps))
                     partners[key].update(a for a in side if a != actor)
     for key, row in rows.items():
         row.total_gbp = sum(row.amounts.values())
@@ -207,9 +294,9 @@ def _name(graph: nx.MultiDiGraph, node: str | None) -> str | None:
 
 
 def _new_row(graph: nx.MultiDiGraph, key: tuple, by: str) -> MoneyRow:
-    actor, direction, money, vat, group = key
+    actor, direction, money, vat, group, apart = key
     row = MoneyRow(actor_id=actor, actor=_name(graph, actor), direction=direction, money=money, vat=vat,
-                   total_gbp=0.0, items=0, source_ids=[])
+                   total_gbp=0.0, items=0, source_ids=[], held_apart=apart is not None)
     if by == "programme":
         row.programme_id, row.programme = group, _name(graph, group)
     elif by == "year":
@@ -218,14 +305,16 @@ def _new_row(graph: nx.MultiDiGraph, key: tuple, by: str) -> MoneyRow:
 
 
 def _row_order(row: MoneyRow):
-    return (row.programme or "", row.year or "", -row.total_gbp, row.actor_id, row.direction, row.money, row.vat)
+    return (row.programme or "", row.year or "", -row.total_gbp, row.actor_id, row.direction, row.money, row.vat,
+            sorted(row.amounts))
 
 
 def money_summary(rows: list[MoneyRow]) -> list[MoneyTotal]:
     """Grand totals by kind of money and VAT basis (and programme or year), each item counted once.
 
     A contract shared by several suppliers, or a framework ceiling repeated on each supplier's row,
-    adds its value once; ex-VAT and inc-VAT figures stay in separate totals.
+    adds its value once; ex-VAT and inc-VAT figures stay in separate totals; an item that overlaps
+    another of its kind is a total of its own, with `overlaps` naming the others.
 
     >>> rows = [MoneyRow("a", "A", "received", "framework_ceiling", "excluded", 5e6, 1, ["s"], amounts={"fw": 5e6}),
     ...         MoneyRow("b", "B", "received", "framework_ceiling", "excluded", 5e6, 1, ["s"], amounts={"fw": 5e6})]
@@ -234,16 +323,19 @@ def money_summary(rows: list[MoneyRow]) -> list[MoneyTotal]:
     """
     amounts: dict[tuple, dict[str, float]] = defaultdict(dict)
     sources: dict[tuple, set[str]] = defaultdict(set)
+    overlaps: dict[tuple, set[str]] = defaultdict(set)
     names: dict[tuple, str | None] = {}
     for row in rows:
-        key = (row.programme_id, row.year, row.money, row.vat)
+        apart = next(iter(row.amounts)) if row.held_apart else None
+        key = (row.programme_id, row.year, row.money, row.vat, apart)
         amounts[key].update(row.amounts)
         sources[key].update(row.source_ids)
+        overlaps[key].update(row.overlaps if apart else ())
         names[key] = row.programme
     totals = []
     for key, by_item in amounts.items():
-        programme_id, year, money, vat = key
+        programme_id, year, money, vat, _ = key
         totals.append(MoneyTotal(money=money, vat=vat, total_gbp=sum(by_item.values()), items=len(by_item),
                                  source_ids=sorted(sources[key]), programme_id=programme_id,
-                                 programme=names[key], year=year))
-    return sorted(totals, key=lambda t: (t.programme or "", t.year or "", t.money, t.vat))
+                                 programme=names[key], year=year, overlaps=sorted(overlaps[key])))
+    return sorted(totals, key=lambda t: (t.programme or "", t.year or "", t.money, t.vat, t.overlaps))

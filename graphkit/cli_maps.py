@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from .cli import Neo4jOpt, StoreOpt, _store, app, command  # noqa: F401 - commands register on the shared app
-from .cli_output import console
+from .cli_output import console, err_console
 
 OpenOpt = Annotated[bool, typer.Option("--open", help="Open the result in a web browser.")]
 PngOpt = Annotated[Optional[Path], typer.Option("--png", help="Also save a PNG picture (needs headless Chromium).")]
@@ -62,14 +62,17 @@ def map_cmd(output: Annotated[Path, typer.Option("--output", "-o", help="HTML fi
             title: TitleOpt = None, open_: OpenOpt = False, png: PngOpt = None, max_nodes: MaxNodesOpt = 5000,
             store: StoreOpt = None, neo4j: Neo4jOpt = None):
     """Write an interactive map as one offline HTML file: click anything for its sources."""
-    from .maps import MapOptions, write_map
+    from .maps import MapOptions, save_map
 
     options = MapOptions(focus=focus, hops=hops, kinds=_names(kinds), types=_names(types), min_amount=min_amount,
                          since=since, until=until, evidence=_names(evidence), max_nodes=max_nodes)
     if title:
         options.title = title
     _check_png(png)
-    _done("map", write_map(_graph(store, neo4j), output, options), open_, png)
+    written = save_map(_graph(store, neo4j), output, options)
+    if written.empty:
+        err_console.print(f"warning: {written.empty}", markup=False, highlight=False, soft_wrap=True)
+    _done("map", written.path, open_, png)
 
 
 @command(name="brief")

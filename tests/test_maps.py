@@ -122,12 +122,12 @@ def test_map_is_one_file_that_loads_nothing(tiny_graph, tmp_path):
 def test_map_shows_money_kinds_and_evidence(tiny_graph):
     data = map_payload(tiny_graph)
     nodes = {n["id"]: n for n in data["nodes"]}
-    assert nodes["contract-spend"]["label"] == "Spend Counting and Deep Dive\n£218k ex VAT"
+    assert nodes["contract-spend"]["label"] == "Spend Counting and Deep Dive\n£218k ex VAT (alleged)"
     assert nodes["contract-spend"]["shape"] == "diamond" and nodes["tribal"]["shape"] == "dot"
     assert nodes["tribal"]["size"] > nodes["unison"]["size"]  # Tribal received money
     advises = next(e for e in data["edges"] if e["rtype"] == "ADVISES")
     assert advises["dashes"] is True  # inferred
-    assert data["info"]["nodes"]["tribal"]["money"] == ["received: £278,000 ex VAT in contract values (2 items)"]
+    assert data["info"]["nodes"]["tribal"]["money"] == ["received: £278,000 ex VAT in contract values (2 items, alleged)"]
     legend = {r["text"]: r for r in data["legend"]["kinds"]}
     assert legend["consultancies"]["count"] == 1 and legend["pilot areas"]["count"] == 2
     assert legend["government and public bodies"]["kinds"] == ["government department", "public body"]
@@ -170,7 +170,7 @@ def test_filters(tiny_graph):
 @pytest.mark.parametrize("options, message", [
     (MapOptions(kinds=("consultancy", "consulancy")), "unknown kind 'consulancy' (did you mean 'consultancy'?)"),
     (MapOptions(types=("PAYS",)), "unknown relationship type 'PAYS'"),
-    (MapOptions(focus="nobody"), "--focus: 'nobody' is not an id, name or alias"),
+    (MapOptions(focus="nobody"), "--focus: 'nobody' is not a recorded id, name or alias"),
     (MapOptions(since="June 2009"), "--since:"),
     (MapOptions(max_nodes=5), "the map would show 11 nodes, over the limit of 5"),
 ])
@@ -278,7 +278,10 @@ def test_filters_hide_and_show(tiny_graph, tmp_path):
         run.page.uncheck('input[data-kind="contracts"]')
         assert run.page.evaluate(shown) == [9, 8]  # two contracts and their six links gone
         run.page.uncheck('input[data-type="ADVISES"]')
+        assert run.page.evaluate(shown) == [8, 7]  # Tribal is left without a visible link, so it goes too
+        run.page.check("#show-unlinked")
         assert run.page.evaluate(shown) == [9, 7]
+        run.page.uncheck("#show-unlinked")
         run.page.check('input[data-kind="contracts"]')
         assert run.page.evaluate(shown) == [11, 13]
         run.page.click("#show-all")
@@ -321,6 +324,9 @@ def test_a_2000_node_map_is_interactive(tmp_path, record_property):
     with open_offline(path) as run:
         ready_ms = run.wait_ready(timeout_ms=60_000)
         assert run.page.evaluate("() => window.graphkitMap.network.physics.physicsEnabled") is False
+        linked = sum(1 for node in graph if graph.degree(node))  # actors without any link wait for "show unlinked"
+        assert run.page.evaluate("() => window.graphkitMap.nodeView.length") == linked < 2000
+        run.page.check("#show-unlinked")
         assert run.page.evaluate("() => window.graphkitMap.nodeView.length") == 2000
         run.page.fill("#search", "Organisation 1233")
         run.page.press("#search", "Enter")

@@ -13,11 +13,22 @@ from pathlib import Path
 
 import networkx as nx
 
+from dataclasses import dataclass
+
 from .build import map_payload
+from .emptiness import empty_note
 from .filters import MapOptions, MapTooLarge, filter_graph, resolve_focus
 from .page import render_page, script_json
 from .screenshot import ChromiumMissing, chromium_path, render_png, require_chromium
 from ..files import write_text_atomic
+
+
+@dataclass
+class WrittenMap:
+    path: Path
+    nodes: int
+    links: int
+    empty: str | None  # what to tell the user when the filters leave no link
 
 
 def build_map_html(graph: nx.MultiDiGraph, options: MapOptions | None = None) -> str:
@@ -25,12 +36,18 @@ def build_map_html(graph: nx.MultiDiGraph, options: MapOptions | None = None) ->
     return render_page(map_payload(graph, options or MapOptions()))
 
 
+def save_map(graph: nx.MultiDiGraph, path: str | Path, options: MapOptions | None = None) -> WrittenMap:
+    """Write the map to `path` (folders created); say what it holds and whether its filters left nothing."""
+    path = Path(path)
+    payload = map_payload(graph, options or MapOptions())
+    write_text_atomic(path, render_page(payload))  # a reader never sees half a page
+    return WrittenMap(path, len(payload["nodes"]), len(payload["edges"]), payload.get("empty"))
+
+
 def write_map(graph: nx.MultiDiGraph, path: str | Path, options: MapOptions | None = None) -> Path:
     """Write the map to `path` (folders created) and return the path."""
-    path = Path(path)
-    write_text_atomic(path, build_map_html(graph, options))  # a reader never sees half a page
-    return path
+    return save_map(graph, path, options).path
 
 
 __all__ = ["MapOptions", "MapTooLarge", "ChromiumMissing", "filter_graph", "resolve_focus", "map_payload",
-           "build_map_html", "write_map", "render_png", "require_chromium", "chromium_path", "script_json", "render_page"]
+           "build_map_html", "write_map", "save_map", "WrittenMap", "empty_note", "render_png", "require_chromium", "chromium_path", "script_json", "render_page"]

@@ -13,9 +13,14 @@ from . import style
 from .filters import WEAK_EVIDENCE, MapOptions, filter_graph
 from . import names
 from .layout import layout_positions
+from .emptiness import empty_note
+from .legend import legend, vis_options
+from .money_view import item_grades
+from .roles import load_roles
+from .timeline import edge_date, node_date
 
 NAMED_FIRST = ("Organisation", "Person", "Programme")
-BIG_MAP = 300  # above this many nodes: edges hidden while dragging or zooming
+
 CROWDED_MAP = 60  # above this many nodes: only money and advice links carry labels
 LABELLED_WHEN_CROWDED = ("PAID", "FUNDS", "AWARDED_TO", "COMMISSIONED", "ADVISES")
 FACT_FIELDS = ("title", "value_gbp", "vat", "start_date", "end_date", "date", "procedure", "status",
@@ -50,16 +55,19 @@ def _cites(props: dict) -> list[list[str]]:
 
 
 def _money_by_actor(graph: nx.MultiDiGraph) -> tuple[dict, dict]:
-    """Per node: lines describing money received and paid, and the amount received (for sizing)."""
-    lines, received = defaultdict(list), defaultdict(float)
+    """Per node: lines describing money received and paid (alleged or inferred said so), and money carried."""
+    lines, carried = defaultdict(list), defaultdict(float)
+    roles, grades = load_roles(), item_grades(graph)
     for row in money_totals(graph, by="actor"):
         verb = "received" if row.direction == "received" else "paid / commissioned"
         count = f"{row.items} item{'s' if row.items != 1 else ''}"
+        grade = roles.weakest(grades.get(item) for item in row.amounts)
+        mark = f", {grade}" if roles.is_weak(grade) else ""
         lines[row.actor_id].append(f"{verb}: {style.money_full(row.total_gbp, row.vat)} in "
-                                   f"{MONEY_WORDS.get(row.money, row.money)} ({count})")
-        if row.direction == "received" and row.money != "framework_ceiling":
-            received[row.actor_id] += row.total_gbp
-    return lines, received
+                                   f"{MONEY_WORDS.get(row.money, row.money)} ({count}{mark})")
+        if row.money != "framework_ceiling":
+            carried[row.actor_id] += row.total_gbp
+    return lines, carried
 
 
 def _contract_amount(graph: nx.MultiDiGraph, node) -> tuple[float | None, str | None, bool]:
@@ -82,11 +90,13 @@ def _node_facts(props: dict) -> list[list[str]]:
     return facts
 
 
-def _node_label(props: dict) -> str:
+def _node_label(props: dict, grade: str | None = None) -> str:
     label = style.short_label(props.get("name") or props.get("id"))
     value = _amount(props.get("value_gbp"))
     if props.get("label") == "Contract" and value is not None:
         label += f"\n{style.money_short(value)} {style.vat_short(props.get('vat'))}".rstrip()
+        if load_roles().is_weak(grade):
+            label += f" ({grade})"
     return label
 
 
@@ -110,11 +120,14 @@ def _group_amount(graph, a, b, rtype, items) -> tuple[float | None, str | None, 
     return None, None, False, False
 
 
-def _edge_label(rtype: str, amount, vat, ceiling: bool, own: bool, count: int, crowded: bool) -> str | None:
-    """'paid ×3\n£1.2m inc VAT'; on crowded maps only money and advice links are labelled."""
+def _edge_label(rtype: str, amount, vat, ceiling: bool, own: bool, count: int, crowded: bool,
+                grade: str | None = None) -> str | None:
+    """'paid ×3\n£1.2m inc VAT (alleged)'; on crowded maps only money and advice links are labelled."""
     money = None
     if amount is not None and own:  # a contract's value is already on the contract
         money = f"{'ceiling ' if ceiling else ''}{style.money_short(amount)} {style.vat_short(vat)}".rstrip()
+        if load_roles().is_weak(grade):
+            money += f" ({grade})"
     if crowded and money is None and rtype not in LABELLED_WHEN_CROWDED:
         return None
     text = style.words(rtype) + (f" ×{count}" if count > 1 else "")
@@ -129,26 +142,40 @@ def _item_info(props: dict) -> dict:
             "evidence": props.get("evidence"), "facts": facts, "cites": _cites(props)}
 
 
+def _advice_links(graph: nx.MultiDiGraph) -> dict:
+    advice = load_roles().advice_types
+    counts: dict = defaultdict(int)
+    for a, b, rtype in graph.edges(data="type"):
+        if rtype in advice:
+            counts[a] += 1
+            counts[b] += 1
+    return counts
+
+
 def _node_sizes(graph: nx.MultiDiGraph) -> tuple[dict, dict, dict]:
-    """Per node: drawn size (money received, else number of links), weight (0-1) and money lines for the panel."""
-    money_lines, received = _money_by_actor(graph)
+    """Per node: drawn size, weight (0-1: its share of the money carried or of the advice links) and money lines."""
+    money_lines, carried = _money_by_actor(graph)
     for node in graph:
         value, _, ceiling = _contract_amount(graph, node)
         if value and not ceiling:
-            received[node] = value  # a contract node is as big as its value
-    degrees = dict(graph.degree())
-    max_received, max_degree = max(received.values(), default=0.0), max(degrees.values(), default=0)
-    sizes = {n: style.node_size(received.get(n, 0.0), max_received, degrees.get(n, 0), max_degree) for n in graph}
-    weights = {n: style.weight(received.get(n, 0.0), max_received, degrees.get(n, 0), max_degree) for n in graph}
-    # Money first, then actors and programmes, then documents and the rest.
-    tiers = {n: 0 if received.get(n) else 1 if graph.nodes[n].get("label") in NAMED_FIRST else 2 for n in graph}
+            carried[node] = value  # a contract node is as big as its value
+    advice, degrees = _advice_links(graph), dict(graph.degree())
+    max_carried, max_advice = max(carried.values(), default=0.0), max(advice.values(), default=0)
+    max_degree = max(degrees.values(), default=0)
+    weights = {n: max(style.weight(carried.get(n, 0.0), max_carried, advice.get(n, 0), max_advice),
+                      0.5 * style.weight(0.0, 0.0, degrees.get(n, 0), max_degree)) for n in graph}
+    sizes = {n: round(9 + 30 * weights[n], 1) for n in graph}
+    # Money and advice first, then actors and programmes, then documents and the rest.
+    tiers = {n: 0 if carried.get(n) or advice.get(n) else 1 if graph.nodes[n].get("label") in NAMED_FIRST else 2
+             for n in graph}
     return sizes, (weights, tiers), money_lines
 
 
 def _add_nodes(net: Network, graph: nx.MultiDiGraph, seed: int) -> tuple[dict, float]:
     """Add every node, placed and styled; return their facts and the zoom the layout made room for."""
     sizes, (weights, tiers), money_lines = _node_sizes(graph)
-    labels = {n: _node_label(p) for n, p in graph.nodes(data=True)}
+    grades = item_grades(graph)  # a contract node is one money item
+    labels = {n: _node_label(p, grades.get(n)) for n, p in graph.nodes(data=True)}
     fonts = {n: names.label_font(weights[n]) for n in graph}
     positions = layout_positions(graph, seed=seed, boxes={n: names.box(labels[n], sizes[n], fonts[n]) for n in graph})
     named = names.named_on_overview(weights, tiers)
@@ -165,7 +192,7 @@ def _add_nodes(net: Network, graph: nx.MultiDiGraph, seed: int) -> tuple[dict, f
                             "highlight": {"background": colour, "border": "#000000"},
                             "hover": {"background": colour, "border": "#000000"}},
                      shapeProperties={"borderDashes": [4, 3] if weak else False}, font={"size": fonts[node]},
-                     **({"named": named[node]} if node in named else {}))
+                     t=node_date(props), w=weights[node], **({"named": named[node]} if node in named else {}))
         info[str(node)] = {"name": props.get("name") or str(node), "label": label, "kind": kind,
                            "description": props.get("description"), "aliases": props.get("aliases") or [],
                            "evidence": props.get("evidence"), "facts": _node_facts(props),
@@ -190,10 +217,12 @@ def _add_edges(net: Network, graph: nx.MultiDiGraph, crowded: bool) -> dict:
         bend = pair_count[pair]
         pair_count[pair] += 1
         colour = style.edge_colour(rtype)
-        options = {"id": edge_id, "rtype": rtype, "dashes": weak, "arrows": "to",
+        grade = load_roles().weakest(p.get("evidence") for p in items)
+        dates = [d for d in (edge_date(p) for p in items) if d]
+        options = {"id": edge_id, "rtype": rtype, "dashes": weak, "arrows": "to", "t": min(dates) if dates else None,
                    "width": style.edge_width(None if ceiling else amount, max_amount),
                    "color": {"color": colour, "highlight": colour, "hover": colour, "opacity": 0.85}}
-        label = _edge_label(rtype, amount, amount_vat, ceiling, own, len(items), crowded)
+        label = _edge_label(rtype, amount, amount_vat, ceiling, own, len(items), crowded, grade)
         if label:
             options["label"] = label
             options["font"] = {"size": 13 if amount is not None else 11}
@@ -204,48 +233,11 @@ def _add_edges(net: Network, graph: nx.MultiDiGraph, crowded: bool) -> dict:
         net.add_edge(str(a), str(b), **options)
         info[edge_id] = {"type": rtype, "words": style.words(rtype), "description": descriptions.get(rtype, ""),
                          "from": str(a), "to": str(b), "weak": weak,
-                         "total": (("ceiling " if ceiling else "") + style.money_full(amount, amount_vat))
+                         "total": (("ceiling " if ceiling else "") + style.money_full(amount, amount_vat)
+                                   + (f" ({grade})" if load_roles().is_weak(grade) else ""))
                          if amount is not None else None,
                          "items": [_item_info(p) for p in items]}
     return info
-
-
-def _legend(graph: nx.MultiDiGraph) -> dict:
-    families, kinds, types = {}, defaultdict(set), defaultdict(int)
-    for _, props in graph.nodes(data=True):
-        label = props.get("label") or ""
-        key, text, colour = style.family(label, props.get("kind"))
-        row = families.setdefault(key, {"key": key, "text": text, "color": colour, "count": 0,
-                                        "shape": style.SHAPES.get(label, "dot")})
-        row["count"] += 1
-        kinds[key].add(style.words(props.get("kind") or label))
-    for row in families.values():
-        row["kinds"] = sorted(kinds[row["key"]])
-    for _, _, rtype in graph.edges(data="type"):
-        types[rtype] += 1
-    order = {key: i for i, key in enumerate(style.FAMILY_ORDER)}
-    type_rows = [{"key": t, "text": style.words(t), "color": style.edge_colour(t), "count": c,
-                  "money": t in style.MONEY_TYPES}
-                 for t, c in sorted(types.items(), key=lambda kv: (kv[0] not in style.MONEY_TYPES, -kv[1], kv[0]))]
-    return {"kinds": sorted(families.values(), key=lambda r: (order.get(r["key"], 99), r["key"])), "types": type_rows}
-
-
-def _vis_options(nodes: int) -> dict:
-    big = nodes > BIG_MAP
-    font = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
-    return {
-        "autoResize": True,
-        "physics": {"enabled": False},
-        "layout": {"improvedLayout": False, "randomSeed": 7},
-        "interaction": {"hover": True, "hideEdgesOnDrag": big, "hideEdgesOnZoom": big, "multiselect": False,
-                        "navigationButtons": False, "keyboard": False, "tooltipDelay": 120},
-        "nodes": {"font": {"face": font, "color": "#1d2330", "strokeWidth": 3, "strokeColor": "#ffffff"},
-                  "scaling": {"label": {"drawThreshold": names.label_threshold(nodes)}}},
-        "edges": {"smooth": False, "arrows": {"to": {"enabled": True, "scaleFactor": 0.45}},
-                  "font": {"face": font, "size": 11, "color": "#2b2b2b", "strokeWidth": 3,
-                           "strokeColor": "#ffffff", "align": "horizontal"},
-                  "selectionWidth": 1.5, "hoverWidth": 0.8},
-    }
 
 
 def map_payload(graph: nx.MultiDiGraph, options: MapOptions | None = None) -> dict:
@@ -266,11 +258,19 @@ def map_payload(graph: nx.MultiDiGraph, options: MapOptions | None = None) -> di
         "nodes": net.nodes, "edges": net.edges,
         "info": {"nodes": node_info, "edges": edge_info},
         "sources": sources,
-        "legend": _legend(shown),
-        "options": _vis_options(shown.number_of_nodes()),
+        "legend": legend(shown),
+        "options": vis_options(shown.number_of_nodes()),
         "overviewScale": round(overview_scale, 4),
         "focus": str(shown.graph.get("focus")) if shown.graph.get("focus") else None,
+        "empty": empty_note(graph, options, shown.number_of_edges()),
+        "time": _time_range(net),
     }
+
+
+def _time_range(net: MapNetwork) -> dict | None:
+    """First and last dates of the map's dated claims, for the time slider (None: nothing is dated)."""
+    dates = sorted(d for d in [*(n.get("t") for n in net.nodes), *(e.get("t") for e in net.edges)] if d)
+    return {"first": dates[0], "last": dates[-1]} if dates else None
 
 
 def _subtitle(graph: nx.MultiDiGraph, sources: dict, options: MapOptions) -> str:

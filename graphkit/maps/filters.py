@@ -76,20 +76,10 @@ def _check_names(values, known: list[str], what: str) -> None:
 
 
 def resolve_focus(graph: nx.MultiDiGraph, text: str) -> str:
-    """The node id for an id, a name or an alias (case and spacing ignored)."""
-    if text in graph:
-        return text
-    key = _key(text)
-    for node, props in graph.nodes(data=True):
-        names = [props.get("name") or "", *(props.get("aliases") or [])]
-        if any(_key(n) == key for n in names):
-            return node
-    hint = suggest(text, [str(n) for n in graph.nodes])
-    raise GraphkitError(f"--focus: {text!r} is not an id, name or alias in the store{hint}")
+    """The node id for an id, a name or an alias, found as every command finds an actor (`resolve.find_in_graph`)."""
+    from ..resolve import find_in_graph
 
-
-def _key(text: str) -> str:
-    return " ".join(str(text).casefold().split())
+    return find_in_graph(graph, text, what="--focus:")
 
 
 # -- dates -------------------------------------------------------------------------------------

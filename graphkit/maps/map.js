@@ -6,27 +6,49 @@
   var info = data.info, sources = data.sources || {};
   var SVG = "http://www.w3.org/2000/svg";
   var hiddenCats = new Set(), hiddenTypes = new Set();
-  var catOf = {}, linksOf = {};
-  data.nodes.forEach(function (n) { catOf[n.id] = n.cat; linksOf[n.id] = []; });
-  data.edges.forEach(function (e) { linksOf[e.from].push(e.id); linksOf[e.to].push(e.id); });
+  var catOf = {}, linksOf = {}, nodeTime = {}, edgeById = {};
+  data.nodes.forEach(function (n) { catOf[n.id] = n.cat; linksOf[n.id] = []; nodeTime[n.id] = n.t || null; });
+  data.edges.forEach(function (e) { linksOf[e.from].push(e.id); linksOf[e.to].push(e.id); edgeById[e.id] = e; });
 
-  function nodeShown(id) { return !hiddenCats.has(catOf[id]); }
+  // What is shown: kinds and link types ticked in the key, claims dated up to the time cut (undated
+  // ones unless hidden), and only nodes left with a visible link unless "show unlinked" is ticked.
+  var view = { cut: null, undated: true, unlinked: false };
+  var shownNodes = new Set(), shownEdges = new Set();
+  function timeOk(t) { return t ? (view.cut === null || t <= view.cut) : view.undated; }
+  function nodeOk(id) { return !hiddenCats.has(catOf[id]) && timeOk(nodeTime[id]); }
+  function edgeOk(e) { return !hiddenTypes.has(e.rtype) && nodeOk(e.from) && nodeOk(e.to) && timeOk(e.t); }
+  function computeShown() {
+    shownEdges = new Set(); shownNodes = new Set();
+    data.edges.forEach(function (e) {
+      if (edgeOk(e)) { shownEdges.add(e.id); shownNodes.add(e.from); shownNodes.add(e.to); }
+    });
+    if (view.unlinked) data.nodes.forEach(function (n) { if (nodeOk(n.id)) shownNodes.add(n.id); });
+  }
+  computeShown();
+  function nodeShown(id) { return shownNodes.has(id); }
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
-  var nodeView = new vis.DataView(nodes, { filter: function (n) { return nodeShown(n.id); } });
-  var edgeView = new vis.DataView(edges, {
-    filter: function (e) { return !hiddenTypes.has(e.rtype) && nodeShown(e.from) && nodeShown(e.to); }
-  });
+  var nodeView = new vis.DataView(nodes, { filter: function (n) { return shownNodes.has(n.id); } });
+  var edgeView = new vis.DataView(edges, { filter: function (e) { return shownEdges.has(e.id); } });
   var mapEl = document.getElementById("map");
   var network = new vis.Network(mapEl, { nodes: nodeView, edges: edgeView }, data.options);
-  var api = { network: network, nodes: nodes, edges: edges, nodeView: nodeView, edgeView: edgeView,
-              ready: false, readyMs: null, selected: null, focus: focusNode, showEdge: showEdge };
+  var api = { network: network, nodes: nodes, edges: edges, nodeView: nodeView, edgeView: edgeView, data: data,
+              view: view, ready: false, readyMs: null, selected: null, focused: [], focus: focusNode,
+              showEdge: showEdge, showNode: showNode, refresh: refresh, fitShown: fitAll, listeners: [] };
   window.graphkitMap = api;
-  // vis fits the shapes but not their labels: step back a little so edge labels stay in view.
-  function fitAll() {
-    network.fit({ animation: false });
-    network.moveTo({ scale: network.getScale() * 0.9 });
+  function changed() { api.listeners.forEach(function (fn) { fn(); }); }
+  // Fit frames what is shown; vis fits the shapes but not their labels, so step back a little.
+  function fitAll() { fitTo(Array.from(shownNodes)); }
+  function fitTo(ids) {
+    network.fit({ nodes: ids.length ? ids : Array.from(shownNodes), animation: false });
+    network.moveTo({ scale: network.getScale() * 0.9, animation: false });
     if (typeof sizeNames === "function") sizeNames();
+  }
+  api.fitTo = fitTo;
+  // The map opens on its core: the named actors (most money, most advice links) that are shown.
+  function fitCore() {
+    var core = data.nodes.filter(function (n) { return n.named && shownNodes.has(n.id); }).map(function (n) { return n.id; });
+    fitTo(core.length > 1 ? core : Array.from(shownNodes));
   }
   // Names kept readable on the overview: labels (and shapes) grow as one zooms out, so they keep
   // their on-screen size; zoomed in they are drawn at their own size.
@@ -37,29 +59,51 @@
     return { id: e.id, font: e.font.size, px: e.named };
   });
   var namedScale = null;
-  function sizeNames() {
+  // Named labels keep their on-screen size however far one zooms out (never below 11 px), the
+  // weightiest first; a name that would run into one already placed waits until one zooms in.
+  function placeNames(scale) {
+    var boxes = [], kept = {};
+    var shown = named.filter(function (n) { return shownNodes.has(n.id); });
+    var pos = network.getPositions(shown.map(function (n) { return n.id; }));
+    shown.slice().sort(function (a, b) { return b.px - a.px; }).forEach(function (n) {
+      var p = network.canvasToDOM(pos[n.id]), label = (nodes.get(n.id).label || "").split("\n");
+      var w = 0.56 * n.px * Math.max.apply(null, label.map(function (l) { return l.length; }));
+      var top = p.y + Math.max(n.size * scale, 5), h = 1.25 * n.px * label.length;
+      var box = [p.x - w / 2 - 3, top, p.x + w / 2 + 3, top + h + 2];
+      var clash = boxes.some(function (b) { return box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3]; });
+      if (!clash) { boxes.push(box); kept[n.id] = true; }
+    });
+    return kept;
+  }
+  api.sizeNames = function (force) { sizeNames(force); };
+  function sizeNames(force) {
     var scale = network.getScale();
-    if (scale === namedScale) return;
+    if (scale === namedScale && !force) return;
     namedScale = scale;
-    // Below the zoom the layout made room for (a small window), names shrink with the map
-    // instead of running into each other.
-    var room = Math.max(scale, data.overviewScale);
+    var kept = placeNames(scale);
+    api.namedShown = Object.keys(kept).length;
     if (named.length) nodes.update(named.map(function (n) {
-      return { id: n.id, font: { size: Math.max(n.font, n.px / room) }, size: Math.max(n.size, 5 / room) };
+      return { id: n.id, font: { size: kept[n.id] ? Math.max(n.font, n.px / scale) : n.font },
+               size: Math.max(n.size, 5 / scale) };
     }));
     if (amounts.length) edges.update(amounts.map(function (e) {
-      return { id: e.id, font: { size: Math.max(e.font, e.px / room) } };
+      return { id: e.id, font: { size: Math.max(e.font, e.px / scale) } };
     }));
   }
   var sizing = null;
-  network.on("zoom", function () {
+  function sizeSoon() {
     if (sizing === null) sizing = requestAnimationFrame(function () { sizing = null; sizeNames(); });
-  });
+  }
+  network.on("zoom", sizeSoon);
+  // vis may change the zoom without a "zoom" event (its own first fit, a resize): catch it on drawing.
+  network.on("afterDrawing", function () { if (api.ready && network.getScale() !== namedScale) sizeSoon(); });
   network.once("afterDrawing", function () {
-    fitAll();
+    fitCore();
     sizeNames();
     api.ready = true;
     api.readyMs = performance.now();
+    if (api.pendingStory) api.story(api.pendingStory);
+    setTimeout(function () { sizeNames(true); }, 250);
     document.body.setAttribute("data-ready", "1");
   });
 
@@ -251,6 +295,7 @@
   function focusNode(id) {
     if (!info.nodes[id]) return false;
     if (hiddenCats.has(catOf[id])) setCat(catOf[id], true);
+    if (!shownNodes.has(id)) { view.unlinked = true; unlinkedBox.checked = true; refresh(); }
     network.selectNodes([id]);
     // Frame the actor with everyone it is linked to, but no closer than 120 %.
     var near = network.getConnectedNodes(id).filter(nodeShown);
@@ -292,7 +337,13 @@
   }
 
   var catBoxes = {}, typeBoxes = {};
-  function refresh() { nodeView.refresh(); edgeView.refresh(); }
+  function refresh() {
+    computeShown();
+    nodeView.refresh(); edgeView.refresh();
+    sizeNames(true);
+    showEmpty();
+    changed();
+  }
   function setCat(key, on) {
     if (on) hiddenCats.delete(key); else hiddenCats.add(key);
     if (catBoxes[key]) catBoxes[key].checked = on;
@@ -322,6 +373,8 @@
   });
   document.getElementById("show-all").addEventListener("click", function () {
     hiddenCats.clear(); hiddenTypes.clear();
+    view.cut = null; view.undated = true;
+    if (api.resetTime) api.resetTime();
     Object.keys(catBoxes).forEach(function (k) { catBoxes[k].checked = true; });
     Object.keys(typeBoxes).forEach(function (k) { typeBoxes[k].checked = true; });
     refresh();
@@ -364,6 +417,31 @@
     else intro();
   });
   document.getElementById("fit").addEventListener("click", fitAll);
+
+  // -- unlinked nodes, and a filter that leaves nothing -----------------------------------------
+  var unlinkedBox = document.getElementById("show-unlinked");
+  var unlinkedCount = data.nodes.filter(function (n) { return !linksOf[n.id].length; }).length;
+  document.getElementById("unlinked-count").textContent = unlinkedCount ? "(" + unlinkedCount + " without any link)" : "";
+  unlinkedBox.addEventListener("change", function () { view.unlinked = unlinkedBox.checked; refresh(); });
+  var emptyBox = document.getElementById("empty");
+  function showEmpty() {
+    var none = shownEdges.size === 0;
+    emptyBox.hidden = !none;
+    if (!none) return;
+    emptyBox.replaceChildren();
+    add(emptyBox, el("strong", null, "No links to show. "));
+    var why = data.empty || (data.edges.length ? "The filters, the key or the time slider hide every link; "
+      + (shownNodes.size ? shownNodes.size + " unlinked actors are shown." : "tick “show unlinked” to see the actors.")
+      : "This map holds no links.");
+    add(emptyBox, el("span", null, why));
+    if (hiddenCats.size || hiddenTypes.size || view.cut !== null || !view.undated) {
+      var reset = el("button", "link", "Show everything");
+      reset.type = "button";
+      reset.addEventListener("click", function () { document.getElementById("show-all").click(); });
+      add(emptyBox, document.createTextNode(" "), reset);
+    }
+  }
+  showEmpty();
 
   intro();
   if (data.focus && info.nodes[data.focus]) {

@@ -13,15 +13,12 @@ import numpy as np
 from .layout import EXACT_LIMIT, box_array, remove_overlaps
 
 NAMED_ON_OVERVIEW = 25
-NAMED_PX = 12.0  # on-screen size of the weightiest name on the overview; the last named is 3/4 of it
-MONEY_PX = 10.0  # on-screen size of amounts on money links at the overview
+MIN_PX = 11  # names and amounts smaller than this on screen are not drawn (they appear on zooming in)
+DRAW_THRESHOLD = MIN_PX + 1  # vis draws labels down to its threshold - 1 px, fading them below the threshold
+NAMED_PX = 15.0  # on-screen size of the weightiest name on the overview; the last named is 12.5 px
+MONEY_PX = 12.5  # on-screen size of amounts on money links at the overview
 SMALL_MAP = 60  # up to this many nodes every name stays drawn at the overview zoom
 OVERVIEW = (820, 700)  # px: a cautious guess at the map area of a laptop screen
-
-
-def label_threshold(nodes: int) -> int:
-    """Labels smaller than this on screen are not drawn (vis's drawThreshold)."""
-    return 5 if nodes <= SMALL_MAP else 8
 
 
 def label_font(weight: float) -> float:
@@ -41,11 +38,12 @@ def named_on_overview(weights: dict, tiers: dict) -> dict:
     """{node: on-screen label size} for the names kept readable on the whole map (all of a small map's).
 
     >>> named_on_overview({"a": 0.2, "b": 0.9, "c": 0.5}, {"a": 0, "b": 1, "c": 2})
-    {'a': 12.0, 'b': 10.5, 'c': 9.0}
+    {'a': 15.0, 'b': 13.8, 'c': 12.5}
     """
     count = len(weights) if len(weights) <= SMALL_MAP else NAMED_ON_OVERVIEW
     ranked = sorted(weights, key=lambda n: (tiers[n], -weights[n], str(n)))[:count]
-    return {n: round(NAMED_PX * (1 - 0.25 * rank / max(count - 1, 1)), 1) for rank, n in enumerate(ranked)}
+    low = DRAW_THRESHOLD + 0.5
+    return {n: round(NAMED_PX - (NAMED_PX - low) * rank / max(count - 1, 1), 1) for rank, n in enumerate(ranked)}
 
 
 def named_amounts(amounts: dict, nodes: int) -> set:
@@ -77,4 +75,5 @@ def make_room(positions: dict, labels: dict, sizes: dict, fonts: dict, named: di
     nodes = list(positions)
     moved = remove_overlaps(np.array([positions[n] for n in nodes], dtype=np.float64), box_array(boxes, nodes),
                             gap=12.0)
-    return {n: (round(float(x), 1), round(float(y), 1)) for n, (x, y) in zip(nodes, moved)}, scale
+    placed = {n: (round(float(x), 1), round(float(y), 1)) for n, (x, y) in zip(nodes, moved)}
+    return placed, overview_scale(placed)  # pushing apart widened the map: the zoom that shows it all is smaller

@@ -11,6 +11,7 @@ from ..problems import GraphkitError
 
 VIS_DIR = "lib/vis-9.1.2"
 TOKEN = re.compile(r"/\*@(\w+)@\*/")
+MAP_SCRIPTS = ("map.js", "time.js", "frame.js")  # the core, the time slider, phones and the briefing's story
 
 
 @lru_cache(maxsize=None)
@@ -57,7 +58,7 @@ def render_page(payload: dict) -> str:
         "VIS_CSS": _inline(vis_css, "style"),
         "MAP_CSS": _inline(_package_text("map.css"), "style"),
         "VIS_JS": _inline(vis_js, "script"),
-        "MAP_JS": _inline(_package_text("map.js"), "script"),
+        "MAP_JS": _inline("\n".join(_package_text(name) for name in MAP_SCRIPTS), "script"),
         "DATA": script_json(payload),
     }
     # One pass: text substituted for one token is never searched for another.

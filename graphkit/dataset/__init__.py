@@ -26,6 +26,7 @@ from .tables import entity_schema, relationship_schema, rows_to_table, source_sc
 from .yaml_reader import read_yaml_records
 
 YAML_SUFFIXES = (".yaml", ".yml")
+STORY_FILES = ("story.yaml", "story.yml")  # a briefing's walkthrough (graphkit brief --story), not a dataset file
 CSV_READERS = 2  # files parsed and checked at once: Arrow releases the GIL, so each can use a core
 
 
@@ -71,6 +72,8 @@ def dataset_files(paths: list[str | Path]) -> list[Path]:
 
 
 def _is_dataset_file(path: Path) -> bool:
+    if path.name.lower() in STORY_FILES:
+        return False
     return path.suffix.lower() in YAML_SUFFIXES or csv_section(path) is not None
 
 

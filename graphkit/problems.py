@@ -60,3 +60,20 @@ class ProblemList:
     def raise_if_any(self) -> None:
         if self.items:
             raise InvalidDataset(self.items)
+
+
+def describe_os_error(exc: OSError) -> str:
+    """One line for an error of the environment: what failed, on which path.
+
+    >>> import errno
+    >>> describe_os_error(OSError(errno.ENOSPC, "No space left on device", "seeds/findings.yaml"))
+    'cannot write seeds/findings.yaml: no space left on device'
+    """
+    import errno
+
+    what = (exc.strerror or str(exc) or type(exc).__name__).rstrip(".")
+    what = what[:1].lower() + what[1:]
+    verb = "write" if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG) else "use"
+    if exc.filename is None:
+        return f"cannot {verb} a file: {what}"
+    return f"cannot {verb} {exc.filename}: {what}"

@@ -40,7 +40,7 @@ def test_dropped_connection_mid_load_is_reported_and_a_rerun_completes(neo4j_env
 
     proxy.restore()
     report = Neo4jStore(settings, batch_size=500).load(dataset)
-    assert report.totals() == {"created": 30_000 - 5_000, "updated": 0, "unchanged": 2_001 + 5_000}
+    assert report.totals() == {"created": 30_000 - 5_000, "updated": 0, "unchanged": 2_001 + 5_000, "deleted": 0}
     direct = Neo4jStore(Neo4jSettings(neo4j_env["uri"], None, None, None))
     assert direct.query("MATCH ()-[r:PAID]->() RETURN count(r)").rows == [[30_000]]
     assert direct.query("MATCH (n:Organisation) RETURN count(n)").rows == [[2_000]]

@@ -19,10 +19,10 @@ def counts(store) -> tuple[int, int]:
 
 def test_load_then_reload_changes_nothing(store, tiny_dir):
     first = load([tiny_dir], store)
-    assert first.totals() == {"created": 28, "updated": 0, "unchanged": 0}
+    assert first.totals() == {"created": 28, "updated": 0, "unchanged": 0, "deleted": 0}
     assert counts(store) == (14, 14)  # 11 entities + 3 sources; 14 relationships
     second = load([tiny_dir], store)
-    assert second.totals() == {"created": 0, "updated": 0, "unchanged": 28}
+    assert second.totals() == {"created": 0, "updated": 0, "unchanged": 28, "deleted": 0}
     assert second.changed_nothing
 
 
@@ -31,7 +31,7 @@ def test_an_edited_file_updates_only_what_changed(store, tiny_dir):
     actors = tiny_dir / "actors.yaml"
     actors.write_text(actors.read_text().replace("name: Tribal\n", "name: Tribal Group\n"))
     report = load([tiny_dir], store)
-    assert report.totals() == {"created": 0, "updated": 1, "unchanged": 27}
+    assert report.totals() == {"created": 0, "updated": 1, "unchanged": 27, "deleted": 0}
     assert store.query("MATCH (o:Organisation {id: 'tribal'}) RETURN o.name").rows == [["Tribal Group"]]
 
 

@@ -7,9 +7,9 @@
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from .. import config
 from .base import LoadReport, QueryResult, Store
 from .ladybug_store import LadybugStore, default_store_path
 from .neo4j_store import Neo4jSettings, Neo4jStore
@@ -19,17 +19,27 @@ def use_neo4j(neo4j: bool | None = None) -> bool:
     """Neo4j when asked for, or when NEO4J_URI is set and the embedded store was not asked for."""
     if neo4j is not None:
         return neo4j
-    return bool(os.environ.get("NEO4J_URI"))
+    return bool(config.neo4j_uri())
 
 
 def open_store(path: str | Path | None = None, *, neo4j: bool | None = None, read_only: bool = False,
-               batch_size: int | None = None) -> Store:
-    """The active store: Neo4j (flag or NEO4J_URI), else the embedded file at path / GRAPHKIT_STORE."""
+               batch_size: int | None = None, set_aside_damaged: bool = False) -> Store:
+    """The active store: Neo4j (flag or NEO4J_URI), else the embedded file at path / GRAPHKIT_STORE.
+
+    `set_aside_damaged` (for a load): an embedded file that cannot be read is renamed aside and rebuilt.
+    """
     if use_neo4j(neo4j) and path is None:
         kwargs = {"batch_size": batch_size} if batch_size else {}
         return Neo4jStore(Neo4jSettings.from_env(), **kwargs)
-    return LadybugStore(path, read_only=read_only)
+    return LadybugStore(path, read_only=read_only, set_aside_damaged=set_aside_damaged)
 
 
-__all__ = ["open_store", "Store", "LadybugStore", "Neo4jStore", "Neo4jSettings", "LoadReport",
+def describe_store(path: str | Path | None = None, *, neo4j: bool | None = None) -> str:
+    """Where the active store is, for messages (never with credentials)."""
+    if use_neo4j(neo4j) and path is None:
+        return f"{Neo4jSettings.from_env().safe_uri} (Neo4j)"
+    return f"{Path(path) if path else default_store_path()} (embedded)"
+
+
+__all__ = ["describe_store", "open_store", "Store", "LadybugStore", "Neo4jStore", "Neo4jSettings", "LoadReport",
            "QueryResult", "default_store_path"]

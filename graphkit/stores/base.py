@@ -16,19 +16,23 @@ class LoadReport:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
     unchanged: dict[str, int] = field(default_factory=dict)
+    deleted: dict[str, int] = field(default_factory=dict)  # in the store, no longer in the files
+    notes: list[str] = field(default_factory=list)  # what the user should know (a damaged store set aside)
 
-    def add(self, name: str, created: int, updated: int, unchanged: int) -> None:
-        for bucket, n in ((self.created, created), (self.updated, updated), (self.unchanged, unchanged)):
-            bucket[name] = bucket.get(name, 0) + n
+    def add(self, name: str, created: int, updated: int, unchanged: int, deleted: int = 0) -> None:
+        for bucket, n in ((self.created, created), (self.updated, updated), (self.unchanged, unchanged),
+                          (self.deleted, deleted)):
+            if n or bucket is not self.deleted:
+                bucket[name] = bucket.get(name, 0) + n
 
     def totals(self) -> dict[str, int]:
         return {"created": sum(self.created.values()), "updated": sum(self.updated.values()),
-                "unchanged": sum(self.unchanged.values())}
+                "unchanged": sum(self.unchanged.values()), "deleted": sum(self.deleted.values())}
 
     @property
     def changed_nothing(self) -> bool:
         t = self.totals()
-        return t["created"] == 0 and t["updated"] == 0
+        return t["created"] == 0 and t["updated"] == 0 and t["deleted"] == 0
 
 
 @dataclass
@@ -45,7 +49,15 @@ class Store(Protocol):
 
     engine: str  # "ladybug" or "neo4j": picks a named query's dialect variant
 
-    def load(self, dataset: Dataset, *, reset: bool = False, progress: ProgressFn | None = None) -> LoadReport: ...
+    def load(self, dataset: Dataset, *, reset: bool = False, sync: bool = True,
+             progress: ProgressFn | None = None) -> LoadReport:
+        """Make the store hold `dataset`: with sync (the default) exactly, removing what the files no longer
+        hold; without it, only add and update (one finding into a large store)."""
+        ...
+
+    def differences(self, dataset: Dataset) -> LoadReport:
+        """What a load of `dataset` would create, update and delete, without writing anything."""
+        ...
 
     def query(self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False,
               timeout_s: float | None = None) -> QueryResult: ...

@@ -13,28 +13,31 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .. import config
 from ..dataset import Dataset
 from ..files import fsync_path
 from ..ontology import Ontology, load_ontology
 from ..problems import GraphkitError
 from .base import LoadReport, ProgressFn, QueryResult
-from .layout import RelGroup, node_columns, node_tables, rel_columns, rel_groups, signature
+from .layout import RelGroup, node_columns, node_tables, rel_columns, rel_groups
+from .plans import TablePlan
 from .statements import check_statement
 from .list_text import column_values, decode_value, encode_lists
 from .values import plain_value
 
-DEFAULT_PATH = Path(".graphkit") / "graph.lbug"
+DEFAULT_PATH = config.DEFAULT_STORE
 LADYBUG_TYPES = {"number": "DOUBLE", "bool": "BOOLEAN", "list": "STRING"}  # lists as marked text
 
 
 def default_store_path() -> Path:
-    return Path(os.environ.get("GRAPHKIT_STORE") or DEFAULT_PATH)
+    return config.store_path()
 
 
 def _ladybug_type(field_type: str) -> str:
@@ -65,16 +68,29 @@ class LadybugStore:
 
     engine = "ladybug"
 
-    def __init__(self, path: str | Path | None = None, *, read_only: bool = False, onto: Ontology | None = None):
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False, onto: Ontology | None = None,
+                 set_aside_damaged: bool = False):
+        """`set_aside_damaged`: a file that cannot be opened is renamed aside (dated) and a new store begun,
+        for a load that rebuilds it from the files; otherwise it is an error that says so."""
         self.path = Path(path) if path else default_store_path()
         self.onto = onto or load_ontology()
         self.read_only = read_only
+        self.notes: list[str] = []
+        self._conn = self._db = None
         if self.path.is_dir():
             raise GraphkitError(f"store {self.path} is a folder; give a file path such as {self.path / 'graph.lbug'}")
         if read_only and not self.path.exists():
             raise GraphkitError(f"no store at {self.path}: run `graphkit load` first")
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._open()
+        try:
+            self._open()
+        except StoreUnreadable as exc:
+            if not set_aside_damaged or read_only:
+                raise
+            aside = set_aside(self.path)
+            self.notes.append(f"store {self.path} could not be read ({exc.reason}); it was set aside as {aside} "
+                              "and the store rebuilt from the files")
+            self._open()
         self._mismatch = self._column_mismatch()  # raised by load and query; a reset rebuilds it away
         if not read_only:
             _remove_store_files(self._building_path())  # a killed rebuild's leftovers (the store's lock is ours)
@@ -86,9 +102,14 @@ class LadybugStore:
 
         try:
             self._db = self._database()
-        except RuntimeError as exc:
+        except (RuntimeError, MemoryError, ValueError) as exc:  # a damaged file can fail in any of these
             raise _busy_or(exc, self.path) from None
-        self._conn = ladybug.Connection(self._db)
+        try:
+            self._conn = ladybug.Connection(self._db)
+            self._tables()  # reads the catalog: a file that opens but cannot be read fails here
+        except (RuntimeError, MemoryError, ValueError) as exc:
+            self.close()
+            raise StoreUnreadable(self.path, str(exc)) from None
 
     def _database(self):
         import ladybug
@@ -143,30 +164,45 @@ class LadybugStore:
         return result
 
     # -- loading ------------------------------------------------------------------
-    def load(self, dataset: Dataset, *, reset: bool = False, progress: ProgressFn | None = None) -> LoadReport:
+    def load(self, dataset: Dataset, *, reset: bool = False, sync: bool = True,
+             progress: ProgressFn | None = None) -> LoadReport:
         if self.read_only:
             raise GraphkitError("store opened read-only")
         if self._mismatch and not reset:
             raise GraphkitError(self._mismatch)
         nodes, groups = store_tables(dataset, self.onto)
         if reset or self._is_empty():
-            return self._rebuild(nodes, groups, progress)
-        return self._upsert(nodes, groups, progress)
+            report = self._rebuild(nodes, groups, progress)
+        else:
+            report = self._upsert(nodes, groups, progress, sync)
+        report.notes.extend(self.notes)
+        return report
+
+    def differences(self, dataset: Dataset) -> LoadReport:
+        if self._mismatch:
+            raise GraphkitError(self._mismatch)
+        nodes, groups = store_tables(dataset, self.onto)
+        report = LoadReport()
+        for plan in self._plans(nodes, groups, sync=True):
+            report.add(plan.name, plan.new.num_rows, plan.changed.num_rows, plan.same, len(plan.gone))
+        return report
 
     def _is_empty(self) -> bool:
         return not self._conn.execute("MATCH (n) RETURN n.id LIMIT 1").has_next()
 
-    def _upsert(self, nodes: dict[str, pa.Table], groups: list[RelGroup], progress: ProgressFn | None) -> LoadReport:
-        """Into a store holding data: one transaction, new rows copied, changed rows set."""
+    def _upsert(self, nodes: dict[str, pa.Table], groups: list[RelGroup], progress: ProgressFn | None,
+                sync: bool) -> LoadReport:
+        """Into a store holding data: one transaction; new rows copied, changed rows set, gone rows deleted."""
         report = LoadReport()
 
         def work():
-            for label, table in nodes.items():
-                self._upsert_nodes(label, table, report)
-                progress and progress(label, table.num_rows)
-            for group in groups:
-                self._upsert_rels(group, report)
-                progress and progress(group.type, group.table.num_rows)
+            plans = list(self._plans(nodes, groups, sync))
+            for plan in plans:
+                self._apply(plan)
+                report.add(plan.name, plan.new.num_rows, plan.changed.num_rows, plan.same, len(plan.gone))
+                progress and progress(plan.name, plan.new.num_rows + plan.changed.num_rows + plan.same)
+            for plan in sorted(plans, key=lambda p: p.key == "id"):  # links first, then nodes (DETACH)
+                self._delete(plan)
 
         try:
             self._in_transaction(work)
@@ -205,29 +241,72 @@ class LadybugStore:
     def _existing(self, cypher: str) -> pa.Table:
         return self._conn.execute(cypher).get_as_arrow()
 
-    def _upsert_nodes(self, label: str, table: pa.Table, report: LoadReport) -> None:
-        cols = [n for n, _ in node_columns(self.onto, label)]
-        returns = ", ".join(f"n.{c} AS {c}" for c in cols)
-        existing = self._existing(f"MATCH (n:{label}) RETURN {returns}")
-        new, changed, same = _split(table, existing, "id", cols)
-        copy_arrow(self._conn, label, new)
-        if changed.num_rows:
-            sets = ", ".join(f"n.{c} = v_{c}" for c in cols if c != "id")
-            self._load_from(changed, f"MATCH (n:{label} {{id: v_id}}) SET {sets}")
-        report.add(label, new.num_rows, changed.num_rows, same)
+    def _plans(self, nodes: dict[str, pa.Table], groups: list[RelGroup], sync: bool) -> Iterator[TablePlan]:
+        """Per node label and relationship group: what the load adds, sets and (with sync) deletes."""
+        for label in self.onto.all_labels:
+            if label in nodes:
+                yield self._node_plan(label, nodes[label], sync)
+            elif sync:
+                gone = self._existing(f"MATCH (n:{label}) RETURN n.id AS id").column("id")
+                yield TablePlan.only_gone(label, "id", gone)
+        present = {(g.type, g.from_label, g.to_label) for g in groups}
+        for group in groups:
+            yield self._rel_plan(group, sync)
+        if sync:
+            yield from self._absent_groups(present)
 
-    def _upsert_rels(self, group, report: LoadReport) -> None:
+    def _node_plan(self, label: str, table: pa.Table, sync: bool) -> TablePlan:
+        cols = [n for n, _ in node_columns(self.onto, label)]
+        existing = self._existing(f"MATCH (n:{label}) RETURN " + ", ".join(f"n.{c} AS {c}" for c in cols))
+        return TablePlan.compare(label, "id", table, existing, cols, sync)
+
+    def _rel_plan(self, group: RelGroup, sync: bool) -> TablePlan:
         cols = [n for n, _ in rel_columns(self.onto)]
         t, a, b = group.type, group.from_label, group.to_label
-        returns = ", ".join(f"r.{c} AS {c}" for c in cols)
-        existing = self._existing(f"MATCH (:{a})-[r:{t}]->(:{b}) RETURN {returns}")
-        new, changed, same = _split(group.table, existing, "rid", cols)
-        copy_arrow(self._conn, t, _endpoints_first(new), copy_options(a, b))
-        if changed.num_rows:
-            sets = ", ".join(f"r.{c} = v_{c}" for c in cols if c != "rid")
-            self._load_from(changed, f"MATCH (x:{a} {{id: v_source}})-[r:{t}]->(y:{b} {{id: v_target}}) "
-                                     f"WHERE r.rid = v_rid SET {sets}")
-        report.add(t, new.num_rows, changed.num_rows, same)
+        existing = self._existing(f"MATCH (:{a})-[r:{t}]->(:{b}) RETURN " + ", ".join(f"r.{c} AS {c}" for c in cols))
+        return TablePlan.compare(t, "rid", group.table, existing, cols, sync, (a, b))
+
+    def _absent_groups(self, present: set[tuple[str, str, str]]) -> Iterator[TablePlan]:
+        """Relationships of (type, from, to) groups the files no longer hold at all: all gone."""
+        for rtype, spec in self.onto.relationships.items():
+            if all((rtype, a, b) in present for a, b in spec.pairs):
+                continue
+            found = self._existing(f"MATCH (x)-[r:{rtype}]->(y) RETURN label(x) AS a, label(y) AS b, r.rid AS rid")
+            for a, b in spec.pairs:
+                if (rtype, a, b) in present:
+                    continue
+                mask = pc.and_(pc.equal(found.column("a"), a), pc.equal(found.column("b"), b))
+                gone = found.filter(mask).column("rid")
+                if len(gone):
+                    yield TablePlan.only_gone(rtype, "rid", gone, (a, b))
+
+    def _apply(self, plan: TablePlan) -> None:
+        """Add the new rows and set the changed ones (deletes come after every table is written)."""
+        if not plan.new.num_rows and not plan.changed.num_rows:
+            return
+        if plan.key == "id":
+            copy_arrow(self._conn, plan.name, plan.new)
+            cols, var = node_columns(self.onto, plan.name), "n"
+            match = f"MATCH (n:{plan.name} {{id: v_id}})"
+        else:
+            a, b = plan.endpoints
+            if plan.new.num_rows:
+                copy_arrow(self._conn, plan.name, _endpoints_first(plan.new), copy_options(a, b))
+            cols, var = rel_columns(self.onto), "r"
+            match = f"MATCH (x:{a} {{id: v_source}})-[r:{plan.name}]->(y:{b} {{id: v_target}}) WHERE r.rid = v_rid"
+        if plan.changed.num_rows:
+            sets = ", ".join(f"{var}.{c} = v_{c}" for c, _ in cols if c != plan.key)
+            self._load_from(plan.changed, f"{match} SET {sets}")
+
+    def _delete(self, plan: TablePlan) -> None:
+        if not len(plan.gone):
+            return
+        rows = pa.table({plan.key: plan.gone})
+        if plan.key == "id":
+            self._load_from(rows, f"MATCH (n:{plan.name} {{id: v_id}}) DETACH DELETE n")
+        else:
+            a, b = plan.endpoints
+            self._load_from(rows, f"MATCH (:{a})-[r:{plan.name}]->(:{b}) WHERE r.rid = v_rid DELETE r")
 
     def _load_from(self, rows: pa.Table, clause: str) -> None:
         frame = pa.table({f"v_{n}": rows.column(n) for n in rows.column_names})
@@ -257,6 +336,7 @@ class LadybugStore:
     def close(self) -> None:
         if self._conn is not None:
             self._conn.close()
+        if self._db is not None:
             self._db.close()
         self._conn = self._db = None
 
@@ -349,22 +429,6 @@ def _rows(result, width: int) -> list[list[Any]]:
     return [list(row) for row in zip(*columns)]
 
 
-def _split(incoming: pa.Table, existing: pa.Table, key: str, cols: list[str]) -> tuple[pa.Table, pa.Table, int]:
-    """Rows of `incoming` that are new, rows that changed, and how many are unchanged."""
-    if existing.num_rows == 0:
-        return incoming, incoming.slice(0, 0), 0
-    existing = existing.cast(pa.schema([(n, incoming.schema.field(n).type) for n in existing.column_names]))
-    old = pa.table({key: existing.column(key), "_old": signature(existing, cols)})
-    mine = pa.table({key: incoming.column(key), "_new": signature(incoming, cols), "_row": pa.array(range(incoming.num_rows))})
-    joined = mine.join(old, key, join_type="left outer")
-    is_new = pc.is_null(joined.column("_old"))
-    is_changed = pc.and_kleene(pc.invert(is_new), pc.not_equal(joined.column("_new"), joined.column("_old")))
-    rows = joined.column("_row")
-    new = incoming.take(pc.filter(rows, is_new))
-    changed = incoming.take(pc.filter(rows, is_changed))
-    return new, changed, incoming.num_rows - new.num_rows - changed.num_rows
-
-
 def _table_name(stmt: str) -> str:
     return stmt.split("IF NOT EXISTS ", 1)[1].split("(", 1)[0]
 
@@ -376,11 +440,35 @@ def _end_quietly(conn) -> None:
         pass
 
 
-def _busy_or(exc: RuntimeError, path: Path) -> GraphkitError:
-    text = str(exc)
+class StoreUnreadable(GraphkitError):
+    """The store file exists but cannot be read: damaged, truncated, or not a store at all."""
+
+    def __init__(self, path: Path, reason: str):
+        self.path, self.reason = path, " ".join(reason.split())
+        super().__init__(f"cannot read store {path} ({self.reason}); rebuild it from the files with "
+                         "`graphkit load --reset` (the damaged file is set aside, not deleted)")
+
+
+def set_aside(path: Path) -> Path:
+    """Rename a damaged store file and its sidecars to a dated name beside it; return the new name."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    aside, n = path.with_name(f"{path.stem}.damaged-{stamp}{path.suffix}"), 1
+    while aside.exists():
+        n += 1
+        aside = path.with_name(f"{path.stem}.damaged-{stamp}-{n}{path.suffix}")
+    for sidecar in sorted(path.parent.glob(glob.escape(path.name) + ".*")):
+        os.replace(sidecar, aside.with_name(aside.name + sidecar.name[len(path.name):]))
+    os.replace(path, aside)
+    return aside
+
+
+def _busy_or(exc: Exception, path: Path) -> GraphkitError:
+    text = str(exc) or type(exc).__name__
     if "lock" in text.lower():
         return GraphkitError(f"store busy: {path} is open in another graphkit process; retry when it is done")
-    return GraphkitError(f"cannot open store {path}: {text}")
+    if "permission denied" in text.lower():
+        return GraphkitError(f"cannot open store {path}: permission denied")
+    return StoreUnreadable(path, text)
 
 
 def _query_error(exc: RuntimeError) -> GraphkitError:

@@ -8,13 +8,12 @@ label and per relationship type in managed write transactions.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import pyarrow as pa
 
+from .. import config
 from ..dataset import Dataset
 from ..ontology import Ontology, load_ontology
 from ..problems import GraphkitError
@@ -36,17 +35,13 @@ class Neo4jSettings:
 
     @classmethod
     def from_env(cls, uri: str | None = None) -> "Neo4jSettings":
-        uri = uri or os.environ.get("NEO4J_URI") or "bolt://localhost:7687"
-        return cls(uri, os.environ.get("NEO4J_USERNAME") or os.environ.get("NEO4J_USER"),
-                   os.environ.get("NEO4J_PASSWORD"), os.environ.get("NEO4J_DATABASE") or None)
+        return cls(uri or config.neo4j_uri() or config.DEFAULT_NEO4J_URI, config.neo4j_username(),
+                   config.neo4j_password(), config.neo4j_database())
 
     @property
     def safe_uri(self) -> str:
         """The URI without any user:password part, for messages."""
-        parts = urlsplit(self.uri)
-        host = parts.hostname or ""
-        netloc = f"{host}:{parts.port}" if parts.port else host
-        return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+        return config.safe_uri(self.uri)
 
 
 def _auth(settings: Neo4jSettings):
@@ -70,6 +65,7 @@ class Neo4jStore:
         try:
             self._driver = GraphDatabase.driver(self.settings.uri, auth=_auth(self.settings),
                                                 connection_timeout=connect_timeout_s,
+                                                connection_acquisition_timeout=connect_timeout_s,
                                                 max_transaction_retry_time=15.0)
         except Exception as exc:  # invalid URI scheme or the like
             raise GraphkitError(f"Neo4j at {self.settings.safe_uri}: {_scrub(str(exc), self.settings)}") from None
@@ -115,21 +111,30 @@ class Neo4jStore:
             self._run(stmt)
 
     # -- loading ------------------------------------------------------------------
-    def load(self, dataset: Dataset, *, reset: bool = False, progress: ProgressFn | None = None) -> LoadReport:
+    def load(self, dataset: Dataset, *, reset: bool = False, sync: bool = True,
+             progress: ProgressFn | None = None) -> LoadReport:
+        """Batched upserts; with sync, then batched deletes of what graphkit loaded and the files no longer hold.
+
+        What graphkit writes carries a `_sig` property; nodes and relationships without one (written by
+        other tools into the same database) are never deleted.
+        """
         report = LoadReport()
         written = [0]  # rows committed so far, batch by batch, for an honest "incomplete" report
         try:
             if reset:
                 self._delete_all()
             self.ensure_schema()
-            for label, table in node_tables(dataset, self.onto).items():
+            nodes, groups = node_tables(dataset, self.onto), rel_groups(dataset, self.onto)
+            for label, table in nodes.items():
                 cols = [n for n, _ in node_columns(self.onto, label)]
                 cypher = _node_statement(label)
                 self._batches(cypher, table, cols, label, report, progress, written)
-            for group in rel_groups(dataset, self.onto):
+            for group in groups:
                 cols = [n for n, _ in rel_columns(self.onto)]
                 cypher = _rel_statement(group.type, group.from_label, group.to_label)
                 self._batches(cypher, group.table, cols, group.type, report, progress, written)
+            if sync and not reset:
+                self._delete_gone(_incoming(nodes, groups, self.onto), report)
         except GraphkitError:
             raise
         except Exception as exc:
@@ -159,7 +164,55 @@ class Neo4jStore:
 
     def _delete_all(self) -> None:
         for label in self.onto.all_labels:
-            self._run(f"MATCH (n:{label}) CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 10000 ROWS")
+            self._run(f"MATCH (n:{label}) WHERE n._sig IS NOT NULL "
+                      f"CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 10000 ROWS")
+
+    # -- sync -------------------------------------------------------------------------
+    def differences(self, dataset: Dataset) -> LoadReport:
+        report = LoadReport()
+        incoming = _incoming(node_tables(dataset, self.onto), rel_groups(dataset, self.onto), self.onto)
+        for name, want in incoming.items():
+            stored = self._stored(name)
+            have = {key: sig for key, (_, sig) in stored.items()}
+            new = sum(1 for k in want if k not in have)
+            changed = sum(1 for k, sig in want.items() if k in have and have[k] != sig)
+            report.add(name, new, changed, len(want) - new - changed, sum(1 for k in have if k not in want))
+        return report
+
+    def _stored(self, name: str) -> dict[tuple, tuple[str, str]]:
+        """What graphkit loaded under a label or type: key → (element id, signature)."""
+        if name in self.onto.relationships:
+            cypher = (f"MATCH (a)-[r:{name}]->(b) WHERE r._sig IS NOT NULL "
+                      "RETURN r.rid AS rid, a.id AS a, b.id AS b, elementId(r) AS eid, r._sig AS sig")
+            return {(r["rid"], r["a"], r["b"]): (r["eid"], r["sig"]) for r in self._read(cypher)}
+        cypher = f"MATCH (n:{name}) WHERE n._sig IS NOT NULL RETURN n.id AS id, n._sig AS sig"
+        return {(r["id"],): (r["id"], r["sig"]) for r in self._read(cypher)}
+
+    def _delete_gone(self, incoming: dict[str, dict[tuple, str]], report: LoadReport) -> None:
+        """Links first, then nodes that nothing links to any more (another tool's links keep a node)."""
+        rel_types = [t for t in incoming if t in self.onto.relationships]
+        for name in rel_types + [n for n in incoming if n not in self.onto.relationships]:
+            gone = [eid for key, (eid, _) in self._stored(name).items() if key not in incoming[name]]
+            if name in self.onto.relationships:
+                cypher = ("UNWIND $ids AS eid MATCH ()-[r]->() WHERE elementId(r) = eid "
+                          "DELETE r RETURN count(*) AS n")
+            else:
+                cypher = (f"UNWIND $ids AS id MATCH (n:{name} {{id: id}}) WHERE n._sig IS NOT NULL "
+                          "AND NOT EXISTS { (n)--() } DELETE n RETURN count(*) AS n")
+            deleted = sum(self._delete_batch(cypher, gone[i:i + self.batch_size])
+                          for i in range(0, len(gone), self.batch_size))
+            report.add(name, 0, 0, 0, deleted)
+            if deleted < len(gone):
+                report.notes.append(f"{len(gone) - deleted} {name} node(s) no longer in the files are kept: "
+                                    "links that graphkit did not write still reach them")
+
+    def _delete_batch(self, cypher: str, ids: list) -> int:
+        with self._session() as session:
+            return session.execute_write(lambda tx: tx.run(cypher, ids=ids).single()["n"])
+
+    def _read(self, cypher: str) -> list[dict]:
+        with self._session() as session:
+            return session.execute_read(lambda tx: [rec.data() for rec in tx.run(cypher)])
 
     # -- queries ------------------------------------------------------------------
     def query(self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False,
@@ -189,6 +242,20 @@ class Neo4jStore:
 
     def close(self) -> None:
         self._driver.close()
+
+
+def _incoming(nodes: dict[str, pa.Table], groups, onto: Ontology) -> dict[str, dict[tuple, str]]:
+    """Per label and relationship type: key → signature digest of what the files hold (every name present)."""
+    out: dict[str, dict[tuple, str]] = {name: {} for name in [*onto.all_labels, *onto.relationships]}
+    for label, table in nodes.items():
+        sigs = signature(table, [n for n, _ in node_columns(onto, label)]).to_pylist()
+        out[label].update({(i,): _digest(sig) for i, sig in zip(table.column("id").to_pylist(), sigs)})
+    for g in groups:
+        sigs = signature(g.table, [n for n, _ in rel_columns(onto)]).to_pylist()
+        keys = zip(g.table.column("rid").to_pylist(), g.table.column("source").to_pylist(),
+                   g.table.column("target").to_pylist())
+        out[g.type].update({key: _digest(sig) for key, sig in zip(keys, sigs)})
+    return out
 
 
 def _node_statement(label: str) -> str:
@@ -222,9 +289,8 @@ def _digest(text: str) -> str:
 
 def _scrub(text: str, settings: Neo4jSettings) -> str:
     """Remove the password (and the full URI with credentials) from a message."""
-    if settings.password:
-        text = text.replace(settings.password, "***")
-    return text.replace(settings.uri, settings.safe_uri)
+    text = " ".join(text.split())  # one line, whatever the driver wrapped
+    return config.redact(text.replace(settings.uri, settings.safe_uri), settings.password)
 
 
 def _neo4j_message(exc: Exception, settings: Neo4jSettings, write: bool = True) -> str:

@@ -1,0 +1,61 @@
+"""Every environment variable graphkit reads, with its default, and how secrets are kept out of messages.
+
+>>> redact("Neo4j at bolt://neo:S3cr3t@127.0.0.1:notaport failed")
+'Neo4j at bolt://127.0.0.1:notaport failed'
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+DEFAULT_STORE = Path(".graphkit") / "graph.lbug"
+DEFAULT_NEO4J_URI = "bolt://localhost:7687"
+DEFAULT_CHROMIUM = Path("/usr/bin/chromium")
+
+_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)[^/?#\s@]*@")
+
+
+def store_path() -> Path:
+    """GRAPHKIT_STORE: the embedded store file."""
+    return Path(os.environ.get("GRAPHKIT_STORE") or DEFAULT_STORE)
+
+
+def chromium_path() -> Path:
+    """GRAPHKIT_CHROMIUM: the browser that renders PNG screenshots."""
+    return Path(os.environ.get("GRAPHKIT_CHROMIUM") or DEFAULT_CHROMIUM)
+
+
+def neo4j_uri() -> str | None:
+    """NEO4J_URI: set means Neo4j is the active store unless --embedded is given."""
+    return os.environ.get("NEO4J_URI") or None
+
+
+def neo4j_username() -> str | None:
+    return os.environ.get("NEO4J_USERNAME") or None
+
+
+def neo4j_password() -> str | None:
+    return os.environ.get("NEO4J_PASSWORD") or None
+
+
+def neo4j_database() -> str | None:
+    return os.environ.get("NEO4J_DATABASE") or None
+
+
+def redact(text: str, *secrets: str | None) -> str:
+    """`text` without the user:password part of any URL in it, nor any of `secrets` (NEO4J_PASSWORD always)."""
+    text = _USERINFO.sub(r"\g<scheme>", text)
+    for secret in (*secrets, neo4j_password()):
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def safe_uri(uri: str) -> str:
+    """A URI fit for a message: no user-info, no query or fragment; never raises on a malformed URI.
+
+    >>> safe_uri("neo4j+s://user:pw@[::1:7687?routing=x")
+    'neo4j+s://[::1:7687'
+    """
+    return redact(re.split(r"[?#]", uri, maxsplit=1)[0])

@@ -22,7 +22,8 @@ from .report import machine, markdown_table, print_table, write_json
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 # group name -> module; run in this order (load leaves the store that queries and add reuse)
 GROUPS = {"validate": "bench.validate", "load": "bench.load", "memory": "bench.memory", "queries": "bench.queries",
-          "add": "bench.add", "maps": "bench.maps", "neo4j": "bench.neo4j_load"}
+          "add": "bench.add", "maps": "bench.maps", "neo4j": "bench.neo4j_load",
+          "workflow": "bench.workflow"}
 
 
 def run_group(name: str, ctx: Context, console: Console) -> dict:

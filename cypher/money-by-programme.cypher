@@ -1,6 +1,7 @@
 // name: money-by-programme
 // description: Money tied to each programme: contracts that are part of it (their value, or each award's amount for a contract without one) and funding it received, kept apart by kind and VAT basis
 // params:
+// order: programme_id, money, total_gbp desc
 MATCH (c:Contract)-[:PART_OF]->(p:Programme)
 OPTIONAL MATCH (c)-[a:AWARDED_TO]->()
 WITH p, c, a, c.value_gbp IS NULL AS per_award

@@ -1,6 +1,8 @@
 // name: union-criticism
 // description: What unions criticise, directly or through the motions and reports they wrote or published
 // params: union_id (id of one union; all when empty) = ''
+// actors: union_id (union)
+// order: union_id, target_id, through
 MATCH (u:Organisation)-[r:CRITICISES]->(t)
 WHERE u.kind = 'union' AND ($union_id = '' OR u.id = $union_id)
 RETURN u.id AS union_id, u.name AS union_name, t.id AS target_id, t.name AS target, 'directly' AS through,

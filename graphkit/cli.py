@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .cli_output import console, err_console, render
+from .cli_output import WideOpt, console, err_console, render
 from .problems import GraphkitError, InvalidDataset
 
 app = typer.Typer(help="Map who advises, supplies and profits, with every claim tied to its source.",
@@ -132,8 +132,8 @@ def run(name: Annotated[str, typer.Argument(help="A named query (see `graphkit q
         fmt: FormatOpt = "table",
         limit: Annotated[Optional[int], typer.Option(help="Show at most N rows.")] = None,
         timeout: Annotated[float, typer.Option(help="Seconds before the query is stopped.")] = 60.0,
-        store: StoreOpt = None, neo4j: Neo4jOpt = None):
-    """Run a named query."""
+        wide: WideOpt = False, store: StoreOpt = None, neo4j: Neo4jOpt = None):
+    """Run a named query (actor parameters take an id, name or alias)."""
     from .named_queries import parse_params, run_named
 
     target = _store(store, neo4j, read_only=True)
@@ -141,18 +141,18 @@ def run(name: Annotated[str, typer.Argument(help="A named query (see `graphkit q
         result = run_named(target, name, parse_params(param or []), timeout_s=timeout)
     finally:
         target.close()
-    render(result.columns, result.rows[:limit] if limit else result.rows, fmt, title=name)
+    render(result.columns, result.rows[:limit] if limit else result.rows, fmt, title=name, wide=wide)
 
 
 @command
-def show(actor_id: Annotated[str, typer.Argument(metavar="ID")], fmt: FormatOpt = "table",
-         store: StoreOpt = None, neo4j: Neo4jOpt = None):
+def show(actor: Annotated[str, typer.Argument(metavar="ACTOR", help="Id, name or alias.")], fmt: FormatOpt = "table",
+         wide: WideOpt = False, store: StoreOpt = None, neo4j: Neo4jOpt = None):
     """Print an actor with its links and the sources behind each."""
     from .actors import show_actor
 
     target = _store(store, neo4j, read_only=True)
     try:
-        view = show_actor(target, actor_id)
+        view = show_actor(target, actor)
     finally:
         target.close()
     node = view.node
@@ -162,13 +162,15 @@ def show(actor_id: Annotated[str, typer.Argument(metavar="ID")], fmt: FormatOpt 
         sys.stdout.write(json.dumps({"node": node, "links": view.links, "sources": view.sources},
                                     default=str, ensure_ascii=False, indent=2) + "\n")
         return
-    render(["field", "value"], [[k, v] for k, v in node.items() if v not in (None, [])], "table", title=node.get("name"))
+    fields = [[k, list(dict.fromkeys(v)) if k == "source_ids" else v] for k, v in node.items() if v not in (None, [])]
+    render(["field", "value"], fields, fmt, title=node.get("name"), wide=wide)
     rows = [[("→ " if l["direction"] == "out" else "← ") + l["type"], l["other_name"] or l["other"],
-             _money(l["props"].get("amount_gbp")), l["props"].get("evidence"), ", ".join(l["props"].get("source_ids") or [])]
+             _money(l["amount_gbp"]), l["vat"], l["props"].get("evidence"),
+             ", ".join(dict.fromkeys(l["props"].get("source_ids") or []))]
             for l in view.links]
-    render(["link", "with", "£", "evidence", "sources"], rows, "table", title="links")
+    render(["link", "with", "£", "vat", "evidence", "sources"], rows, fmt, title="links", wide=wide)
     render(["source", "title", "url"], [[s["id"], s.get("title"), s.get("url")] for s in view.sources.values()],
-           "table", title="sources")
+           fmt, title="sources", wide=wide)
 
 
 def _money(value) -> str:
@@ -211,6 +213,9 @@ TitleOpt = Annotated[Optional[str], typer.Option(help="Title of a new source.")]
 PublisherOpt = Annotated[Optional[str], typer.Option(help="Publisher of a new source.")]
 DateOpt = Annotated[Optional[str], typer.Option("--date", help="Date of a new source (ISO).")]
 NoStoreOpt = Annotated[bool, typer.Option("--no-store", help="Only write the dataset file.")]
+EvidenceOpt = Annotated[str, typer.Option(
+    help="How the claim is known: documented (a primary record), reported (a publication says it), "
+         "alleged (only a partisan source or blog says it) or inferred.")]
 
 
 def _add_store(no_store: bool, store, neo4j):
@@ -233,7 +238,7 @@ def add_entity_cmd(label: Annotated[str, typer.Option(help="Organisation, Person
                    id: Annotated[Optional[str], typer.Option("--id", help="Stable id (derived from the name when absent).")] = None,
                    alias: Annotated[Optional[list[str]], typer.Option(help="Other spelling (repeatable).")] = None,
                    description: Annotated[Optional[str], typer.Option()] = None,
-                   evidence: Annotated[Optional[str], typer.Option(help="documented, reported, alleged or inferred.")] = None,
+                   evidence: EvidenceOpt = "reported",
                    field: Annotated[Optional[list[str]], typer.Option(help="Label field as key=value, e.g. value_gbp=60000.")] = None,
                    title: TitleOpt = None, publisher: PublisherOpt = None, date: DateOpt = None,
                    dataset: DatasetOpt = Path("seeds"), no_store: NoStoreOpt = False,
@@ -257,12 +262,12 @@ def add_relation_cmd(src: Annotated[str, typer.Argument(metavar="SRC", help="Id,
                      rel_type: Annotated[str, typer.Argument(metavar="TYPE", help="e.g. ADVISES, PAID, FUNDS.")],
                      dst: Annotated[str, typer.Argument(metavar="DST", help="Id, name or alias.")],
                      source: SourceOpt, quote: QuoteOpt,
-                     amount_gbp: Annotated[Optional[float], typer.Option(help="Amount in GBP.")] = None,
+                     amount_gbp: Annotated[Optional[float], typer.Option(help="Amount in GBP (needs --vat).")] = None,
                      vat: Annotated[Optional[str], typer.Option(help="excluded, included or unknown.")] = None,
                      start_date: Annotated[Optional[str], typer.Option()] = None,
                      end_date: Annotated[Optional[str], typer.Option()] = None,
                      role: Annotated[Optional[str], typer.Option()] = None,
-                     evidence: Annotated[Optional[str], typer.Option(help="documented, reported, alleged or inferred.")] = None,
+                     evidence: EvidenceOpt = "reported",
                      title: TitleOpt = None, publisher: PublisherOpt = None, date: DateOpt = None,
                      dataset: DatasetOpt = Path("seeds"), no_store: NoStoreOpt = False,
                      store: StoreOpt = None, neo4j: Neo4jOpt = None):
@@ -285,16 +290,16 @@ def add_contract_cmd(buyer: Annotated[str, typer.Argument(help="Id, name or alia
                      supplier: Annotated[str, typer.Argument(help="Id, name or alias of the supplier.")],
                      title: Annotated[str, typer.Option("--title", help="The contract's title.")],
                      source: SourceOpt, quote: QuoteOpt,
-                     value_gbp: Annotated[Optional[float], typer.Option(help="Contract value in GBP.")] = None,
+                     value_gbp: Annotated[Optional[float], typer.Option(help="Contract value in GBP (needs --vat).")] = None,
                      vat: Annotated[Optional[str], typer.Option(help="excluded, included or unknown.")] = None,
                      start_date: Annotated[Optional[str], typer.Option()] = None,
                      procedure: Annotated[Optional[str], typer.Option()] = None,
-                     evidence: Annotated[Optional[str], typer.Option()] = None,
+                     evidence: EvidenceOpt = "reported",
                      source_title: Annotated[Optional[str], typer.Option(help="Title of a new source.")] = None,
                      publisher: PublisherOpt = None, date: DateOpt = None,
                      dataset: DatasetOpt = Path("seeds"), no_store: NoStoreOpt = False,
                      store: StoreOpt = None, neo4j: Neo4jOpt = None):
-    """Add a contract: buyer -COMMISSIONED-> contract -AWARDED_TO-> supplier."""
+    """Add a contract: buyer -COMMISSIONED-> contract -AWARDED_TO-> supplier (the same one again gains the citation)."""
     from .findings import add_contract
 
     target = _add_store(no_store, store, neo4j)

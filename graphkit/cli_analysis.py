@@ -1,12 +1,13 @@
 """Network analysis commands (graphkit analyse …): thin commands over library functions."""
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
 from .cli import FormatOpt, Neo4jOpt, StoreOpt, app, command
-from .cli_output import render
+from .cli_output import WideOpt, render
+from .problems import GraphkitError
 
 analyse_app = typer.Typer(help="Follow the money, find brokers, paths, neighbourhoods and communities.",
                           no_args_is_help=True)
@@ -64,24 +65,38 @@ def _cell(row, column: str, fmt: str):
 
 @command(target=analyse_app, name="brokers")
 def brokers_cmd(top: Annotated[int, typer.Option("--top", help="Show the N best placed.")] = 20,
-                bridges: Annotated[bool, typer.Option(
-                    "--bridges", help="Only chains between councils/pilots and departments.")] = False,
-                fmt: FormatOpt = "table", store: StoreOpt = None, neo4j: Neo4jOpt = None):
-    """Who sits between others (betweenness), how linked they are, and how many pilots they reach in two hops."""
+                bridges: Annotated[Optional[str], typer.Option(
+                    "--bridges", metavar="GROUP",
+                    help="Only the shortest chains from this group (kinds or ids, comma-separated), to the --to group.")] = None,
+                to: Annotated[Optional[str], typer.Option(
+                    "--to", metavar="GROUP", help="The other group of --bridges (kinds or ids, comma-separated).")] = None,
+                fmt: FormatOpt = "table", wide: WideOpt = False, store: StoreOpt = None, neo4j: Neo4jOpt = None):
+    """Who sits between others (betweenness), how linked they are, and how many pilots they reach in two hops.
+
+    With --bridges A --to B, betweenness is the share of the shortest chains from A to B through each node.
+    """
     from .analysis import bridges_between, brokers
 
+    if bool(bridges) != bool(to):
+        raise GraphkitError("--bridges and --to go together: e.g. --bridges pilot_area,council --to government_department")
     graph = _graph(store, neo4j)
-    found = bridges_between(graph, top=top) if bridges else brokers(graph, top=top)
+    groups = [_group(bridges), _group(to)] if bridges else None
+    found = bridges_between(graph, *groups, top=top) if groups else brokers(graph, top=top)
     cols = ["id", "name", "label", "kind", "betweenness", "degree", "pilots"]
     rows = [[r.id, r.name, r.label, r.kind, _score(r.betweenness, fmt), _score(r.degree, fmt), r.pilots] for r in found]
-    render(cols, rows, fmt, title="bridges between councils and departments" if bridges else "brokers")
+    title = f"bridges from {bridges} to {to} (betweenness: share of their shortest chains)" if groups else "brokers"
+    render(cols, rows, fmt, title=title, wide=wide)
+
+
+def _group(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
 
 
 @command(target=analyse_app, name="path")
 def path_cmd(a: Annotated[str, typer.Argument(metavar="A", help="Id, name or alias.")],
              b: Annotated[str, typer.Argument(metavar="B", help="Id, name or alias.")],
              max_paths: Annotated[int, typer.Option("--max", help="Show at most N chains.")] = 5,
-             fmt: FormatOpt = "table", store: StoreOpt = None, neo4j: Neo4jOpt = None):
+             fmt: FormatOpt = "table", wide: WideOpt = False, store: StoreOpt = None, neo4j: Neo4jOpt = None):
     """The shortest chains linking two actors, each link with its direction and sources."""
     from .analysis import paths
 
@@ -90,7 +105,7 @@ def path_cmd(a: Annotated[str, typer.Argument(metavar="A", help="Id, name or ali
         rows = [[n, i, s.subject_name if s.forward else s.object_name, _arrow(s),
                  s.object_name if s.forward else s.subject_name, s.evidence, _citations(s)]
                 for n, p in enumerate(found, 1) for i, s in enumerate(p.steps, 1)]
-        render(["path", "step", "from", "link", "to", "evidence", "sources"], rows, fmt, title=f"{a} ↔ {b}")
+        render(["path", "step", "from", "link", "to", "evidence", "sources"], rows, fmt, title=f"{a} ↔ {b}", wide=wide)
         return
     cols = ["path", "step", "subject", "subject_name", "type", "object", "object_name", "forward", "evidence",
             "amount_gbp", "sources"]
@@ -103,23 +118,24 @@ def _arrow(step) -> str:
 
 
 def _citations(step) -> str:
-    return "; ".join(f"{c['id']}: “{c['quote']}”" if c.get("quote") else c["id"] for c in step.sources)
+    return "; ".join(f"{c['id']}: “{c['quote']}”" if c.get("quote") else c["id"]
+                     for c in {(c["id"], c.get("quote")): c for c in step.sources}.values())
 
 
 @command(target=analyse_app, name="ego")
 def ego_cmd(actor: Annotated[str, typer.Argument(metavar="ID", help="Id, name or alias.")],
             hops: Annotated[int, typer.Option("--hops", help="How many links out.")] = 1,
-            fmt: FormatOpt = "table", store: StoreOpt = None, neo4j: Neo4jOpt = None):
+            fmt: FormatOpt = "table", wide: WideOpt = False, store: StoreOpt = None, neo4j: Neo4jOpt = None):
     """An actor's neighbourhood: every link among the actors within N links of it."""
     from .analysis import ego
 
     sub = ego(_graph(store, neo4j), actor, hops=hops)
     name = {n: p.get("name") or n for n, p in sub.nodes(data=True)}
     rows = [[a, name[a], p.get("type"), b, name[b], _gbp(p.get("amount_gbp"), fmt), p.get("evidence"),
-             p.get("source_ids") or []]
+             list(dict.fromkeys(p.get("source_ids") or []))]
             for a, b, p in sorted(sub.edges(data=True), key=lambda e: (e[0], e[2].get("type") or "", e[1]))]
     render(["from_id", "from", "type", "to_id", "to", "amount_gbp", "evidence", "source_ids"], rows, fmt,
-           title=f"{actor}: {sub.number_of_nodes()} nodes, {sub.number_of_edges()} links within {hops} hop(s)")
+           title=f"{actor}: {sub.number_of_nodes()} nodes, {sub.number_of_edges()} links within {hops} hop(s)", wide=wide)
 
 
 @command(target=analyse_app, name="communities")

@@ -5,14 +5,16 @@ import csv
 import io
 import json
 import sys
-from typing import Any, Iterable
+from typing import Annotated, Any, Iterable
 
+import typer
 from rich.console import Console
 from rich.table import Table
 
 console = Console()
 err_console = Console(stderr=True)
 
+WideOpt = Annotated[bool, typer.Option("--wide", help="Show long table cells whole instead of cutting them with ….")]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -35,7 +37,12 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def render(columns: list[str], rows: Iterable[Iterable[Any]], fmt: str = "table", title: str | None = None) -> None:
+def render(columns: list[str], rows: Iterable[Iterable[Any]], fmt: str = "table", title: str | None = None,
+           wide: bool = False) -> None:
+    """Print rows as a table on a terminal, plain text when piped (unless --format says otherwise), JSON or CSV.
+
+    Table cells never wrap: a long one is cut with … unless `wide`, which shows every cell whole.
+    """
     rows = [list(r) for r in rows]
     if fmt == "json":
         sys.stdout.write(json.dumps([dict(zip(columns, r)) for r in rows], default=str, ensure_ascii=False, indent=2) + "\n")
@@ -47,14 +54,72 @@ def render(columns: list[str], rows: Iterable[Iterable[Any]], fmt: str = "table"
         writer.writerows([[safe_cell(_plain(v)) for v in r] for r in rows])
         sys.stdout.write(buf.getvalue())
         return
+    if not console.is_terminal and not _format_given():
+        sys.stdout.write(plain_lines(columns, rows))
+        return
+    cells = [[_cell(v) for v in r] for r in rows]
+    natural = [max([len(str(c))] + [len(line[i]) for line in cells]) for i, c in enumerate(columns)]
+    widths = natural if wide else fit_widths(natural, console.width - 3 * len(columns) - 1)
     table = Table(title=title, show_lines=False)
-    for col in columns:
-        table.add_column(str(col), overflow="fold")
-    for r in rows:
-        table.add_row(*[_cell(v) for v in r])
-    console.print(table)
+    for col, width in zip(columns, widths):
+        table.add_column(str(col), no_wrap=True, overflow="ellipsis", width=width)
+    for line in cells:
+        table.add_row(*line)
+    Console(width=max(console.width, sum(widths) + 3 * len(widths) + 1)).print(table)
     if not rows:
         console.print("[dim](no rows)[/dim]")
+
+
+MAX_CELL = 60  # characters of a table cell before it is cut with … (--wide shows it whole)
+
+
+def plain_lines(columns: list[str], rows: list[list[Any]]) -> str:
+    r"""A header line, then one line per row, cells separated by tabs (tabs and newlines in cells become spaces).
+
+    >>> plain_lines(["id", "£"], [["tribal", 60000.0], ["a\tb", None]])
+    'id\t£\ntribal\t60,000\na b\t\n'
+    """
+    def text(value: Any) -> str:
+        return " ".join(_format(value).split()) if value is not None else ""
+
+    return "".join("\t".join(text(v) for v in line) + "\n" for line in [columns, *rows])
+
+
+def _format_given() -> bool:
+    """Whether the running command was given --format on its command line (not left at its default)."""
+    import click
+
+    ctx = click.get_current_context(silent=True)
+    if ctx is None or "fmt" not in ctx.params:
+        return False
+    from click.core import ParameterSource
+
+    return ctx.get_parameter_source("fmt") not in (ParameterSource.DEFAULT, None)
+
+
+def fit_widths(natural: list[int], room: int, floor: int = 10) -> list[int]:
+    """Column widths within `room` characters: cells cut at MAX_CELL, then the widest cut first, none below `floor`.
+
+    >>> fit_widths([6, 80, 30], 60)
+    [6, 27, 27]
+    >>> fit_widths([12, 12, 12], 20)  # too narrow for all: each keeps `floor`, the line runs on
+    [10, 10, 10]
+    """
+    widths = [min(w, MAX_CELL) for w in natural]
+    while sum(widths) > room:
+        widest = max(widths)
+        if widest <= floor:
+            break
+        i = widths.index(widest)
+        second = max([w for j, w in enumerate(widths) if j != i] + [floor])
+        widths[i] = max(floor, second if second < widest else widest - 1, widest - (sum(widths) - room))
+    return widths
+
+
+def _format(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
+    return str(_plain(value))
 
 
 def _cell(value: Any) -> str:
@@ -62,6 +127,4 @@ def _cell(value: Any) -> str:
 
     if value is None:
         return ""
-    if isinstance(value, float):
-        return f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
-    return escape(str(_plain(value)))
+    return escape(_format(value))

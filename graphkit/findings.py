@@ -28,6 +28,7 @@ from .stores import Store
 from .values import slugify
 
 FINDINGS_FILE = "findings.yaml"
+DEFAULT_EVIDENCE = "reported"  # a claim read in a document; `documented` for primary records, `alleged` for partisan ones
 HEADER = ("# Findings added with `graphkit add`. The same format as every dataset file;\n"
           "# edit by hand if you like: entries are kept sorted so diffs stay small.\n")
 
@@ -80,6 +81,13 @@ def _write_findings(path: Path, data: dict[str, list[dict]]) -> None:
     write_text_atomic(path, HEADER + body)
 
 
+def _require_vat(amount, vat, option: str) -> None:
+    """An amount means nothing without its VAT basis: refuse `--amount-gbp` without `--vat`."""
+    if amount is not None and not vat:
+        raise GraphkitError(f"{option} needs --vat (excluded, included or unknown): ex-VAT and inc-VAT "
+                            "figures are never added together")
+
+
 def _clean(record: dict) -> dict:
     return {k: v for k, v in record.items() if v not in (None, [], "")}
 
@@ -111,11 +119,13 @@ def _validated(model, record: dict, what: str) -> dict:
 
 def add_entity(dataset_dir: str | Path, *, label: str, kind: str, name: str, citation: Citation,
                id: str | None = None, aliases: list[str] | None = None, description: str | None = None,
-               evidence: str | None = None, fields: dict[str, Any] | None = None,
+               evidence: str = DEFAULT_EVIDENCE, fields: dict[str, Any] | None = None,
                store: Store | None = None) -> Added:
     """Add an actor (or any entity); an existing one matched by id, name or alias gains the citation."""
     dataset_dir = Path(dataset_dir)
     onto = load_ontology()
+    evidence = evidence or DEFAULT_EVIDENCE
+    _require_vat((fields or {}).get("value_gbp"), (fields or {}).get("vat"), "--field value_gbp")
     if label not in onto.labels:
         raise GraphkitError(f"--label {label!r} is not a known label ({', '.join(onto.labels)})")
     with _locked(dataset_dir):
@@ -135,9 +145,12 @@ def add_entity(dataset_dir: str | Path, *, label: str, kind: str, name: str, cit
 
 def add_relation(dataset_dir: str | Path, source: str, rel_type: str, target: str, *, citation: Citation,
                  props: dict[str, Any] | None = None, store: Store | None = None) -> Added:
-    """Add a link between two recorded actors, found by id, name or alias."""
+    """Add a link between two recorded actors, found by id, name or alias (evidence `reported` unless given)."""
     dataset_dir = Path(dataset_dir)
     onto = load_ontology()
+    props = {**(props or {})}
+    props["evidence"] = props.get("evidence") or DEFAULT_EVIDENCE
+    _require_vat(props.get("amount_gbp"), props.get("vat"), "--amount-gbp")
     rel_type = rel_type.upper()
     if rel_type not in onto.relationships:
         raise GraphkitError(f"{rel_type!r} is not a known relationship type ({', '.join(onto.relationships)})")
@@ -149,7 +162,7 @@ def add_relation(dataset_dir: str | Path, source: str, rel_type: str, target: st
             raise GraphkitError(f"{rel_type} goes from {'/'.join(spec.from_labels)} to {'/'.join(spec.to_labels)}; "
                                 f"{a.id!r} is a {a.label} and {b.id!r} is a {b.label}")
         sid, new_source = _source_record(citation, index, onto)
-        record = _clean({"source": a.id, "type": rel_type, "target": b.id, **(props or {}),
+        record = _clean({"source": a.id, "type": rel_type, "target": b.id, **props,
                          "sources": [{"source": sid, "quote": citation.quote}]})
         _validated(relationship_model(onto), record, f"relationship {rel_type}")
         result = Added(created=[f"{a.id} -{rel_type}-> {b.id}"])
@@ -192,6 +205,8 @@ def _commit(dataset_dir: Path, store: Store | None, index: Index, new_source: di
 def _merge_into(records: list[dict], ent: dict) -> None:
     for rec in records:
         if rec["id"] == ent["id"]:
+            for key, value in ent.items():
+                rec.setdefault(key, value)
             for cite in ent["sources"]:
                 if cite not in rec["sources"]:
                     rec["sources"].append(cite)
@@ -232,35 +247,77 @@ def _upsert(store: Store, index: Index, new_source, entities, rels, labels) -> N
     ds = Dataset(rows_to_table(ent_rows, entity_schema(onto)), rel_table,
                  rows_to_table([new_source] if new_source else [], source_schema(onto)))
     ds.known_labels = labels
-    store.load(ds)
+    store.load(ds, sync=False)  # one finding: the rest of the store stays
 
 
 def add_contract(dataset_dir: str | Path, buyer: str, supplier: str, *, title: str, citation: Citation,
                  value_gbp: float | None = None, vat: str | None = None, start_date: str | None = None,
-                 procedure: str | None = None, evidence: str | None = None, store: Store | None = None) -> Added:
-    """Add a contract with its buyer and supplier in one finding."""
+                 procedure: str | None = None, evidence: str = DEFAULT_EVIDENCE, store: Store | None = None) -> Added:
+    """Add a contract with its buyer and supplier in one finding.
+
+    A contract already recorded between the same buyer and supplier under the same title
+    (after normalisation) is that contract: it gains the citation and any field it lacks;
+    a field it records differently is refused, naming the contract, so nothing is counted twice.
+    """
     dataset_dir = Path(dataset_dir)
     onto = load_ontology()
+    evidence = evidence or DEFAULT_EVIDENCE
+    _require_vat(value_gbp, vat, "--value-gbp")
+    fields = _clean({"value_gbp": value_gbp, "vat": vat, "start_date": start_date, "procedure": procedure})
     with _locked(dataset_dir):
         index = build_index(dataset_dir, store)
         a, b = index.require(buyer), index.require(supplier)
         sid, new_source = _source_record(citation, index, onto)
         cite = [{"source": sid, "quote": citation.quote}]
+        existing = _same_contract(index, a.id, b.id, title)
+        if existing:
+            return _update_contract(dataset_dir, store, index, new_source, existing, fields, cite, onto)
         cid = index.free_id("contract-" + slugify(f"{b.id} {title}")[:80])
         contract = _clean({"id": cid, "label": "Contract", "kind": "contract", "name": title, "title": title,
-                           "value_gbp": value_gbp, "vat": vat, "start_date": start_date, "procedure": procedure,
-                           "evidence": evidence, "sources": cite})
+                           **fields, "evidence": evidence, "sources": cite})
         _validated(entity_model("Contract", onto), contract, f"Contract {cid}")
-        rels = []
-        for src, rtype, dst, who in ((a.id, "COMMISSIONED", cid, a), (cid, "AWARDED_TO", b.id, b)):
-            end_label = who.label
-            ok = onto.allows(end_label, rtype, "Contract") if rtype == "COMMISSIONED" else onto.allows("Contract", rtype, end_label)
-            if not ok:
-                raise GraphkitError(f"{who.id!r} is a {who.label}; it cannot be the {'buyer' if rtype == 'COMMISSIONED' else 'supplier'}")
-            rel = _clean({"source": src, "type": rtype, "target": dst, "start_date": start_date,
-                          "evidence": evidence, "sources": cite})
-            _validated(relationship_model(onto), rel, f"relationship {rtype}")
-            rels.append(rel)
+        rels = [_contract_link(onto, a, "COMMISSIONED", cid, start_date, evidence, cite),
+                _contract_link(onto, b, "AWARDED_TO", cid, start_date, evidence, cite)]
         result = Added(created=[cid, f"{a.id} -COMMISSIONED-> {cid}", f"{cid} -AWARDED_TO-> {b.id}"])
         return _commit(dataset_dir, store, index, new_source, [contract], rels, result,
                        {a.id: a.label, b.id: b.label, cid: "Contract"})
+
+
+def _contract_link(onto: Ontology, who, rtype: str, cid: str, start_date, evidence, cite) -> dict:
+    """buyer -COMMISSIONED-> contract, or contract -AWARDED_TO-> supplier, checked against the ontology."""
+    buying = rtype == "COMMISSIONED"
+    if not (onto.allows(who.label, rtype, "Contract") if buying else onto.allows("Contract", rtype, who.label)):
+        raise GraphkitError(f"{who.id!r} is a {who.label}; it cannot be the {'buyer' if buying else 'supplier'}")
+    src, dst = (who.id, cid) if buying else (cid, who.id)
+    rel = _clean({"source": src, "type": rtype, "target": dst, "start_date": start_date,
+                  "evidence": evidence, "sources": cite})
+    _validated(relationship_model(onto), rel, f"relationship {rtype}")
+    return rel
+
+
+def _same_contract(index: Index, buyer: str, supplier: str, title: str) -> dict | None:
+    """The recorded contract from `buyer` to `supplier` whose title normalises as `title` does."""
+    from .resolution import normalise_name
+
+    key = normalise_name(title)
+    for contract in index.contracts:
+        if buyer in contract["buyers"] and supplier in contract["suppliers"] and key in (
+                normalise_name(contract.get("title") or ""), normalise_name(contract.get("name") or "")):
+            return contract
+    return None
+
+
+def _update_contract(dataset_dir: Path, store: Store | None, index: Index, new_source: dict | None,
+                     existing: dict, fields: dict, cite: list[dict], onto: Ontology) -> Added:
+    cid = existing["id"]
+    differ = {k: (existing[k], v) for k, v in fields.items() if existing.get(k) not in (None, v)}
+    if differ:
+        what = ", ".join(f"{k} {old!r} (given {new!r})" for k, (old, new) in differ.items())
+        raise GraphkitError(f"contract {cid!r} ({existing['name']}, {existing['_file']}:{existing['_line']}) "
+                            f"already records {what}; edit that file to correct it, or give another --title "
+                            "for a separate contract")
+    record = _clean({"id": cid, "label": "Contract", "kind": existing["kind"], "name": existing["name"],
+                     "title": existing.get("title"), **fields, "sources": cite})
+    _validated(entity_model("Contract", onto), record, f"Contract {cid}")
+    result = Added(matched=[f"{cid} (same buyer, supplier and title: citation added)"])
+    return _commit(dataset_dir, store, index, new_source, [record], [], result, {cid: "Contract"})

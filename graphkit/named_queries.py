@@ -5,6 +5,14 @@ Each `.cypher` file starts with a header of `// key: value` lines:
     // name: who-profits
     // description: Contract and payment totals per supplier, with the sources behind each figure
     // params: supplier (optional id; all suppliers when empty)
+    // actors: supplier
+    // order: total_gbp desc, supplier_id
+
+`actors` lists the parameters that name an actor: `graphkit run` accepts an id, name or
+alias for them and resolves it as every command does (a kind in brackets narrows the
+actors considered: `pilot (pilot_area)`). `order` is the order of the rows, column by
+column (`desc` for descending; empty cells last). Citation columns (`sources`,
+`source_ids`) list each source once, however many items of a total cite it.
 
 A query that needs engine-specific Cypher ships a variant beside it,
 `NAME.neo4j.cypher` or `NAME.ladybug.cypher`, chosen by the store's engine.
@@ -31,6 +39,9 @@ class Param:
     default: str | None = None
 
 
+CITATION_COLUMNS = ("sources", "source_ids")
+
+
 @dataclass
 class NamedQuery:
     name: str
@@ -38,6 +49,8 @@ class NamedQuery:
     params: list[Param]
     texts: dict[str, str] = field(default_factory=dict)  # engine (or "any") -> Cypher
     path: Path | None = None
+    actors: dict[str, tuple[str, ...]] = field(default_factory=dict)  # actor parameter -> kinds allowed (all when empty)
+    order: list[tuple[str, bool]] = field(default_factory=list)  # (column, descending)
 
     def text_for(self, engine: str) -> str:
         return self.texts.get(engine) or self.texts["any"]
@@ -65,6 +78,36 @@ def _parse_params(value: str) -> list[Param]:
     return params
 
 
+def _parse_actors(value: str) -> dict[str, tuple[str, ...]]:
+    """`pilot (pilot_area), a, b` → {"pilot": ("pilot_area",), "a": (), "b": ()}.
+
+    >>> _parse_actors("pilot (pilot_area council), a")
+    {'pilot': ('pilot_area', 'council'), 'a': ()}
+    """
+    out = {}
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        m = re.fullmatch(r"(\w+)\s*(?:\(([^)]*)\))?", item)
+        if not m:
+            raise ValueError(f"bad actors header near {item!r}")
+        out[m.group(1)] = tuple((m.group(2) or "").split())
+    return out
+
+
+def _parse_order(value: str) -> list[tuple[str, bool]]:
+    """`total_gbp desc, supplier_id` → [("total_gbp", True), ("supplier_id", False)].
+
+    >>> _parse_order("total_gbp desc, supplier_id")
+    [('total_gbp', True), ('supplier_id', False)]
+    """
+    out = []
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        words = item.split()
+        if len(words) > 2 or (len(words) == 2 and words[1].lower() not in ("asc", "desc")):
+            raise ValueError(f"bad order header near {item!r}")
+        out.append((words[0], len(words) == 2 and words[1].lower() == "desc"))
+    return out
+
+
 def parse_query_file(path: Path) -> tuple[dict[str, str], str]:
     header: dict[str, str] = {}
     body = []
@@ -90,6 +133,8 @@ def named_queries(folder: Path | None = None) -> dict[str, NamedQuery]:
         if not engine:
             query.description = header.get("description", "")
             query.params = _parse_params(header.get("params", ""))
+            query.actors = _parse_actors(header.get("actors", ""))
+            query.order = _parse_order(header.get("order", ""))
             query.path = path
         if body:
             query.texts[engine or "any"] = body
@@ -128,7 +173,11 @@ def _number(value: str) -> Any:
 
 def run_named(store: Store, name: str, params: dict[str, Any] | None = None,
               timeout_s: float | None = None) -> QueryResult:
-    """Run the named query `name` on `store` (read-only), filling defaults for missing params."""
+    """Run the named query `name` on `store` (read-only), filling defaults for missing params.
+
+    Actor parameters are resolved to ids first; rows come back in the declared order with
+    each citation cell listing every source once.
+    """
     queries = named_queries()
     if name not in queries:
         raise GraphkitError(f"no named query {name!r}; `graphkit queries` lists them")
@@ -145,4 +194,56 @@ def run_named(store: Store, name: str, params: dict[str, Any] | None = None,
             values[p.name] = _number(p.default) if p.default else p.default
         else:
             raise GraphkitError(f"{name}: parameter {p.name!r} is required ({p.description})")
-    return store.query(query.text_for(store.engine), values, timeout_s=timeout_s)
+    for param, kinds in query.actors.items():
+        if values.get(param) not in (None, ""):
+            from .resolve import find_in_store
+
+            values[param] = find_in_store(store, str(values[param]), kinds, what=f"--param {param}")
+    result = store.query(query.text_for(store.engine), values, timeout_s=timeout_s)
+    return QueryResult(result.columns, sort_rows(result.columns, tidy_citations(result.columns, result.rows),
+                                                 query.order))
+
+
+def tidy_citations(columns: list[str], rows: list[list[Any]]) -> list[list[Any]]:
+    """Citation cells flattened (a list of lists from `collect`) and each source listed once, in first-cited order.
+
+    >>> tidy_citations(["who", "sources"], [["a", [["s1", "s2"], ["s1"], None, "s3"]]])
+    [['a', ['s1', 's2', 's3']]]
+    """
+    at = [i for i, c in enumerate(columns) if c in CITATION_COLUMNS]
+    if not at:
+        return rows
+    out = []
+    for row in rows:
+        row = list(row)
+        for i in at:
+            if isinstance(row[i], list):
+                row[i] = list(dict.fromkeys(_flat(row[i])))
+        out.append(row)
+    return out
+
+
+def _flat(items: list) -> list:
+    out = []
+    for item in items:
+        if isinstance(item, (list, tuple)):
+            out += _flat(list(item))
+        elif item is not None:
+            out.append(item)
+    return out
+
+
+def sort_rows(columns: list[str], rows: list[list[Any]], order: list[tuple[str, bool]]) -> list[list[Any]]:
+    """Rows sorted column by column as declared; empty cells last in either direction.
+
+    >>> sort_rows(["id", "gbp"], [["a", 5], ["b", None], ["c", 9], ["d", 5]], [("gbp", True), ("id", False)])
+    [['c', 9], ['a', 5], ['d', 5], ['b', None]]
+    """
+    for column, descending in reversed(order):
+        if column not in columns:
+            raise GraphkitError(f"the declared order names {column!r}, which the query does not return")
+        i = columns.index(column)
+        present = [r for r in rows if r[i] is not None]
+        present.sort(key=lambda r: r[i], reverse=descending)  # stable: earlier keys keep their order
+        rows = present + [r for r in rows if r[i] is None]
+    return rows

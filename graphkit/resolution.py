@@ -24,6 +24,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
 
+from .problems import GraphkitError
+
 _IDENTIFIER = re.compile(r"^([A-Z]{2}-[A-Z0-9]{2,8}-\S+|[a-z][a-z0-9]*:\S+)$")
 MAX_BLOCK = 400  # names sharing only a token more common than this are compared by exact key only
 MIN_TOKEN = 3
@@ -156,6 +158,8 @@ class ActorIndex:
     aliases: dict[str, str] = field(default_factory=dict)  # exact alias -> id
     keys: dict[tuple[str, str], str | None] = field(default_factory=dict)  # (label, key) -> id; None: ambiguous
     taken: set[str] = field(default_factory=set)  # ids in use (entities and sources)
+    kinds: dict[str, str | None] = field(default_factory=dict)  # id -> kind
+    named: dict[str, list[str]] = field(default_factory=dict)  # key -> ids of any label named so
 
     @classmethod
     def from_entities(cls, rows: Iterable[dict], source_ids: Iterable[str] = ()) -> "ActorIndex":
@@ -167,13 +171,15 @@ class ActorIndex:
         keys = iter(normalise_names(flat).to_pylist()) if flat else iter(())
         for row, group in zip(rows, texts):
             index._register(row["id"], row["label"], row["name"], row.get("aliases") or [],
-                            [next(keys) for _ in group])
+                            [next(keys) for _ in group], row.get("kind"))
         index.taken.update(source_ids)
         return index
 
-    def _register(self, entity_id: str, label: str, name: str, aliases: list[str], keys: list[str]) -> None:
+    def _register(self, entity_id: str, label: str, name: str, aliases: list[str], keys: list[str],
+                  kind: str | None = None) -> None:
         self.labels[entity_id] = label
         self.names[entity_id] = name
+        self.kinds.setdefault(entity_id, kind)
         self.taken.add(entity_id)
         for alias in aliases:
             self.aliases.setdefault(alias, entity_id)
@@ -182,11 +188,68 @@ class ActorIndex:
                 continue
             current = self.keys.get((label, key), entity_id)
             self.keys[(label, key)] = entity_id if current == entity_id else None
+            owners = self.named.setdefault(key, [])
+            if entity_id not in owners:
+                owners.append(entity_id)
 
-    def add(self, entity_id: str, label: str, name: str, aliases: Iterable[str] = ()) -> None:
+    def add(self, entity_id: str, label: str, name: str, aliases: Iterable[str] = (), kind: str | None = None) -> None:
         aliases = list(aliases)
         keys = [normalise_name(t) for t in (name, *aliases) if not is_identifier(t)]
-        self._register(entity_id, label, name, aliases, keys)
+        self._register(entity_id, label, name, aliases, keys, kind)
+
+    def lookup(self, text: str, kinds: Iterable[str] = (), what: str = "") -> str:
+        """The one id that `text` names: an id, an alias, or a name or alias equal after normalisation.
+
+        A miss raises GraphkitError suggesting the nearest actor; a name shared by several
+        actors raises one listing them. `kinds` narrows the actors considered (e.g. pilot areas).
+
+        >>> index = ActorIndex.from_entities([
+        ...     {"id": "ey", "label": "Organisation", "name": "Ernst & Young LLP", "aliases": []},
+        ...     {"id": "pilot-croydon", "label": "Organisation", "kind": "pilot_area", "name": "Croydon"}])
+        >>> index.lookup("Ernst and Young"), index.lookup("croydon"), index.lookup("EY")
+        ('ey', 'pilot-croydon', 'ey')
+        >>> index.lookup("pilot-croydn")
+        Traceback (most recent call last):
+        graphkit.problems.GraphkitError: 'pilot-croydn' is not a recorded id, name or alias (did you mean 'pilot-croydon'?)
+        """
+        kinds = set(kinds)
+        fits = (lambda i: self.kinds.get(i) in kinds) if kinds else (lambda i: True)
+        found = self.candidates(text)
+        matching = [i for i in found if fits(i)]
+        if len(matching) == 1:
+            return matching[0]
+        named = f"{what} {text!r}" if what else repr(text)
+        if matching:
+            listed = ", ".join(f"{i} ({self.names.get(i)}, {self.labels.get(i)})" for i in matching[:10])
+            raise GraphkitError(f"{named} names {len(matching)} actors: {listed}; give one id")
+        wanted = f" of kind {', '.join(sorted(kinds))}" if kinds else ""
+        if found:
+            raise GraphkitError(f"{named} is {found[0]!r}, which is not{wanted}{self._hint(text, fits)}")
+        raise GraphkitError(f"{named} is not a recorded id, name or alias{wanted}{self._hint(text, fits)}")
+
+    def candidates(self, text: str) -> list[str]:
+        """Ids `text` names exactly: the id itself, an exact alias, else every actor with that name key."""
+        if text in self.labels:
+            return [text]
+        if text in self.aliases:
+            return [self.aliases[text]]
+        key = normalise_name(text)
+        return list(self.named.get(key, [])) if key else []
+
+    def _hint(self, text: str, fits) -> str:
+        """' (did you mean 'x'?)' naming the id of the closest id, name or alias."""
+        from rapidfuzz import fuzz, process
+
+        choices: dict[str, str] = {" ".join(re.split(r"[-_\s]+", i)): i for i in self.labels if fits(i)}
+        for key, owners in self.named.items():
+            for owner in owners:
+                if fits(owner):
+                    choices.setdefault(key, owner)
+        if not choices:
+            return ""
+        key = normalise_name(text) or text.casefold()
+        hit = process.extractOne(key, list(choices), scorer=fuzz.token_set_ratio, score_cutoff=75)
+        return f" (did you mean {choices[hit[0]]!r}?)" if hit else ""
 
     def find(self, label: str, name: str | None = None, identifiers: Iterable[str] = (),
              entity_id: str | None = None) -> tuple[str, str] | None:
@@ -321,5 +384,25 @@ def _fuzzy_blocks(keys: list[str], owners: list[int], rows: list[dict], threshol
         scores = process.cdist(texts, texts, scorer=fuzz.WRatio, score_cutoff=threshold, workers=-1)
         rows_i, cols_j = scores.nonzero()
         for i, j in zip(rows_i.tolist(), cols_j.tolist()):
-            if i < j:
+            if i < j and markers(texts[i]) == markers(texts[j]):
                 offer(owners[members[i]], owners[members[j]], float(scores[i, j]), "similar names")
+
+
+_COMPASS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "northeast",
+            "northwest", "southeast", "southwest", "central", "mid", "upper", "lower", "inner", "outer"}
+_NUMBERS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+            "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+            "i", "ii", "iii", "iv", "vi", "vii", "viii", "ix", "x"}
+
+
+def markers(key: str) -> frozenset[str]:
+    """The words of a name key that tell apart bodies otherwise named alike: compass words and numbers.
+
+    Names whose markers differ are never candidates, however close their spelling.
+
+    >>> markers("east lothian council") == markers("west lothian council")
+    False
+    >>> sorted(markers("lot 2 framework")), sorted(markers("tribal group"))
+    (['2'], [])
+    """
+    return frozenset(w for w in (key or "").split() if w in _COMPASS or w in _NUMBERS or any(c.isdigit() for c in w))

@@ -1,17 +1,29 @@
-"""Find recorded actors by id, name or alias: from the dataset files, or from a large store."""
+"""Where the one actor index (`resolution.ActorIndex`) is built from: dataset files, a store, a graph.
+
+Every command that takes an actor (`show`, `add`, `merge`, `map --focus`, `analyse path|ego`,
+`run --param`) names it the same way: by id, alias, or a name equal after normalisation;
+a miss suggests the nearest actor, a shared name lists the candidates.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
 
-from .dataset import dataset_files, read_dataset
-from .dataset.checks import suggest
 from .dialect import list_property
 from .ontology import load_ontology
 from .problems import GraphkitError
-from .stores import Store
+from .resolution import ActorIndex
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from .dataset import Dataset
+    from .stores import Store
 
 SMALL_DATASET_BYTES = 8 * 2**20  # above this, `add` looks ids up in the store instead of re-reading files
+ENTITY_COLUMNS = ["id", "label", "kind", "name", "aliases"]
+CONTRACT_COLUMNS = ["id", "kind", "name", "title", "value_gbp", "vat", "start_date", "procedure", "_file", "_line"]
 
 
 @dataclass(frozen=True)
@@ -22,23 +34,79 @@ class Match:
     name: str
 
 
-def _key(text: str) -> str:
-    return " ".join(text.casefold().split())
+def dataset_actor_index(ds: "Dataset") -> ActorIndex:
+    """The index of a dataset's entities (sources' ids count as taken)."""
+    rows = ds.entities.select(ENTITY_COLUMNS).to_pylist()
+    return ActorIndex.from_entities(rows, ds.sources.column("id").to_pylist())
+
+
+def graph_actor_index(graph: "nx.MultiDiGraph") -> ActorIndex:
+    """The index of a graph's nodes (as `analysis.store_graph` builds them)."""
+    rows = [{"id": str(node), "label": props.get("label") or "", "kind": props.get("kind"),
+             "name": props.get("name") or str(node), "aliases": list(props.get("aliases") or [])}
+            for node, props in graph.nodes(data=True)]
+    return ActorIndex.from_entities(rows)
+
+
+def store_actor_index(store: "Store") -> ActorIndex:
+    """The index of every entity in a store (one query per label)."""
+    rows = []
+    for label in load_ontology().labels:
+        result = store.query(f"MATCH (n:{label}) RETURN n.id, n.kind, n.name, n.aliases")
+        rows += [{"id": r[0], "label": label, "kind": r[1], "name": r[2] or r[0], "aliases": list(r[3] or [])}
+                 for r in result.rows]
+    return ActorIndex.from_entities(rows)
+
+
+def find_in_graph(graph: "nx.MultiDiGraph", text: str, what: str = "") -> str:
+    """The node id `text` names in `graph` (see `ActorIndex.lookup`)."""
+    if text in graph:
+        return text
+    return graph_actor_index(graph).lookup(text, what=what)
+
+
+def find_in_store(store: "Store", text: str, kinds: Iterable[str] = (), what: str = "") -> str:
+    """The id `text` names in `store`: one query when it is an id, else the whole index."""
+    kinds = tuple(kinds)
+    if not kinds and store.query("MATCH (n) WHERE n.id = $id RETURN n.id LIMIT 1", {"id": text}).rows:
+        return text
+    return store_actor_index(store).lookup(text, kinds, what=what)
 
 
 @dataclass
 class Index:
-    """Actors and sources known so far, looked up by id, name or alias."""
+    """Actors and sources known to `graphkit add`: the dataset's, or the store's when the dataset is large."""
 
-    matches: dict[str, Match] = field(default_factory=dict)  # id and normalised names/aliases
+    actors: ActorIndex = field(default_factory=ActorIndex)
     sources: set[str] = field(default_factory=set)
     source_by_url: dict[str, str] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     from_dataset: bool = True
-    store: Store | None = None
+    store: "Store | None" = None
+    contracts: list[dict] = field(default_factory=list)  # id, name, title, buyers, suppliers (dataset only)
 
     def find(self, text: str) -> Match | None:
-        return self.matches.get(text) or self.matches.get(_key(text)) or self._from_store(text)
+        """The actor `text` names, or None; a name shared by several actors is an error."""
+        if not self.from_dataset:
+            return self._from_store(text)
+        found = self.actors.candidates(text)
+        if len(found) > 1:
+            self.actors.lookup(text)  # raises, listing the candidates
+        return self._match(found[0]) if found else None
+
+    def require(self, text: str) -> Match:
+        """The actor `text` names; a miss says what is nearest and how to add it."""
+        if not self.from_dataset:
+            found = self._from_store(text)
+            if found is None:
+                raise GraphkitError(f"{text!r} is not a recorded id, name or alias; "
+                                    "add it first with `graphkit add entity`")
+            return found
+        return self._match(self.actors.lookup(text))
+
+    def _match(self, entity_id: str) -> Match:
+        a = self.actors
+        return Match(entity_id, a.labels[entity_id], a.kinds.get(entity_id) or "", a.names.get(entity_id) or "")
 
     def has_source(self, source_id: str) -> bool:
         if source_id in self.sources:
@@ -48,21 +116,15 @@ class Index:
         label = load_ontology().source_label
         return bool(self.store.query(f"MATCH (s:{label} {{id: $t}}) RETURN s.id", {"t": source_id}).rows)
 
-    def require(self, text: str) -> Match:
-        found = self.find(text)
-        if found:
-            return found
-        hint = suggest(text, [m.id for m in self.matches.values()]) if self.matches else ""
-        raise GraphkitError(f"{text!r} is not a recorded id, name or alias{hint}; add it first with `graphkit add entity`")
-
     def free_id(self, base: str) -> str:
         candidate, n = base, 2
-        while self.find(candidate) or candidate in self.sources:
+        while candidate in self.actors.taken or candidate in self.sources or (
+                not self.from_dataset and self._from_store(candidate)):
             candidate, n = f"{base}-{n}", n + 1
         return candidate
 
     def _from_store(self, text: str) -> Match | None:
-        if self.from_dataset or self.store is None or not text.strip():
+        if self.store is None or not text.strip():
             return None
         onto = load_ontology()
         aliases = list_property(self.store.engine, "n.aliases")
@@ -74,26 +136,23 @@ class Index:
                 return Match(rows[0][0], label, rows[0][1], rows[0][2])
         return None
 
-    def stored_entity(self, store: Store, label: str, entity_id: str) -> dict | None:
+    def stored_entity(self, store: "Store", label: str, entity_id: str) -> dict | None:
         rows = store.query(f"MATCH (n:{load_ontology().check_label(label)} {{id: $id}}) RETURN n", {"id": entity_id}).rows
         return rows[0][0] if rows else None
 
 
-def build_index(dataset_dir: Path, store: Store | None) -> Index:
+def build_index(dataset_dir: Path, store: "Store | None") -> Index:
     """Index of the dataset folder; of the store when the folder is too large to re-read per finding."""
+    from .dataset import dataset_files, read_dataset
+
     files = dataset_files([dataset_dir]) if dataset_dir.is_dir() else []
-    size = sum(f.stat().st_size for f in files)
-    if store is not None and size > SMALL_DATASET_BYTES:
-        return _store_index(store, [str(f) for f in files])
-    ds = read_dataset(files) if files else None
-    index = Index(files=[str(f) for f in files], store=store)
-    if ds is None:
-        return index
-    for row in ds.entities.select(["id", "label", "kind", "name", "aliases"]).to_pylist():
-        m = Match(row["id"], row["label"], row["kind"], row["name"])
-        index.matches[row["id"]] = m
-        for text in [row["name"], *(row["aliases"] or [])]:
-            index.matches.setdefault(_key(text), m)
+    names = [str(f) for f in files]
+    if store is not None and sum(f.stat().st_size for f in files) > SMALL_DATASET_BYTES:
+        return Index(files=names, from_dataset=False, store=store)
+    if not files:
+        return Index(files=names, store=store)
+    ds = read_dataset(files)
+    index = Index(actors=dataset_actor_index(ds), files=names, store=store, contracts=_contracts(ds))
     for row in ds.sources.select(["id", "url"]).to_pylist():
         index.sources.add(row["id"])
         if row["url"]:
@@ -101,6 +160,19 @@ def build_index(dataset_dir: Path, store: Store | None) -> Index:
     return index
 
 
-def _store_index(store: Store, files: list[str]) -> Index:
-    index = Index(files=files, from_dataset=False, store=store)
-    return index
+def _contracts(ds: "Dataset") -> list[dict]:
+    """Each contract with the ids of its buyers (COMMISSIONED) and suppliers (AWARDED_TO)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    contracts = ds.entities.filter(pc.equal(ds.entities.column("label"), "Contract"))
+    rows = {r["id"]: {**r, "buyers": set(), "suppliers": set()}
+            for r in contracts.select(CONTRACT_COLUMNS).to_pylist()}
+    kinds = pa.array(["COMMISSIONED", "AWARDED_TO"], pa.string())
+    links = ds.relationships.filter(pc.is_in(ds.relationships.column("type"), value_set=kinds))
+    for link in links.select(["source", "type", "target"]).to_pylist():
+        if link["type"] == "COMMISSIONED" and link["target"] in rows:
+            rows[link["target"]]["buyers"].add(link["source"])
+        elif link["type"] == "AWARDED_TO" and link["source"] in rows:
+            rows[link["source"]]["suppliers"].add(link["target"])
+    return list(rows.values())

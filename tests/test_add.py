@@ -66,7 +66,11 @@ def test_bad_findings_are_refused_and_nothing_is_written(runner, workdir, tiny_d
         (["relation", "dclg", "PAID", "tribl", "--source", URL, "--quote", "q"], "did you mean 'tribal'"),
         (["relation", "tribal", "AWARDED_TO", "dclg", "--source", URL, "--quote", "q"], "AWARDED_TO goes from Contract"),
         (["relation", "dclg", "PAID", "tribal", "--source", "javascript:alert(1)", "--quote", "q"], "neither an http(s) URL"),
-        (["relation", "dclg", "PAID", "tribal", "--amount-gbp", "-4", "--source", URL, "--quote", "q"], "negative"),
+        (["relation", "dclg", "PAID", "tribal", "--amount-gbp", "-4", "--vat", "excluded", "--source", URL, "--quote", "q"],
+         "negative"),
+        (["relation", "dclg", "PAID", "tribal", "--amount-gbp", "4", "--source", URL, "--quote", "q"], "needs --vat"),
+        (["contract", "dclg", "tribal", "--title", "T", "--value-gbp", "4", "--source", URL, "--quote", "q"], "needs --vat"),
+        (["relation", "dclg", "PAID", "Tribal Grp", "--source", URL, "--quote", "q"], "(did you mean 'tribal'?)"),
         (["entity", "--label", "Organisation", "--kind", "bank", "--name", "X", "--source", URL, "--quote", "q"], "'bank' must be one of"),
         (["entity", "--label", "Organisation", "--kind", "company", "--name", "X", "--source", URL, "--quote", ""], "is empty"),
     ]
@@ -97,3 +101,48 @@ def test_actors_held_only_in_the_store_are_found_by_id_name_or_alias(store, tiny
     index = Index(from_dataset=False, store=store)
     assert [index.find(t).id for t in ("tribal", "TRIBAL", "Tribal Group plc", "DCLG")] == ["tribal", "tribal", "tribal", "dclg"]
     assert index.find("Tribal Group") is None and index.find("") is None
+
+
+def test_the_same_contract_again_gains_the_citation_instead_of_a_second_contract(runner, workdir, tiny_dir):
+    """The README's `add contract dclg tribal --title "Customer Insight"` once counted £60k twice."""
+    result = add(runner, "contract", "DCLG", "Tribal Group plc", "--title", "customer  insight", "--value-gbp", "60000",
+                 "--vat", "excluded", "--source", URL, "--quote", "Customer Insight £60k", "--dataset", str(tiny_dir),
+                 "--no-store")
+    assert result.exit_code == 0, result.output
+    assert "matched existing contract-insight" in result.output and "added contract" not in result.output
+    ds = read_dataset([tiny_dir])
+    contracts = [e for e in ds.entities.to_pylist() if e["label"] == "Contract"]
+    assert sorted(c["id"] for c in contracts) == ["contract-insight", "contract-spend"]
+    assert ds.entity("contract-insight")["quotes"] == ["Customer Insight £60k ex VAT", "Customer Insight £60k"]
+
+
+def test_the_same_contract_with_another_value_is_refused_naming_it(runner, workdir, tiny_dir):
+    result = add(runner, "contract", "dclg", "tribal", "--title", "Customer Insight", "--value-gbp", "70000",
+                 "--vat", "excluded", "--source", URL, "--quote", "q", "--dataset", str(tiny_dir), "--no-store")
+    assert result.exit_code == 1
+    assert "contract 'contract-insight'" in result.output and "value_gbp 60000" in result.output
+    assert "actors.yaml:" in result.output and not (tiny_dir / "findings.yaml").exists()
+
+
+def test_a_contract_with_another_title_or_supplier_is_a_new_one(runner, workdir, tiny_dir):
+    for args in (["dclg", "tribal", "--title", "Customer Insight 2"], ["dclg", "leadership-centre", "--title", "Customer Insight"]):
+        result = add(runner, "contract", *args, "--source", URL, "--quote", "q", "--dataset", str(tiny_dir), "--no-store")
+        assert result.exit_code == 0 and "added contract-" in result.output, result.output
+
+
+def test_every_added_claim_gets_an_evidence_grade(runner, workdir, tiny_dir):
+    common = ["--source", URL, "--quote", "q", "--dataset", str(tiny_dir), "--no-store"]
+    assert add(runner, "entity", "--label", "Organisation", "--kind", "consultancy", "--name", "Acme", *common).exit_code == 0
+    assert add(runner, "relation", "acme", "ADVISES", "croydon", *common).exit_code == 0
+    assert add(runner, "relation", "acme", "SUPPORTS", "croydon", "--evidence", "alleged", *common).exit_code == 0
+    assert add(runner, "contract", "dclg", "acme", "--title", "Review", *common).exit_code == 0
+    findings = yaml.safe_load((tiny_dir / "findings.yaml").read_text())
+    grades = {r.get("id") or r["type"]: r.get("evidence") for r in findings["entities"] + findings["relationships"]}
+    assert grades == {"acme": "reported", "contract-acme-review": "reported", "ADVISES": "reported",
+                      "SUPPORTS": "alleged", "COMMISSIONED": "reported", "AWARDED_TO": "reported"}
+
+
+def test_names_match_the_way_entity_resolution_matches(runner, workdir, tiny_dir):
+    result = add(runner, "relation", "Communities & Local Government", "ADVISES", "TRIBAL GROUP PLC.", "--source", URL,
+                 "--quote", "q", "--dataset", str(tiny_dir), "--no-store")
+    assert result.exit_code == 0 and "dclg -ADVISES-> tribal" in result.output, result.output

@@ -111,7 +111,7 @@ def test_a_merge_makes_b_an_alias_of_a_and_repoints_its_links(tiny_dir):
 def test_merges_refuse_mixed_labels_unknown_ids_cycles_and_repeats(tiny_dir):
     with pytest.raises(GraphkitError, match="only actors of one label"):
         record_merge(tiny_dir, "tribal", "total-place")
-    with pytest.raises(GraphkitError, match="not an entity"):
+    with pytest.raises(GraphkitError, match="not a recorded id, name or alias"):
         record_merge(tiny_dir, "tribal", "nobody")
     record_merge(tiny_dir, "croydon", "lewisham")
     with pytest.raises(GraphkitError, match="already merged"):
@@ -152,3 +152,65 @@ def test_cli_dedupe_merge_unmerge(runner, tiny_dir, workdir):
     result = runner.invoke(app, ["unmerge", "tribal", "tribal-group", "--dataset", str(tiny_dir)])
     assert result.exit_code == 0, result.output
     assert read_dataset([tiny_dir]).entity("tribal-group") is not None
+
+
+# -- the one actor index: how every command names an actor -----------------------------------
+ACTORS = [
+    {"id": "ey", "label": "Organisation", "kind": "consultancy", "name": "Ernst & Young LLP", "aliases": ["EY UK"]},
+    {"id": "pilot-croydon", "label": "Organisation", "kind": "pilot_area", "name": "Croydon", "aliases": []},
+    {"id": "croydon-council", "label": "Organisation", "kind": "council", "name": "Croydon Council", "aliases": []},
+    {"id": "smith-a", "label": "Person", "kind": "person", "name": "Jo Smith", "aliases": []},
+    {"id": "smith-b", "label": "Person", "kind": "person", "name": "JO SMITH", "aliases": []},
+]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("ey", "ey"), ("EY UK", "ey"), ("Ernst and Young", "ey"), ("ernst & young llp", "ey"),
+    ("croydon", "pilot-croydon"), ("Croydon Council", "croydon-council"),
+])
+def test_lookup_takes_an_id_an_alias_or_a_name_normalised_as_resolution_does(text, expected):
+    assert ActorIndex.from_entities(ACTORS).lookup(text) == expected
+
+
+def test_a_miss_suggests_the_nearest_actor_and_an_ambiguous_name_lists_the_candidates():
+    index = ActorIndex.from_entities(ACTORS)
+    with pytest.raises(GraphkitError, match=r"'croydn' is not a recorded id, name or alias \(did you mean 'pilot-croydon'\?\)"):
+        index.lookup("croydn")
+    with pytest.raises(GraphkitError, match=r"'jo smith' names 2 actors: smith-a \(Jo Smith, Person\), smith-b"):
+        index.lookup("jo smith")
+    with pytest.raises(GraphkitError, match="of kind pilot_area"):
+        index.lookup("Croydon Council", kinds=["pilot_area"])
+
+
+def test_every_command_uses_the_one_index():
+    """The matchers that once disagreed ("Ernst and Young" found by import, missed by add and map) are gone."""
+    import networkx as nx
+
+    from graphkit.analysis.paths import resolve
+    from graphkit.maps.filters import resolve_focus
+
+    graph = nx.MultiDiGraph()
+    graph.add_nodes_from((a["id"], a) for a in ACTORS)
+    assert resolve(graph, "Ernst and Young") == resolve_focus(graph, "Ernst and Young") == "ey"
+    with pytest.raises(GraphkitError, match="did you mean 'pilot-croydon'"):
+        resolve_focus(graph, "pilot-croydn")
+
+
+@pytest.mark.parametrize("a, b", [
+    ("East Lothian Council", "West Lothian Council"),
+    ("North Tyneside Council", "South Tyneside Council"),
+    ("Framework Lot 1 Consulting", "Framework Lot 2 Consulting"),
+    ("Northern Trust", "Southern Trust"),
+])
+def test_names_differing_in_a_compass_word_or_a_number_are_never_candidates(a, b):
+    rows = [{"id": "a", "label": "Organisation", "name": a, "aliases": []},
+            {"id": "b", "label": "Organisation", "name": b, "aliases": []}]
+    assert suggest_matches(rows, threshold=50) == []
+
+
+def test_merge_and_unmerge_take_names(tiny_dir):
+    decision = record_merge(tiny_dir, "Lewisham", "Croydon")
+    assert (decision.keep, decision.merge) == ("lewisham", "croydon")
+    assert remove_merge(tiny_dir, "Lewisham", "croydon").merge == "croydon"
+    with pytest.raises(GraphkitError, match="did you mean 'lewisham'"):
+        record_merge(tiny_dir, "Lewishm", "croydon")

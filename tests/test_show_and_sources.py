@@ -33,3 +33,43 @@ def test_sources_lists_claims_without_a_source_or_quote(runner, tiny_dir):
     assert "weak.yaml:3: relationship ADVISES: sources.0.quote is empty" in result.output and "is empty" in result.output
     assert "weak.yaml:4: relationship SUPPORTS: sources 'nowhere' is not a known source id" in result.output
     assert "3 claim(s) without a proper source" in result.output
+
+
+def test_show_takes_a_name_and_fills_the_amount_of_each_award(runner, workdir, tiny_dir):
+    """`graphkit show Tribal` once said `no node with id 'Tribal'`, and left £ empty on both awards."""
+    runner.invoke(app, ["load", str(tiny_dir)])
+    view = json.loads(runner.invoke(app, ["show", "Tribal Group PLC", "--format", "json"]).output)
+    awards = {l["other"]: (l["amount_gbp"], l["vat"]) for l in view["links"] if l["type"] == "AWARDED_TO"}
+    assert awards == {"contract-insight": (60000, "excluded"), "contract-spend": (218000, "excluded")}
+    lines = runner.invoke(app, ["show", "tribal"]).output.splitlines()
+    assert any("Customer Insight\t£60,000\texcluded" in line for line in lines), lines
+    missed = runner.invoke(app, ["show", "Tribl"])
+    assert missed.exit_code == 1 and "did you mean 'tribal'?" in missed.output
+
+
+def test_piped_tables_are_plain_text_one_row_a_line(runner, workdir, tiny_dir):
+    runner.invoke(app, ["load", str(tiny_dir)])
+    lines = runner.invoke(app, ["run", "department-contracts"]).output.splitlines()
+    assert lines[0].split("\t")[:2] == ["contract_id", "contract"]
+    assert [line.split("\t")[0] for line in lines[1:]] == ["contract-insight", "contract-spend"]
+    assert not any(ch in "".join(lines) for ch in "┃│━")
+
+
+def test_terminal_tables_cut_long_cells_and_never_wrap_ids(runner, workdir, tiny_dir, monkeypatch):
+    from rich.console import Console
+
+    import graphkit.cli_output as out
+
+    long_id = "contract-" + "very-long-" * 8 + "id"
+    (tiny_dir / "more.yaml").write_text(
+        f"entities:\n  - {{id: {long_id}, label: Contract, kind: contract, name: Long, value_gbp: 5, vat: excluded,"
+        " sources: [{source: blog, quote: q}]}\n"
+        f"relationships:\n  - {{source: {long_id}, type: AWARDED_TO, target: tribal, sources: [{{source: blog, quote: q}}]}}\n")
+    runner.invoke(app, ["load", str(tiny_dir)])
+    monkeypatch.setattr(out, "console", Console(force_terminal=True, width=80))
+    cut = runner.invoke(app, ["run", "who-profits"]).output
+    assert "…" in cut and long_id not in cut
+    assert all(len(line) <= 100 for line in cut.splitlines())
+    assert not any(line.strip("│ ").startswith("id") for line in cut.splitlines())  # no fragment of an id on a line of its own
+    wide = runner.invoke(app, ["run", "who-profits", "--wide"]).output
+    assert long_id in wide

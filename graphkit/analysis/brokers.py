@@ -62,29 +62,43 @@ def brokers(graph: nx.MultiDiGraph, top: int = 20, labels=ACTOR_LABELS) -> list[
     return _rows(simple, nx.betweenness_centrality(simple, normalized=True), labels)[:top]
 
 
-def _kind_members(simple: nx.Graph, kinds) -> list[str]:
-    return [n for n, kind in simple.nodes(data="kind") if kind in kinds]
+def _members(simple: nx.Graph, group) -> list[str]:
+    """Nodes of a group named by kinds and ids (`pilot_area`, `hm-treasury`)."""
+    names = set(group)
+    return [n for n, kind in simple.nodes(data="kind") if kind in names or n in names]
+
+
+def _connected_pairs(simple: nx.Graph, sources: list[str], targets: list[str]) -> int:
+    """How many (source, target) pairs of distinct nodes a chain links."""
+    component = {n: i for i, nodes in enumerate(nx.connected_components(simple)) for n in nodes}
+    pairs = 0
+    for s in sources:
+        pairs += sum(1 for t in targets if t != s and component[t] == component[s])
+    return pairs
 
 
 def bridges_between(graph: nx.MultiDiGraph, group_a_kinds=("council", "pilot_area"),
                     group_b_kinds=("government_department",), top: int = 20, labels=None) -> list[BrokerRow]:
-    """Who sits on the shortest chains between two groups (by default councils and pilots vs. departments).
+    """Who sits on the shortest chains between two groups, each named by kinds or ids.
 
-    `betweenness` here counts only chains that start in one group and end in the other; nodes
-    on none of them are left out. Every label is kept by default, since a programme or a
-    contract is often what links a pilot to Whitehall.
+    `betweenness` here is the share of the shortest chains from a member of one group to a
+    member of the other that pass through the node (1.0: on every one); nodes on none are
+    left out. Every label is kept by default, since a programme or a contract is often what
+    links a pilot to Whitehall.
 
     >>> g = nx.MultiDiGraph()
     >>> g.add_nodes_from([("pilot", {"label": "Organisation", "kind": "pilot_area"}),
     ...                   ("firm", {"label": "Organisation", "kind": "consultancy"}),
     ...                   ("dept", {"label": "Organisation", "kind": "government_department"})])
     >>> _ = g.add_edges_from([("firm", "pilot"), ("firm", "dept")])
-    >>> [r.id for r in bridges_between(g)]
-    ['firm']
+    >>> [(r.id, r.betweenness) for r in bridges_between(g, ["pilot_area"], ["dept"])]
+    [('firm', 1.0)]
     """
     simple = simple_graph(graph)
-    sources, targets = _kind_members(simple, group_a_kinds), _kind_members(simple, group_b_kinds)
-    if not sources or not targets:
+    sources, targets = _members(simple, group_a_kinds), _members(simple, group_b_kinds)
+    pairs = _connected_pairs(simple, sources, targets) if sources and targets else 0
+    if not pairs:
         return []
-    between = nx.betweenness_centrality_subset(simple, sources, targets, normalized=True)
-    return [r for r in _rows(simple, between, labels) if r.betweenness > 0][:top]
+    between = nx.betweenness_centrality_subset(simple, sources, targets, normalized=False)
+    share = {n: 2 * v / pairs for n, v in between.items()}  # networkx halves each chain of an undirected graph
+    return [r for r in _rows(simple, share, labels) if r.betweenness > 0][:top]

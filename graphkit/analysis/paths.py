@@ -41,29 +41,17 @@ class Path:
         return len(self.steps)
 
 
-def _key(text: str) -> str:
-    return " ".join(str(text).casefold().split())
-
-
 def resolve(graph: nx.MultiDiGraph, text: str) -> str:
-    """A node id from an id, name or alias (case-insensitive).
+    """A node id from an id, name or alias, normalised as entity resolution does (`resolve.find_in_graph`).
 
     >>> g = nx.MultiDiGraph()
-    >>> g.add_node("dclg", name="Department for Communities", aliases=["DCLG"])
-    >>> resolve(g, "dclg"), resolve(g, "department for communities"), resolve(g, "DCLG")
+    >>> g.add_node("dclg", name="Department for Communities and Local Government", aliases=["DCLG"])
+    >>> resolve(g, "dclg"), resolve(g, "communities & local government"), resolve(g, "DCLG")
     ('dclg', 'dclg', 'dclg')
     """
-    if text in graph:
-        return text
-    wanted = _key(text)
-    for node, props in graph.nodes(data=True):
-        names = [node, props.get("name")] + list(props.get("aliases") or [])
-        if any(n and _key(n) == wanted for n in names):
-            return node
-    from ..dataset.checks import suggest
+    from ..resolve import find_in_graph
 
-    hint = suggest(text, [str(n) for n in graph.nodes])
-    raise GraphkitError(f"{text!r} is not a recorded id, name or alias{hint}")
+    return find_in_graph(graph, text)
 
 
 def _name(graph: nx.MultiDiGraph, node: str) -> str:

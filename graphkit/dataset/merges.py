@@ -178,15 +178,17 @@ def _repoint(rels: pa.Table, mapping: dict[str, str]) -> pa.Table:
 
 # -- recording ---------------------------------------------------------------------------------
 def record_merge(dataset_dir: str | Path, keep: str, merge: str, reason: str = "") -> MergeDecision:
-    """Record that `merge` is the same actor as `keep` (checked against the dataset)."""
+    """Record that `merge` is the same actor as `keep` (each an id, name or alias; checked against the dataset)."""
     from . import read_dataset
 
     dataset_dir = Path(dataset_dir)
-    if keep == merge:
-        raise GraphkitError("an actor cannot be merged into itself")
     with _locked(dataset_dir):
         path = dataset_dir / MERGES_FILE
         current = read_merges(path)
+        ds = read_dataset([dataset_dir])
+        keep, merge = (_actor_id(ds, current, text) for text in (keep, merge))
+        if keep == merge:
+            raise GraphkitError("an actor cannot be merged into itself")
         if any(d.keep == keep and d.merge == merge for d in current):
             raise GraphkitError(f"{merge!r} is already merged into {keep!r} ({path})")
         clash = [d for d in current if d.merge == merge]
@@ -195,7 +197,6 @@ def record_merge(dataset_dir: str | Path, keep: str, merge: str, reason: str = "
                                 f"`graphkit unmerge {clash[0].keep} {merge}` first")
         if _leads_back(current, keep, merge):
             raise GraphkitError(f"{keep!r} is already merged into {merge!r}; that merge would form a cycle")
-        ds = read_dataset([dataset_dir])
         for eid in (keep, merge):
             if ds.entity(eid) is None and not _merged_away(current, eid):
                 raise GraphkitError(f"{eid!r} is not an entity of the dataset in {dataset_dir}")
@@ -216,13 +217,43 @@ def remove_merge(dataset_dir: str | Path, keep: str, merge: str) -> MergeDecisio
     dataset_dir = Path(dataset_dir)
     with _locked(dataset_dir):
         # the folder's own file first, then those an import wrote below it
-        for path in [dataset_dir / MERGES_FILE, *sorted(dataset_dir.rglob(f"*/{MERGES_FILE}"))]:
-            current = read_merges(path)
+        files = [dataset_dir / MERGES_FILE, *sorted(dataset_dir.rglob(f"*/{MERGES_FILE}"))]
+        decisions = [(path, read_merges(path)) for path in files]
+        recorded = [d for _, current in decisions for d in current]
+        if not any(d.keep == keep and d.merge == merge for d in recorded):
+            keep, merge = _recorded_pair(dataset_dir, recorded, keep, merge)
+        for path, current in decisions:
             found = [d for d in current if d.keep == keep and d.merge == merge]
             if found:
                 write_decisions(path, [d for d in current if d is not found[0]])
                 return found[0]
         raise GraphkitError(f"no merge of {merge!r} into {keep!r} is recorded in {dataset_dir}")
+
+
+def _actor_id(ds, current: list[MergeDecision], text: str) -> str:
+    """The id `text` names: an id (also one already merged away), else a name or alias (`ActorIndex.lookup`)."""
+    if ds.entity(text) is not None or _merged_away(current, text):
+        return text
+    from ..resolve import dataset_actor_index
+
+    return dataset_actor_index(ds).lookup(text)
+
+
+def _recorded_pair(dataset_dir: Path, recorded: list[MergeDecision], keep: str, merge: str) -> tuple[str, str]:
+    """(keep, merge) ids of a recorded merge named by id, name or alias: B's name is A's alias once merged."""
+    from . import read_dataset
+    from ..resolution import normalise_name
+    from ..resolve import dataset_actor_index
+
+    keep_id = keep if any(d.keep == keep for d in recorded) else dataset_actor_index(read_dataset([dataset_dir])).lookup(keep)
+    mine = [d.merge for d in recorded if d.keep == keep_id]
+    wanted = normalise_name(merge)
+    named = [m for m in mine if m == merge or normalise_name(m.replace("-", " ")) == wanted]
+    if len(named) != 1:
+        listed = ", ".join(mine) or "none"
+        raise GraphkitError(f"no merge of {merge!r} into {keep_id!r} is recorded in {dataset_dir} "
+                            f"(merged into {keep_id!r}: {listed})")
+    return keep_id, named[0]
 
 
 def _leads_back(current: list[MergeDecision], keep: str, merge: str) -> bool:

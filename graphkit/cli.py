@@ -9,7 +9,8 @@ from typing import Annotated, Optional
 import typer
 
 from .cli_output import WideOpt, console, err_console, render
-from .problems import GraphkitError, InvalidDataset
+from .config import redact
+from .problems import GraphkitError, InvalidDataset, describe_os_error
 
 app = typer.Typer(help="Map who advises, supplies and profits, with every claim tied to its source.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -43,16 +44,31 @@ def command(fn=None, *, target=app, name=None):
             err_console.print(f"{len(exc.problems)} problem(s); nothing was loaded or written.", markup=False)
             raise typer.Exit(1) from None
         except GraphkitError as exc:
-            err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
-            raise typer.Exit(1) from None
+            _fail(str(exc))
+        except OSError as exc:  # the environment (no space, no permission, a bad path), not a bug
+            _fail(describe_os_error(exc))
+        except (typer.Exit, typer.Abort, KeyboardInterrupt, SystemExit):
+            raise
+        except Exception:  # a bug: the traceback is for a report, with no secret in it
+            import traceback
+
+            sys.stderr.write(redact(traceback.format_exc()))
+            raise typer.Exit(2) from None
 
     return target.command(name=name)(wrapper)
 
 
-def _store(store: Path | None, neo4j: bool | None, read_only: bool = False, batch_size: int | None = None):
+def _fail(message: str) -> None:
+    err_console.print(f"error: {redact(message)}", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(1) from None
+
+
+def _store(store: Path | None, neo4j: bool | None, read_only: bool = False, batch_size: int | None = None,
+           set_aside_damaged: bool = False):
     from .stores import open_store
 
-    return open_store(store, neo4j=neo4j, read_only=read_only, batch_size=batch_size)
+    return open_store(store, neo4j=neo4j, read_only=read_only, batch_size=batch_size,
+                      set_aside_damaged=set_aside_damaged)
 
 
 def _dataset_default() -> Path:
@@ -82,7 +98,7 @@ def load(paths: Annotated[Optional[list[Path]], typer.Argument(help="Dataset fil
     from .progress import load_with_progress
 
     ds = read_dataset(paths or [_dataset_default()])
-    target = _store(store, neo4j, batch_size=batch_size)
+    target = _store(store, neo4j, batch_size=batch_size, set_aside_damaged=True)
     try:
         report = load_with_progress(ds, target, reset=reset)
     finally:
@@ -90,11 +106,30 @@ def load(paths: Annotated[Optional[list[Path]], typer.Argument(help="Dataset fil
     _print_load(report)
 
 
+@command
+def doctor(paths: Annotated[Optional[list[Path]], typer.Argument(help="Dataset files or folders (default seeds/).")] = None,
+           store: StoreOpt = None, neo4j: Neo4jOpt = None):
+    """Check that the store opens and holds exactly what the files hold; say what to run (exit 1 when not)."""
+    from .dataset import read_dataset
+    from .stores import describe_store
+    from .stores.health import check_store
+
+    health = check_store(read_dataset(paths or [_dataset_default()]),
+                         lambda: _store(store, neo4j, read_only=True), describe_store(store, neo4j=neo4j))
+    for line in health.lines():
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
+    if not health.ok:
+        raise typer.Exit(1)
+
+
 def _print_load(report) -> None:
+    for note in report.notes:
+        err_console.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
     t = report.totals()
     note = " (nothing changed)" if report.changed_nothing else ""
-    console.print(f"loaded: {t['created']} created, {t['updated']} updated, {t['unchanged']} unchanged{note}",
-                  highlight=False)
+    gone = " (no longer in the files)" if t["deleted"] else ""
+    console.print(f"loaded: {t['created']} created, {t['updated']} updated, {t['deleted']} deleted{gone}, "
+                  f"{t['unchanged']} unchanged{note}", highlight=False, soft_wrap=True)
 
 
 @command

@@ -57,8 +57,13 @@ def import_cmd(fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="csv, f
                source_id: Annotated[Optional[str], typer.Option(help="Cite this source id for every claim "
                                                                       "(ftm, ocds).")] = None,
                dry_run: Annotated[bool, typer.Option("--dry-run", help="Convert and validate; write and load nothing.")] = False,
+               force: Annotated[bool, typer.Option("--force", help="Use a folder that holds files graphkit did not "
+                                                                    "write (they are kept, never overwritten).")] = False,
                store: StoreOpt = None, neo4j: Neo4jOpt = None):
-    """Convert files into dataset files (kept in git), then load the whole dataset into the store."""
+    """Convert files into dataset files (kept in git), then load the whole dataset into the store.
+
+    OCDS files without --into get one folder each (<dataset>/imports/ocds-<file name>).
+    """
     from .io import IMPORTERS
     from .problems import GraphkitError
 
@@ -71,7 +76,8 @@ def import_cmd(fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="csv, f
     target = None if dry_run else _open_store(store, neo4j)
     try:
         with _progress(files) as progress:
-            report = importer(files, into, dataset=dataset, store=target, dry_run=dry_run, progress=progress, **extra)
+            report = importer(files, into, dataset=dataset, store=target, dry_run=dry_run, progress=progress,
+                              force=force, **extra)
     finally:
         target and target.close()
     _print_import(report)
@@ -83,6 +89,8 @@ def _print_import(report) -> None:
     say(f"import {report.format}: {len(report.inputs)} file(s), {head}")
     created = ", ".join(f"{k} {v}" for k, v in sorted(report.created.items()) if v)
     say(f"created: {created or 'nothing new'}")
+    if report.updated:
+        say(f"updated: {len(report.updated)} recorded record(s) by later releases, e.g. {report.updated[0]}")
     if report.matched:
         examples = "; ".join(f"{m.incoming} → {m.id} ({m.how})" for m in report.matched[:EXAMPLES_SHOWN])
         say(f"matched: {len(report.matched)} recorded entities, e.g. {examples}")
@@ -104,13 +112,15 @@ def _print_import(report) -> None:
 @command(name="export")
 def export_cmd(fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="ftm, gexf, graphml, csv or neo4j-admin.")],
                target: Annotated[Path, typer.Argument(metavar="DIR_OR_FILE", help="Where to write.")],
+               force: Annotated[bool, typer.Option("--force", help="Write over a file graphkit did not write "
+                                                                    "(never the store or a dataset file).")] = False,
                store: StoreOpt = None, neo4j: Neo4jOpt = None):
     """Export everything in the store (FtM JSON lines, GEXF, GraphML, dataset CSV, neo4j-admin CSV)."""
     from .io import export_store
 
     source = _open_store(store, neo4j, read_only=True)
     try:
-        report = export_store(fmt, source, target)
+        report = export_store(fmt, source, target, force=force, datasets=_dataset_folders())
     finally:
         source.close()
     written = ", ".join(f"{k} {v}" for k, v in report.written.items())
@@ -121,9 +131,21 @@ def export_cmd(fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="ftm, g
         console.print(f"wrote {f}", markup=False, highlight=False)
 
 
+def _dataset_folders() -> list[Path]:
+    """Folders holding the record, which exports never write into."""
+    import os
+
+    from .cli import _dataset_default
+
+    found = [_dataset_default(), Path("seeds")]
+    if os.environ.get("GRAPHKIT_DATASET"):
+        found.append(Path(os.environ["GRAPHKIT_DATASET"]))
+    return [p for p in dict.fromkeys(found) if p.exists()]
+
+
 @command
 def dedupe(paths: Annotated[Optional[list[Path]], typer.Argument(help="Dataset files or folders (default seeds/).")] = None,
-           threshold: Annotated[float, typer.Option(help="Lowest score shown (0-100).")] = 90.0,
+           threshold: Annotated[float, typer.Option(min=0, max=100, help="Lowest score shown (0-100).")] = 90.0,
            limit: Annotated[Optional[int], typer.Option(help="Show at most N pairs.")] = None,
            fmt: FormatOpt = "table"):
     """List pairs of entities that may be one actor, best first; record one with `graphkit merge KEEP MERGE`."""

@@ -33,12 +33,17 @@ EXPORTERS: dict[str, Callable[..., ExportReport]] = {
 }
 
 
-def export_store(fmt: str, store: Store, target: str | Path) -> ExportReport:
-    """Export everything in `store` as `fmt` to `target` (a file or folder)."""
+def export_store(fmt: str, store: Store, target: str | Path, *, force: bool = False,
+                 datasets: list[str | Path] = ()) -> ExportReport:
+    """Export everything in `store` as `fmt` to `target` (a file or folder).
+
+    Never over the store or inside a dataset folder (`datasets`); over files graphkit did
+    not write only with `force`, and a folder's foreign files are never replaced.
+    """
     exporter = EXPORTERS.get(fmt)
     if exporter is None:
         raise GraphkitError(f"unknown export format {fmt!r} ({', '.join(EXPORTERS)})")
-    return exporter(store_dataset(store), target)
+    return exporter(store_dataset(store), target, store=store, datasets=[Path(d) for d in datasets], force=force)
 
 
 __all__ = ["IMPORTERS", "EXPORTERS", "export_store", "store_dataset", "import_csv", "import_ftm", "import_ocds",

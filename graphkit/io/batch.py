@@ -35,15 +35,19 @@ def short_hash(*parts: object) -> str:
 
 
 def safe_id(text: str, limit: int = 150) -> str:
-    """An id from any text: lowercase, [a-z0-9._:-]; long texts keep a hash so they stay unique.
+    """An id from an external identifier: [a-z0-9._:-], one id per identifier.
 
-    >>> safe_id("ocds-b5fd17-E3B5/1")
-    'ocds-b5fd17-e3b5-1'
+    A text that is already a valid id is kept; any other (capitals, '/', spaces, too
+    long) is slugged and gets a short hash of the original, so two identifiers that
+    slug alike (`A/1`, `a-1`) never become one id.
+
+    >>> safe_id("ocds-b5fd17-e3b5-1"), safe_id("ocds-b5fd17-E3B5/1"), safe_id("ocds-b5fd17-e3b5/1")
+    ('ocds-b5fd17-e3b5-1', 'ocds-b5fd17-e3b5-1-f3a3f25163', 'ocds-b5fd17-e3b5-1-7c4259798d')
     """
     slug = re.sub(r"[^a-z0-9._:-]+", "-", text.lower()).strip("-._:") or "item"
-    if len(slug) > limit:
-        slug = f"{slug[: limit - 11].rstrip('-')}-{short_hash(text)}"
-    return slug
+    if slug == text and len(slug) <= limit:
+        return slug
+    return f"{slug[: limit - 11].rstrip('-._:')}-{short_hash(text)}"
 
 
 @dataclass(frozen=True)
@@ -58,8 +62,12 @@ class Cite:
 class ImportBatch:
     """The records of one import, matched against `index` (the dataset it joins)."""
 
-    def __init__(self, index: ActorIndex, report: ImportReport, known_sources: dict[str, str] | None = None):
+    def __init__(self, index: ActorIndex, report: ImportReport, known_sources: dict[str, str] | None = None,
+                 recorded=None):
         self.index = index
+        self.recorded = recorded  # the Dataset the import joins, when known
+        self.updates: dict = {}  # import folder -> ids whose records a later release replaces here
+        self.where = ""  # the input record being converted (file:line), for skip lines
         self.report = report
         self.known_sources = dict(known_sources or {})  # url -> source id, from the dataset
         self.sources: dict[str, dict] = {}
@@ -108,10 +116,13 @@ class ImportBatch:
         if not found and self.index.ambiguous(label, name):
             self.report.skip("name matches several recorded actors; created a new one (see `graphkit dedupe`)", name)
         entity_id = self.index.free_id(safe_id(id_hint or values.slugify(name)))
-        aliases = [i for i in dict.fromkeys(identifiers) if i]
-        self.entities[entity_id] = _clean({"id": entity_id, "label": label, "kind": kind, "name": name,
-                                           "aliases": aliases, "description": clean_text(description, values.MAX_TEXT),
-                                           "evidence": evidence, "sources": [cite.record()]})
+        aliases = [a for a in dict.fromkeys(clean_text(i) for i in identifiers) if a]
+        record = _clean({"id": entity_id, "label": label, "kind": kind, "name": name, "aliases": aliases,
+                         "description": clean_text(description, values.MAX_TEXT), "evidence": evidence,
+                         "sources": [cite.record()]})
+        if not self.valid(record):
+            return None
+        self.entities[entity_id] = record
         self.index.add(entity_id, label, name, aliases)
         self.report.created[label] += 1
         return entity_id
@@ -140,15 +151,20 @@ class ImportBatch:
             self.report.match(incoming, entity_id, how)
 
     # -- other entities -------------------------------------------------------------------------
-    def entity(self, record: dict, cite: Cite) -> str:
-        """An entity with an id of its own (a contract, a report); a known id is left as recorded."""
+    def entity(self, record: dict, cite: Cite) -> str | None:
+        """An entity with an id of its own (a contract, a report); a known id is left as recorded.
+
+        None when the record would not pass validation (skipped with the reason)."""
         entity_id = record["id"]
         if entity_id in self.existing:
             self._note_match(record.get("name") or entity_id, entity_id, "id")
             return entity_id
         current = self.entities.get(entity_id)
         if current is None:
-            self.entities[entity_id] = _clean({**record, "sources": [cite.record()]})
+            record = _clean({**record, "sources": [cite.record()]})
+            if not self.valid(record):
+                return None
+            self.entities[entity_id] = record
             self.index.taken.add(entity_id)
             self.index.labels.setdefault(entity_id, record["label"])
             self.report.created[record["label"]] += 1
@@ -168,8 +184,10 @@ class ImportBatch:
         key = (source, rel_type, target, *(props.get(f) for f in RID_FIELDS))
         current = self.relationships.get(key)
         if current is None:
-            self.relationships[key] = {"source": source, "type": rel_type, "target": target, **props,
-                                       "sources": [cite.record()]}
+            record = {"source": source, "type": rel_type, "target": target, **props, "sources": [cite.record()]}
+            if not self.valid(record):
+                return
+            self.relationships[key] = record
             self.report.created[rel_type] += 1
         elif cite.record() not in current["sources"]:
             current["sources"].append(cite.record())
@@ -180,6 +198,15 @@ class ImportBatch:
             self.report.created[key[1]] -= 1
             del self.relationships[key]
 
+    # -- checks ---------------------------------------------------------------------------------
+    def valid(self, record: dict) -> bool:
+        """Whether `record` passes the dataset's own checks; if not, it is skipped with the reason."""
+        problem = record_problem(record)
+        if problem:
+            what = record.get("label") or record.get("type") or "record"
+            self.report.skip(f"{what} fails validation: {problem}", self.where or record.get("id"))
+        return problem is None
+
     # -- output ---------------------------------------------------------------------------------
     def sections(self) -> dict[str, list[dict]]:
         """Records sorted for small diffs between runs."""
@@ -189,6 +216,25 @@ class ImportBatch:
             "relationships": sorted(self.relationships.values(),
                                     key=lambda r: (r["source"], r["type"], r["target"], str(r))),
         }
+
+
+def record_problem(record: dict) -> str | None:
+    """The first reason the dataset would refuse `record`, in its words; None when it is valid."""
+    from pydantic import ValidationError
+
+    from ..records import describe_error, entity_model, relationship_model
+
+    try:
+        if "label" in record:
+            entity_model(record["label"])(**record)
+        else:
+            relationship_model()(**record)
+    except ValidationError as exc:
+        field, message = describe_error(exc.errors()[0])
+        return f"{field} {message}"
+    except (KeyError, TypeError) as exc:
+        return f"not a record ({exc})"
+    return None
 
 
 def _clean(record: dict) -> dict:

@@ -34,6 +34,7 @@ from .export_csv import unguard_column
 from .importing import REL_KEY, ImportPlan, Progress, actor_index, discount_previous, previous_record, read_existing
 from .report import ImportReport
 from ..files import write_text_atomic
+from .targets import StagedFolder, check_folder_target, writing
 from .writer import copy_atomic
 
 FORMAT = "csv"
@@ -41,10 +42,17 @@ _GUARD_HIT = re.compile(rb"'[=+\-@\t\r]")
 
 
 def import_csv(paths: list[str | Path], into: str | Path | None = None, *, dataset: str | Path | list | None = None,
-               store: Store | None = None, dry_run: bool = False, progress: Progress | None = None) -> ImportReport:
-    """Validate CSV files with the dataset they join, copy them into `into`, load the dataset."""
-    plan = ImportPlan.make(FORMAT, paths, into, dataset)
+               store: Store | None = None, dry_run: bool = False, progress: Progress | None = None,
+               force: bool = False) -> ImportReport:
+    """Validate CSV files with the dataset they join, copy them into `into`, load the dataset.
+
+    The folder is built aside and swapped in with one rename; one holding files graphkit
+    did not write is refused unless `force` (they are kept, never overwritten).
+    """
+    plan = ImportPlan.make(FORMAT, paths, into, dataset, force=force)
     inputs = _inputs(plan.inputs)
+    in_place = tuple(f.name for f in inputs if f.parent.resolve() == plan.into.resolve())
+    check_folder_target(plan.into, [f.name for f in inputs] + [MERGES_FILE], store=store, force=force, own=in_place)
     report = ImportReport(FORMAT, [str(p) for p in inputs], str(plan.into), dry_run)
     targets = {f: plan.into / f.name for f in inputs}
     mine = {f.resolve() for f in inputs}
@@ -58,16 +66,14 @@ def import_csv(paths: list[str | Path], into: str | Path | None = None, *, datas
     guarded = {f for f in inputs if f.suffix.lower() == ".csv" and _has_guarded_cell(f.read_bytes())}
     if dry_run:
         return report
-    for source, target in targets.items():
-        if source.resolve() != target.resolve():
-            _place(source, target, source in guarded)
-        report.files.append(str(target))
-    merges_path = plan.into / MERGES_FILE
-    if decisions:
-        write_decisions(merges_path, decisions)
-        report.files.append(str(merges_path))
-    elif merges_path.exists():
-        merges_path.unlink()
+    names = [t.name for t in targets.values()] + ([MERGES_FILE] if decisions else [])
+    with StagedFolder(plan.into, keep_other_files=True, replaces=names + [MERGES_FILE]) as staged, writing(plan.into):
+        for source in targets:
+            _place(source, staged.path / source.name, source in guarded)
+        if decisions:
+            write_decisions(staged.path / MERGES_FILE, decisions)
+        staged.swap_in(names)
+    report.files += [str(plan.into / name) for name in names]
     if store is not None:
         if decisions or guarded:
             ds = read_dataset(plan.load_paths())

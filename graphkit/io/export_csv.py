@@ -27,9 +27,11 @@ from ..dataset import Dataset
 from ..dataset.csv_reader import HEADERS
 from .report import ExportReport
 from ..files import write_text_atomic
+from .targets import StagedFolder, check_folder_target, writing
 
 FORMAT = "csv"
 FIELDS_FILE = "fields.yaml"
+FILES = ("entities.csv", "relationships.csv", "sources.csv", FIELDS_FILE)
 _GUARD = r"^('*[=+\-@\t\r])"
 _UNGUARD = r"^'('*[=+\-@\t\r])"
 
@@ -59,10 +61,20 @@ def unguard_column(col: pa.Array) -> pa.Array:
     return pc.replace_substring_regex(col, _UNGUARD, r"\1")
 
 
-def export_csv(ds: Dataset, target: str | Path) -> ExportReport:
-    """Write `ds` as a CSV dataset folder at `target`."""
+def export_csv(ds: Dataset, target: str | Path, **guard) -> ExportReport:
+    """Write `ds` as a CSV dataset folder at `target`, built aside and swapped in whole.
+
+    `guard` (store, datasets, force) says what the folder may not hold (graphkit/io/targets.py).
+    """
     target = Path(target)
-    target.mkdir(parents=True, exist_ok=True)
+    check_folder_target(target, list(FILES), **guard)
+    with StagedFolder(target, keep_other_files=True, replaces=list(FILES)) as staged:
+        report = _write_csv_folder(ds, staged.path, target)
+        staged.swap_in([Path(f).name for f in report.files])
+    return report
+
+
+def _write_csv_folder(ds: Dataset, folder: Path, target: Path) -> ExportReport:
     report = ExportReport(FORMAT, str(target))
     extra_entities, extra_rels = [], []
     entity_rows, rel_rows = [], []
@@ -87,17 +99,16 @@ def export_csv(ds: Dataset, target: str | Path) -> ExportReport:
     for name, header, rows in (("entities.csv", HEADERS["entities"], entity_rows),
                                ("relationships.csv", HEADERS["relationships"], rel_rows),
                                ("sources.csv", HEADERS["sources"], source_rows)):
-        write_text_atomic(target / name, _csv(header, rows))
+        with writing(target):
+            write_text_atomic(folder / name, _csv(header, rows))
         report.files.append(str(target / name))
     body = {k: v for k, v in (("entities", extra_entities), ("relationships", extra_rels)) if v}
-    fields_path = target / FIELDS_FILE
     if body:
         text = ("# Fields the CSV columns cannot hold; read together with the CSV files beside it.\n"
                 + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100))
-        write_text_atomic(fields_path, text)
-        report.files.append(str(fields_path))
-    elif fields_path.exists():
-        fields_path.unlink()
+        with writing(target):
+            write_text_atomic(folder / FIELDS_FILE, text)
+        report.files.append(str(target / FIELDS_FILE))
     report.written.update({"entities": ds.entities.num_rows, "relationships": ds.relationships.num_rows,
                            "sources": ds.sources.num_rows})
     return report

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ..dataset import Dataset
 from .report import ExportReport
-from ..files import write_text_atomic
+from .targets import prepare_file, write_export_file
 
 FORMAT = "ftm"
 PUBLIC_KINDS = {"public_body", "government_department", "council", "pilot_area", "health_body", "police",
@@ -61,13 +61,14 @@ def entity_schema_name(label: str, kind: str | None) -> str | None:
     return None
 
 
-def export_ftm(ds: Dataset, target: str | Path) -> ExportReport:
-    """Write `ds` as FtM JSON lines to the file `target` (or `target/entities.ftm.json` for a folder)."""
+def export_ftm(ds: Dataset, target: str | Path, **guard) -> ExportReport:
+    """Write `ds` as FtM JSON lines to the file `target` (or `target/entities.ftm.json` for a folder).
+
+    `guard` (store, datasets, force) says what the file may not overwrite (graphkit/io/targets.py).
+    """
     from followthemoney import model
 
-    path = Path(target)
-    if path.is_dir() or not path.suffix:
-        path = path / "entities.ftm.json"
+    path = prepare_file(target, "entities.ftm.json", **guard)
     report = ExportReport(FORMAT, str(path))
     sources = {row["id"]: row for row in ds.sources.to_pylist()}
     schemata: dict[str, str] = {}
@@ -96,7 +97,7 @@ def export_ftm(ds: Dataset, target: str | Path) -> ExportReport:
             lines.append(edge.to_dict())
             report.written[edge.schema.name] += 1
     text = "".join(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n" for line in lines)
-    write_text_atomic(path, text)
+    write_export_file(path, text)
     report.files.append(str(path))
     return report
 

@@ -14,10 +14,11 @@ import networkx as nx
 
 from ..dataset import Dataset
 from .report import ExportReport
-from ..files import write_text_atomic
+from .targets import prepare_file, write_export_file
 
 FORMATS = ("gexf", "graphml")
 SEPARATOR = "; "
+GRAPH_NAME = "graphkit"
 
 
 def dataset_graph(ds: Dataset) -> nx.MultiDiGraph:
@@ -57,24 +58,43 @@ def _plain(row: dict, urls: dict[str, str | None]) -> dict:
     return out
 
 
-def export_graph(ds: Dataset, target: str | Path, fmt: str) -> ExportReport:
-    """Write `ds` as `fmt` (gexf or graphml) to the file `target` (or `target/graph.<fmt>`)."""
+def export_graph(ds: Dataset, target: str | Path, fmt: str, **guard) -> ExportReport:
+    """Write `ds` as `fmt` (gexf or graphml) to the file `target` (or `target/graph.<fmt>`).
+
+    `guard` (store, datasets, force) says what the file may not overwrite (graphkit/io/targets.py).
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown graph format {fmt!r}")
-    path = Path(target)
-    if path.is_dir() or not path.suffix:
-        path = path / f"graph.{fmt}"
+    path = prepare_file(target, f"graph.{fmt}", **guard)
     graph = dataset_graph(ds)
-    lines = nx.generate_gexf(graph) if fmt == "gexf" else nx.generate_graphml(graph)
-    write_text_atomic(path, "\n".join(lines) + "\n")
+    lines = gexf_lines(graph) if fmt == "gexf" else nx.generate_graphml(graph)
+    write_export_file(path, "\n".join(lines) + "\n")
     report = ExportReport(fmt, str(path), files=[str(path)])
     report.written.update({"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()})
     return report
 
 
-def export_gexf(ds: Dataset, target: str | Path) -> ExportReport:
-    return export_graph(ds, target, "gexf")
+def gexf_lines(graph: nx.MultiDiGraph):
+    """GEXF 1.2draft as its schema wants it: a named graph, no networkx-internal edge key."""
+    from networkx.readwrite.gexf import GEXFWriter
+
+    writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
+    plain = _EdgesWithIds(graph)
+    plain.graph["name"] = GRAPH_NAME
+    writer.add_graph(plain)
+    yield from str(writer).splitlines()
 
 
-def export_graphml(ds: Dataset, target: str | Path) -> ExportReport:
-    return export_graph(ds, target, "graphml")
+class _EdgesWithIds(nx.MultiDiGraph):
+    """Parallel edges that carry their own `id`: written as plain edges (no `networkx_key` attribute)."""
+
+    def is_multigraph(self) -> bool:
+        return False
+
+
+def export_gexf(ds: Dataset, target: str | Path, **guard) -> ExportReport:
+    return export_graph(ds, target, "gexf", **guard)
+
+
+def export_graphml(ds: Dataset, target: str | Path, **guard) -> ExportReport:
+    return export_graph(ds, target, "graphml", **guard)

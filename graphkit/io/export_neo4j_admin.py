@@ -28,6 +28,7 @@ from ..ontology import Ontology, load_ontology
 from ..stores.layout import node_columns, node_tables, rel_columns, rel_groups
 from .report import ExportReport
 from ..files import write_text_atomic
+from .targets import StagedFolder, check_folder_target, writing
 
 FORMAT = "neo4j-admin"
 ARRAY_DELIMITER = "\x1f"
@@ -46,11 +47,30 @@ def import_arguments(node_files: list[str], rel_files: list[str], database: str 
             *[f"--nodes={f}" for f in node_files], *[f"--relationships={f}" for f in rel_files]]
 
 
-def export_neo4j_admin(ds: Dataset, target: str | Path) -> ExportReport:
-    """Write the node and relationship files, import.sh, schema.cypher and README.md into `target`."""
+def export_neo4j_admin(ds: Dataset, target: str | Path, **guard) -> ExportReport:
+    """Write the node and relationship files, import.sh, schema.cypher and README.md into `target`.
+
+    The folder is built aside and swapped in whole; `guard` (store, datasets, force) says
+    what it may not hold (graphkit/io/targets.py): a file graphkit did not write is never replaced.
+    """
+    target = Path(target)
     onto = load_ontology()
-    folder = Path(target)
-    folder.mkdir(parents=True, exist_ok=True)
+    check_folder_target(target, _file_names(ds, onto), **guard)
+    with StagedFolder(target, keep_other_files=True) as staged, writing(target):
+        report = _write_folder(ds, onto, staged.path)
+        staged.swap_in([Path(f).name for f in report.files])
+    report.target = str(target)
+    report.files = [str(target / Path(f).name) for f in report.files]
+    return report
+
+
+def _file_names(ds: Dataset, onto: Ontology) -> list[str]:
+    labels = [f"nodes-{label}.csv" for label in node_tables(ds, onto)]
+    types = sorted({f"relationships-{g.type}.csv" for g in rel_groups(ds, onto)})
+    return [*labels, *types, "import.sh", "schema.cypher", "README.md"]
+
+
+def _write_folder(ds: Dataset, onto: Ontology, folder: Path) -> ExportReport:
     report = ExportReport(FORMAT, str(folder))
     node_files, rel_files = [], []
     for label, table in node_tables(ds, onto).items():

@@ -36,16 +36,19 @@ It is the record's content, not a quotation from a document: follow `sourceUrl` 
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from .. import values
+from ..problems import GraphkitError
 from ..stores import Store
 from .batch import Cite, ImportBatch, clean_text, safe_id, short_hash
 from .importing import ImportPlan, Progress, run_record_import
 from .kinds import organisation_kind
+from .reading import MAX_DEPTH, InputError, check_depth, decode_utf8
 from .report import ImportReport
 
 FORMAT = "ftm"
@@ -66,60 +69,118 @@ EDGES = {
     "UnknownLink": ("LINKED_TO", "subject", "object", None),
 }
 UNMAPPED_EDGES: dict[str, str] = {}
+MAX_FTM_ID = 1000
+MAX_PAIRS = 1  # an edge with several starts and several ends names no pairs: refused, not multiplied
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def import_ftm(paths: list[str | Path], into: str | Path | None = None, *, dataset: str | Path | list | None = None,
                store: Store | None = None, dry_run: bool = False, source_id: str | None = None,
-               progress: Progress | None = None) -> ImportReport:
+               progress: Progress | None = None, force: bool = False) -> ImportReport:
     """Import FtM JSON lines into `into` (a folder of `dataset`), then load the dataset into `store`."""
-    plan = ImportPlan.make(FORMAT, paths, into, dataset)
+    plan = ImportPlan.make(FORMAT, paths, into, dataset, force=force)
     return run_record_import(plan, lambda batch: convert(plan.inputs, batch, source_id, progress),
                              store=store, dry_run=dry_run, progress=progress)
 
 
 def read_entities(path: Path, report: ImportReport, progress: Progress | None = None) -> dict[str, Any]:
-    """FtM proxies of one file by id; fragments of one id are merged, as FtM does."""
+    """FtM proxies of one file by id; fragments of one id are merged, as FtM does.
+
+    Each line is checked before FtM sees it: a JSON object no deeper than FtM's shape,
+    `id` and `schema` text, `properties` an object of text or number lists. A bad line
+    is skipped with file:line and the reason. A file that is not UTF-8 or holds no
+    entity at all is refused in one line.
+    """
     from followthemoney import model
     from followthemoney.exc import FollowTheMoneyException
 
+    data = path.read_bytes()
+    text = decode_utf8(data, path)
+    if not text.strip():
+        raise GraphkitError(f"{path}: empty file (no FollowTheMoney entity)")
     proxies: dict[str, Any] = {}
-    with path.open(encoding="utf-8-sig") as fh:
-        for n, line in enumerate(fh, start=1):
-            progress and progress("reading", len(line.encode("utf-8")))
-            if not line.strip():
-                continue
-            where = f"{path.name}:{n}"
-            try:
-                data = json.loads(line)
-                if not isinstance(data, dict):
-                    raise ValueError("not a JSON object")
-                proxy = model.get_proxy(data, cleaned=False)
-            except (ValueError, FollowTheMoneyException) as exc:
-                report.skip("line is not a FollowTheMoney entity", f"{where}: {exc}")
-                continue
-            if not proxy.id:
-                report.skip("entity without id", where)
-                continue
-            for prop in (data.get("properties") or {}):
-                if prop not in proxy.schema.properties:
-                    report.skip(f"property not in the FtM schema (ignored)", f"{where}: {proxy.schema.name}.{prop}")
-            proxy.context["_where"] = where
-            proxy.context["_file"] = path.name
-            if proxy.id in proxies:
-                proxies[proxy.id].merge(proxy)
-            else:
-                proxies[proxy.id] = proxy
+    for n, line in enumerate(text.splitlines(), start=1):
+        progress and progress("reading", len(line.encode("utf-8")) + 1)
+        if not line.strip():
+            continue
+        where = f"{path.name}:{n}"
+        try:
+            entity = _checked_entity(line)
+            proxy = model.get_proxy(entity, cleaned=False)
+        except (InputError, FollowTheMoneyException) as exc:
+            report.skip("line is not a FollowTheMoney entity", f"{where}: {clean_text(exc, 200)}")
+            continue
+        for prop in entity.get("properties") or {}:
+            if prop not in proxy.schema.properties:
+                report.skip("property not in the FtM schema (ignored)", f"{where}: {proxy.schema.name}.{clean_text(prop, 80)}")
+        proxy.context["_where"] = where
+        proxy.context["_file"] = path.name
+        _add_fragment(proxies, proxy, report, where)
+    if not proxies:
+        raise GraphkitError(f"{path}: no FollowTheMoney entity could be read"
+                            + (f" ({next(iter(report.examples.get('line is not a FollowTheMoney entity', [])), '')})"
+                               if report.skipped else ""))
     return proxies
+
+
+def _checked_entity(line: str) -> dict:
+    """One line as an FtM entity's JSON, with every part of the right type; InputError otherwise."""
+    try:
+        entity = json.loads(line, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise InputError(f"nesting deeper than {MAX_DEPTH} levels") from None
+    check_depth(entity)
+    if not isinstance(entity, dict):
+        raise InputError("not a JSON object")
+    for key in ("id", "schema"):
+        value = entity.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise InputError(f"{key} is not text")
+        if _CONTROL.search(value) or len(value) > MAX_FTM_ID:
+            raise InputError(f"{key} is not an identifier (control characters or over {MAX_FTM_ID} characters)")
+    props = entity.get("properties", {})
+    if not isinstance(props, dict):
+        raise InputError("properties is not an object")
+    for name, value in props.items():
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+                raise InputError(f"property {clean_text(name, 60)} holds a {type(item).__name__}, not text")
+    return entity
+
+
+def _no_constant(name: str):
+    raise InputError(f"{name} is not a JSON number")
+
+
+def _add_fragment(proxies: dict[str, Any], proxy, report: ImportReport, where: str) -> None:
+    """Merge a fragment into the entity of its id (FtM picks the common schema)."""
+    from followthemoney.exc import InvalidData
+
+    current = proxies.get(proxy.id)
+    if current is None:
+        proxies[proxy.id] = proxy
+        return
+    try:
+        current.merge(proxy)
+    except InvalidData:
+        report.skip("fragment whose schema cannot merge with the entity's other fragments (FtM's rule)",
+                    f"{where}: {proxy.id} is {current.schema.name} and {proxy.schema.name}")
+
+
+def _context(proxy, key: str, default: str | None = None) -> str | None:
+    """A context value set on reading (merged fragments keep a list: the first fragment's)."""
+    value = proxy.context.get(key, default)
+    return value[0] if isinstance(value, list) and value else value
 
 
 def convert(paths: list[Path], batch: ImportBatch, source_id: str | None = None, progress: Progress | None = None) -> None:
     proxies: dict[str, Any] = {}
     for path in paths:
-        for key, proxy in read_entities(path, batch.report, progress).items():
-            if key in proxies:
-                proxies[key].merge(proxy)
-            else:
-                proxies[key] = proxy
+        for proxy in read_entities(path, batch.report, progress).values():
+            _add_fragment(proxies, proxy, batch.report, _context(proxy, "_where"))
     batch.report.figures["FtM entities read"] = len(proxies)
     ids: dict[str, str] = {}  # FtM id -> graphkit id
     edges = []
@@ -148,7 +209,7 @@ def _cite(batch: ImportBatch, proxy, quote: str, source_id: str | None) -> Cite:
         sid = batch.source(f"ftm-{values.slugify(host)[:40]}-{short_hash(url)}", url=url,
                            title=publisher or url, publisher=publisher)
     else:
-        name = proxy.context.get("_file", "ftm")
+        name = _context(proxy, "_file", "ftm")
         sid = batch.source(f"ftm-file-{values.slugify(name)[:60]}", title=f"FollowTheMoney export {name}",
                            publisher=publisher)
     return Cite(sid, quote)
@@ -170,13 +231,13 @@ def _node(batch: ImportBatch, proxy, ids: dict[str, str], source_id: str | None)
     elif schema.is_a("Document"):
         _document(batch, proxy, name, ids, source_id)
     else:
-        batch.report.skip(f"FtM schema {schema.name} has no counterpart in the ontology", proxy.context.get("_where"))
+        batch.report.skip(f"FtM schema {schema.name} has no counterpart in the ontology", _context(proxy, "_where"))
 
 
 def _actor(batch: ImportBatch, proxy, name: str | None, ids: dict[str, str], source_id: str | None) -> None:
     label, kind = ACTORS[proxy.schema.name]
     if not name:
-        batch.report.skip("entity without a name", proxy.context.get("_where"))
+        batch.report.skip("entity without a name", _context(proxy, "_where"))
         return
     if label == "Organisation" and kind != "public_body":
         kind = organisation_kind(name, kind) if proxy.schema.name != "Company" else "company"
@@ -209,9 +270,9 @@ def _company_numbers(proxy) -> list[str]:
 def _contract(batch: ImportBatch, proxy, name: str | None, ids: dict[str, str], source_id: str | None) -> None:
     title = clean_text(proxy.first("title", quiet=True)) or name
     if not title:
-        batch.report.skip("contract without a title or name", proxy.context.get("_where"))
+        batch.report.skip("contract without a title or name", _context(proxy, "_where"))
         return
-    amount, currency = _amount(proxy)
+    amount, currency = _amount(proxy, batch.report)
     record = {"id": batch.index.free_id(safe_id(f"ftm-{values.slugify(title)[:80]}")), "label": "Contract",
               "kind": "contract", "name": title, "title": title, "aliases": [f"ftm:{proxy.id}"],
               "procedure": clean_text(proxy.first("procedure", quiet=True)),
@@ -229,7 +290,7 @@ def _contract(batch: ImportBatch, proxy, name: str | None, ids: dict[str, str], 
 def _document(batch: ImportBatch, proxy, name: str | None, ids: dict[str, str], source_id: str | None) -> None:
     title = clean_text(proxy.first("title", quiet=True)) or name
     if not title:
-        batch.report.skip("document without a title or name", proxy.context.get("_where"))
+        batch.report.skip("document without a title or name", _context(proxy, "_where"))
         return
     url = proxy.first("sourceUrl", quiet=True)
     record = {"id": batch.index.aliases.get(f"ftm:{proxy.id}") or batch.index.free_id(safe_id(f"ftm-{values.slugify(title)[:80]}")),
@@ -247,7 +308,7 @@ def _authorities(batch: ImportBatch, proxy, ids: dict[str, str], proxies: dict, 
     for ref in proxy.get("authority", quiet=True):
         buyer = ids.get(ref)
         if buyer is None or batch.index.labels.get(buyer) not in ("Organisation", "Person"):
-            batch.report.skip("contract authority not among the imported actors", f"{proxy.context.get('_where')}: {ref}")
+            batch.report.skip("contract authority not among the imported actors", f"{_context(proxy, '_where')}: {ref}")
             continue
         quote = _statement(proxy, [("authority", _caption(proxies, ref)), ("title", proxy.first("title", quiet=True))])
         batch.relate(buyer, "COMMISSIONED", ids[proxy.id], _cite(batch, proxy, quote, source_id), evidence=EVIDENCE)
@@ -255,7 +316,7 @@ def _authorities(batch: ImportBatch, proxy, ids: dict[str, str], proxies: dict, 
 
 # -- edges ------------------------------------------------------------------------------------
 def _edge(batch: ImportBatch, proxy, ids: dict[str, str], proxies: dict, source_id: str | None) -> None:
-    where = proxy.context.get("_where")
+    where = _context(proxy, "_where")
     name = proxy.schema.name
     if name not in EDGES:
         reason = UNMAPPED_EDGES.get(name, f"FtM schema {name} has no counterpart in the ontology")
@@ -267,7 +328,11 @@ def _edge(batch: ImportBatch, proxy, ids: dict[str, str], proxies: dict, source_
     if not all(starts) or not all(ends) or not starts or not ends:
         batch.report.skip(f"{name}: an end is missing or was not imported", where)
         return
-    amount, currency = _amount(proxy)
+    if len(starts) > MAX_PAIRS and len(ends) > MAX_PAIRS:
+        batch.report.skip(f"{name} with {len(starts)} × {len(ends)} ends names no pairs (not multiplied into "
+                          f"{len(starts) * len(ends)} claims)", where)
+        return
+    amount, currency = _amount(proxy, batch.report)
     props = {"start_date": _date(proxy.first("startDate", quiet=True) or proxy.first("date", quiet=True)),
              "end_date": _date(proxy.first("endDate", quiet=True)), "evidence": EVIDENCE,
              "role": clean_text(", ".join(x for x in [role, *proxy.get("role", quiet=True)] if x)) or None}
@@ -298,17 +363,29 @@ def _relate_checked(batch: ImportBatch, a: str, rtype: str, b: str, cite: Cite, 
 
 
 # -- values -----------------------------------------------------------------------------------
-def _amount(proxy) -> tuple[float | None, str | None]:
+def _amount(proxy, report: ImportReport) -> tuple[float | None, str | None]:
+    """The entity's `amount` and `currency`; an amount that is not a usable number is refused with a reason."""
     from followthemoney import registry
 
     raw = proxy.first("amount", quiet=True)
-    if raw is None:
-        return None, None
-    number = registry.number.to_number(raw)
     currency = (proxy.first("currency", quiet=True) or "").upper() or None
-    if number is None or number < 0 or number > values.MAX_AMOUNT:
+    if raw is None:
         return None, currency
-    return round(float(number), 2), currency
+    where = f"{_context(proxy, '_where')}: {proxy.schema.name}.amount {clean_text(raw, 60)!r}"
+    text = str(raw).strip().lower().lstrip("+-")
+    if text in ("nan", "inf", "infinity"):
+        report.skip("amount is not a finite number (left out)", where)
+        return None, currency
+    number = registry.number.to_number(raw)
+    if number is None or not math.isfinite(number):
+        report.skip("amount is not a number (left out)", where)
+    elif number < 0:
+        report.skip("amount is negative (left out)", where)
+    elif number > values.MAX_AMOUNT:
+        report.skip(f"amount above {values.MAX_AMOUNT:.0e}, implausible (left out)", where)
+    else:
+        return round(float(number), 2), currency
+    return None, currency
 
 
 def _value(amount: float | None, currency: str | None, report: ImportReport, proxy) -> dict:
@@ -317,7 +394,7 @@ def _value(amount: float | None, currency: str | None, report: ImportReport, pro
     fields = {"currency": currency, "value_original": amount}
     if currency != "GBP":
         report.skip(f"value in {currency or 'no currency'}: not counted as GBP (kept as value_original)",
-                    proxy.context.get("_where"))
+                    _context(proxy, "_where"))
         return fields
     return {**fields, "value_gbp": amount}
 

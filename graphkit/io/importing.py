@@ -8,20 +8,23 @@ atomic rename each. `dry_run` converts and validates, then writes and loads noth
 """
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from dataclasses import dataclass, field
+from dataclasses import replace as dc_replace
 from pathlib import Path
 from typing import Callable
 
-from ..dataset import Dataset, dataset_files, read_dataset
-from ..problems import GraphkitError
+from ..dataset import Dataset, dataset_files, display_path, read_dataset
+from ..problems import GraphkitError, InvalidDataset
 from ..resolution import ActorIndex
 from ..stores import Store
 from ..values import slugify
 from .batch import ImportBatch
 from .report import ImportReport
 from ..files import write_text_atomic
-from .writer import RECORD_FILES, YAML_HEADER, move_atomic, record_files
+from .targets import StagedFolder, check_folder_target, writing
+from .writer import RECORD_FILES, YAML_HEADER, record_files
 
 Progress = Callable[[str, int], None]  # (what, units done since the last call)
 
@@ -34,10 +37,11 @@ class ImportPlan:
     inputs: list[Path]
     into: Path
     dataset: list[Path] = field(default_factory=list)
+    force: bool = False  # use a folder holding files graphkit did not write (never overwriting them)
 
     @classmethod
     def make(cls, fmt: str, inputs: list[str | Path], into: str | Path | None,
-             dataset: str | Path | list[str | Path] | None = None) -> "ImportPlan":
+             dataset: str | Path | list[str | Path] | None = None, force: bool = False) -> "ImportPlan":
         paths = [Path(p) for p in inputs]
         if not paths:
             raise GraphkitError(f"import {fmt}: give at least one file")
@@ -46,7 +50,11 @@ class ImportPlan:
                 raise GraphkitError(f"{p}: no such file or folder")
         roots = [Path(d) for d in (dataset if isinstance(dataset, list) else [dataset] if dataset else [])]
         target = Path(into) if into else default_into(roots[0] if roots else Path("seeds"), fmt, paths)
-        return cls(fmt, paths, target, roots)
+        return cls(fmt, paths, target, roots, force)
+
+    def check_target(self, store: Store | None = None, writes: tuple[str, ...] = RECORD_FILES) -> None:
+        """Refuse the import folder when it is the store, or holds files graphkit did not write."""
+        check_folder_target(self.into, list(writes), store=store, force=self.force)
 
     def load_paths(self) -> list[Path]:
         """The dataset folders that exist, and the import folder unless it lies inside one of them."""
@@ -61,6 +69,29 @@ class ImportPlan:
             return []
         skip = {p.resolve() for p in replacing}
         return [f for f in dataset_files(paths) if f.resolve() not in skip]
+
+
+def run_per_file(fmt: str, paths: list[str | Path], into: str | Path | None,
+                 one: Callable[[list[Path], str | Path | None, Store | None], ImportReport], *,
+                 dataset: str | Path | list | None = None, store: Store | None = None, dry_run: bool = False, progress: Progress | None = None) -> ImportReport:
+    """Several inputs without `into`: one import folder per file, in order, then one load.
+
+    Each file's import joins the dataset as the previous ones left it, so a later file
+    updates what an earlier one recorded exactly as it would in a later run.
+    """
+    files = [Path(p) for p in paths]
+    if into is not None or len(files) < 2:
+        return one(files, into, store)
+    names = [default_into(Path("."), fmt, [f]).name for f in files]
+    twice = next((n for n in names if names.count(n) > 1), None)
+    if twice:
+        raise GraphkitError(f"two inputs would share the folder {twice}; import them with --into")
+    parts = [one([f], None, None) for f in files]
+    report = ImportReport.combined(parts)
+    if store is not None and not dry_run:
+        paths = [p for f in files for p in ImportPlan.make(fmt, [f], None, dataset).load_paths()]
+        report.loaded = store.load(read_dataset(list(dict.fromkeys(paths))), progress=progress)
+    return report
 
 
 def default_into(dataset: Path, fmt: str, inputs: list[Path]) -> Path:
@@ -162,41 +193,151 @@ def discount_previous(report: ImportReport, previous: tuple[set[str], set[tuple]
 
 def run_record_import(plan: ImportPlan, convert: Callable[[ImportBatch], None], *, store: Store | None = None,
                       dry_run: bool = False, progress: Progress | None = None) -> ImportReport:
-    """Convert with `convert(batch)`, write the batch as YAML dataset files, validate, load."""
+    """Convert with `convert(batch)`, write the batch as dataset files, validate, load.
+
+    Refuses a folder holding files graphkit did not write (unless `plan.force`), and
+    exits with one line when nothing could be read from the inputs.
+    """
     report = ImportReport(plan.format, [str(p) for p in plan.inputs], str(plan.into), dry_run)
+    plan.check_target(store)
     targets = [plan.into / name for name in RECORD_FILES]
     existing_files = plan.existing_files(targets)
     existing = read_existing(existing_files)
     previous = previous_record(targets)
-    batch = ImportBatch(actor_index(existing), report, known_source_urls(existing))
+    batch = ImportBatch(actor_index(existing), report, known_source_urls(existing), recorded=existing)
     convert(batch)
+    if not (batch.entities or batch.relationships or batch.updates):
+        raise GraphkitError(f"{', '.join(str(p) for p in plan.inputs)}: nothing could be imported"
+                            f"{_why(report)}; nothing was written")
     discount_previous(report, previous, list(batch.entities.values()), list(batch.sources),
                       list(batch.relationships.values()))
     header = YAML_HEADER.format(fmt=plan.format, inputs=", ".join(p.name for p in plan.inputs))
     texts = record_files(batch.sections(), header)
-    ds = _validate_and_place(plan, texts, existing_files, dry_run, report)
+    ds = _validate_and_place(plan, texts, existing_files, dry_run, report, batch.updates, existing)
     if store is not None and not dry_run:
         report.loaded = store.load(ds, progress=progress)
     return report
 
 
+def _why(report: ImportReport) -> str:
+    if not report.skipped:
+        return ""
+    reason, n = report.skipped.most_common(1)[0]
+    example = (report.examples.get(reason) or [""])[0]
+    return f" ({n} skipped: {reason}" + (f", e.g. {example}" if example else "") + ")"
+
+
 def _validate_and_place(plan: ImportPlan, texts: dict[str, str], existing_files: list[Path], dry_run: bool,
-                        report: ImportReport) -> Dataset:
-    """Write to a hidden temp folder, validate with the dataset, then rename each file into place."""
-    if not dry_run:
-        plan.into.mkdir(parents=True, exist_ok=True)
-    workdir = None if dry_run else plan.into
-    with tempfile.TemporaryDirectory(dir=workdir, prefix=".import-") as tmp:
-        staged = []
-        for name, text in texts.items():
-            path = Path(tmp) / name
-            write_text_atomic(path, text)
-            staged.append(path)
-        ds = read_dataset([*existing_files, *staged])
+                        report: ImportReport, updates: dict[Path, set[str]], existing: Dataset) -> Dataset:
+    """Build the folder aside, validate it with the dataset, then swap it in with one rename.
+
+    Records a later release updates are taken out of the import folder that held them
+    first (rewritten and swapped the same way), so the dataset never holds both.
+    """
+    touched = {f.resolve() for folder in updates for f in folder.iterdir() if f.is_file()}
+    kept = [f for f in existing_files if f.resolve() not in touched]
+    with contextlib.ExitStack() as stack:
+        rewritten = []
+        for folder, ids in updates.items():
+            staged = _stage(stack, folder, dry_run, keep_other_files=True, replaces=list(RECORD_FILES))
+            names = _write_texts(staged.path, without_records(folder, ids, existing))
+            rewritten.append((staged, names))
+        staged = _stage(stack, plan.into, dry_run, keep_other_files=plan.force, replaces=list(texts))
+        names = _write_texts(staged.path, texts)
+        ds = _read_staged([*kept, *[s.path for s, _ in rewritten], staged.path],
+                          {str(s.path): str(s.target) for s, _ in [*rewritten, (staged, None)]})
         if dry_run:
             return ds
-        for path in staged:
-            final = plan.into / path.name
-            move_atomic(path, final)
-            report.files.append(str(final))
+        for folder, folder_names in rewritten:
+            folder.swap_in(sorted(p.name for p in folder.path.iterdir() if not p.name.startswith(".")))
+            report.files.append(f"{folder.target} (rewritten: records a later release updates moved out)")
+        staged.swap_in(names)
+        report.files += [str(plan.into / name) for name in names]
     return ds
+
+
+@dataclass
+class _DryRun:
+    path: Path
+    target: Path
+
+
+def _stage(stack: contextlib.ExitStack, target: Path, dry_run: bool, **options):
+    """A staging folder beside `target`; for a dry run, a temporary folder elsewhere (nothing written nearby)."""
+    if dry_run:
+        return _DryRun(Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="graphkit-import-"))), target)
+    return stack.enter_context(StagedFolder(target, **options))
+
+
+def _write_texts(folder: Path, texts: dict[str, str]) -> list[str]:
+    with writing(folder):
+        for name, text in texts.items():
+            write_text_atomic(folder / name, text)
+    return list(texts)
+
+
+def _read_staged(paths: list[Path], shown: dict[str, str]) -> Dataset:
+    """Read and validate; problems name the folder the files are for, never the staging folder."""
+    try:
+        return read_dataset(paths)
+    except InvalidDataset as exc:
+        def rename(path: str) -> str:
+            for staging, final in shown.items():
+                for form in (staging, display_path(Path(staging))):
+                    if path.startswith(form):
+                        return final + path[len(form):]
+            return path
+        raise InvalidDataset([dc_replace(p, file=rename(p.file)) for p in exc.problems]) from None
+
+
+def without_records(folder: Path, ids: set[str], existing: Dataset) -> dict[str, str]:
+    """The record files of an import folder without the entities `ids`, their claims, and the
+    sources only they cited."""
+    import csv
+    import io
+
+    import yaml
+
+    removed_sources = _sources_only_cited_by(ids, existing, folder)
+    texts = {}
+    for name in RECORD_FILES:
+        path = folder / name
+        if not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        if name.endswith(".csv"):
+            rows = list(csv.reader(io.StringIO(text)))
+            if not rows:
+                texts[name] = text
+                continue
+            head = rows[0]
+            keep = [r for r in rows[1:] if not _drops(dict(zip(head, r)), ids, removed_sources)]
+            buf = io.StringIO()
+            csv.writer(buf, lineterminator="\n").writerows([head, *keep])
+            texts[name] = buf.getvalue()
+        else:
+            header = "".join(line for line in text.splitlines(True) if line.startswith("#"))
+            data = yaml.safe_load(text) or {}
+            body = {k: [r for r in v if not _drops(r, ids, removed_sources)] for k, v in data.items()}
+            body = {k: v for k, v in body.items() if v}
+            texts[name] = header + (yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100) if body else "{}\n")
+    return texts
+
+
+def _drops(row: dict, ids: set[str], sources: set[str]) -> bool:
+    if row.get("id") in ids or row.get("source") in ids or row.get("target") in ids:
+        return True
+    return "url" in row and row.get("id") in sources
+
+
+def _sources_only_cited_by(ids: set[str], ds: Dataset, folder: Path) -> set[str]:
+    """Sources of `folder` that nothing but the records about `ids` cites."""
+    cited_by_removed, cited_by_rest = set(), set()
+    ents = ds.entities.select(["id", "source_ids"]).to_pylist()
+    rels = ds.relationships.select(["source", "target", "source_ids"]).to_pylist()
+    for row in ents + rels:
+        gone = row.get("id") in ids or row.get("source") in ids or row.get("target") in ids
+        (cited_by_removed if gone else cited_by_rest).update(row.get("source_ids") or [])
+    here = {r["id"] for r in ds.sources.select(["id", "_file"]).to_pylist()
+            if Path(r["_file"]).resolve().parent == folder.resolve()}
+    return (cited_by_removed - cited_by_rest) & here

@@ -31,6 +31,26 @@ class ImportReport:
     figures: dict[str, float | int] = field(default_factory=dict)  # totals a user can check
     files: list[str] = field(default_factory=list)  # files written
     loaded: LoadReport | None = None
+    updated: list[str] = field(default_factory=list)  # recorded records a later input replaced, each said
+    parts: list["ImportReport"] = field(default_factory=list)  # one per input file, when each had a folder
+
+    @classmethod
+    def combined(cls, parts: list["ImportReport"]) -> "ImportReport":
+        """One report for several imports (one per input file): counts summed, folders listed."""
+        first = parts[0]
+        out = cls(first.format, [i for p in parts for i in p.inputs], ", ".join(p.into for p in parts),
+                  first.dry_run, parts=parts)
+        for part in parts:
+            out.created.update(part.created)
+            out.matched += part.matched
+            out.skipped.update(part.skipped)
+            for reason, shown in part.examples.items():
+                out.examples.setdefault(reason, []).extend(shown[:EXAMPLES_KEPT - len(out.examples.get(reason, []))])
+            for figure, value in part.figures.items():
+                out.tally(figure, value)
+            out.files += part.files
+            out.updated += part.updated
+        return out
 
     def skip(self, reason: str, example: str | None = None, n: int = 1) -> None:
         self.skipped[reason] += n

@@ -1,6 +1,9 @@
 """Read YAML dataset files with the line of every record and field.
 
-Uses a safe loader that refuses aliases (no "billion laughs") and deep nesting.
+libyaml (PyYAML's C parser, as in `CSafeLoader`) turns the text into events; a small
+Python composer builds the nodes from them, keeping line marks, refusing aliases (no
+"billion laughs") and capping nesting depth before it recurses. Without libyaml the
+pure-Python parser is used, with the same results.
 """
 from __future__ import annotations
 
@@ -8,30 +11,36 @@ from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
+from yaml.composer import Composer, ComposerError
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
 
 from ..ontology import Ontology
 from ..problems import ProblemList
 from ..records import describe_error, entity_model, relationship_model, source_model
+
+try:
+    from yaml._yaml import CParser as _EventParser
+except ImportError:  # PyYAML built without libyaml
+    _EventParser = None
 
 MAX_DEPTH = 20
 MAX_BYTES = 64 * 1024 * 1024
 SECTIONS = ("sources", "entities", "relationships")
 
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that records lines, refuses aliases and caps nesting depth."""
+class _Lines:
+    """Composer and constructor hooks: record lines, refuse aliases, cap nesting depth."""
 
-    def __init__(self, stream):
-        super().__init__(stream)
-        self._depth = 0
+    _depth = 0
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            raise yaml.composer.ComposerError(None, None, "YAML aliases are not allowed", event.start_mark)
+            raise ComposerError(None, None, "YAML aliases are not allowed", event.start_mark)
         self._depth += 1
         if self._depth > MAX_DEPTH:
-            raise yaml.composer.ComposerError(None, None, f"nesting deeper than {MAX_DEPTH}", self.peek_event().start_mark)
+            raise ComposerError(None, None, f"nesting deeper than {MAX_DEPTH}", self.peek_event().start_mark)
         try:
             return super().compose_node(parent, index)
         finally:
@@ -44,10 +53,24 @@ class _LineLoader(yaml.SafeLoader):
         return mapping
 
 
+if _EventParser is not None:
+    class _LineLoader(_Lines, Composer, _EventParser, SafeConstructor, Resolver):
+        """libyaml's events, composed in Python: a safe loader that keeps lines."""
+
+        def __init__(self, stream):
+            _EventParser.__init__(self, stream)
+            Composer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+else:
+    class _LineLoader(_Lines, yaml.SafeLoader):
+        """The pure-Python safe loader, keeping lines."""
+
+
 def parse_yaml(text: str, display: str, problems: ProblemList) -> dict | None:
     """Parse one YAML document; report a syntax error with its line."""
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a safe constructor, aliases refused
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problems.add(display, mark.line + 1 if mark else 0, "", "", f"invalid YAML: {exc.problem or exc}")

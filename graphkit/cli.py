@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -45,6 +46,9 @@ def command(fn=None, *, target=app, name=None):
             raise typer.Exit(1) from None
         except GraphkitError as exc:
             _fail(str(exc))
+        except BrokenPipeError:  # the reader went away (`| head`): nothing more to say
+            sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - the interpreter flushes it at exit
+            raise typer.Exit(0) from None
         except OSError as exc:  # the environment (no space, no permission, a bad path), not a bug
             _fail(describe_os_error(exc))
         except (typer.Exit, typer.Abort, KeyboardInterrupt, SystemExit):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -30,8 +31,21 @@ def fsync_path(path: Path) -> None:
 def write_text_atomic(path: Path, text: str) -> None:
     """Replace `path` with `text`: a temp file in the same folder, fsync, then a rename.
 
-    A reader (or a crash) sees the old file or the new one, never half of either.
+    A reader (or a crash) sees the old file or the new one, never half of either. A path that
+    names a device or a pipe (`/dev/stdout`, `/dev/full`) is written in place, never replaced;
+    a symlink's target is replaced, not the link.
     """
+    kind = _kind(path)
+    if kind == "folder":
+        raise GraphkitError(f"{path} is a folder; give a file name")
+    if kind == "special":
+        try:
+            with open(path, "w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
+        return
+    path = Path(os.path.realpath(path)) if path.is_symlink() else path
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
     os.chmod(tmp, 0o666 & ~_umask())  # as an ordinary new file, not mkstemp's 0600
@@ -41,9 +55,21 @@ def write_text_atomic(path: Path, text: str) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _kind(path: Path) -> str:
+    """"missing", "file", "folder" or "special" (a device, pipe or socket), following symlinks."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "missing"
+    return "file" if stat.S_ISREG(mode) else "folder" if stat.S_ISDIR(mode) else "special"
 
 
 class dataset_lock:

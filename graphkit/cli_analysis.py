@@ -46,12 +46,13 @@ def money_cmd(by: Annotated[str, typer.Option("--by", help="actor, programme or 
 
     rows = money_totals(_graph(store, neo4j), by=by)
     group = {"actor": [], "programme": ["programme_id", "programme"], "year": ["year"]}.get(by, [])
+    overlap = ["overlaps"] if any(r.overlaps for r in rows) else []  # a column only when some figure may overlap
     if not summary:
         cols = group + ["actor_id", "actor", "direction", "money", "vat", "total_gbp", "items", "shared_with",
-                        "overlaps", "source_ids"] + ([] if fmt == "table" else ["held_apart", "amounts"])
+                        *overlap, "source_ids"] + ([] if fmt == "table" else ["amounts"])
         render(cols, [[_cell(r, c, fmt) for c in cols] for r in rows], fmt, title=f"money by {by}")
     if summary or fmt == "table":
-        cols = group + ["money", "vat", "total_gbp", "items", "overlaps", "source_ids"]
+        cols = group + ["money", "vat", "total_gbp", "items", *overlap, "source_ids"]
         render(cols, [[_cell(t, c, fmt) for c in cols] for t in money_summary(rows)], fmt,
                title="totals (each item counted once; figures that may overlap stand apart, never summed)")
 
@@ -59,8 +60,16 @@ def money_cmd(by: Annotated[str, typer.Option("--by", help="actor, programme or 
 def _cell(row, column: str, fmt: str):
     value = getattr(row, column)
     if column == "overlaps" and fmt == "table":
-        return f"may overlap {len(value)}: " + "; ".join(value) if value else ""
+        return _overlaps(value)
     return _gbp(value, fmt) if column == "total_gbp" else value
+
+
+def _overlaps(ids: list[str], shown: int = 2) -> str:
+    """'may overlap N: first, second, …' with each item named by its first three fields (a link's ends)."""
+    if not ids:
+        return ""
+    names = [" ".join(i.split("|")[:3]) for i in ids[:shown]]
+    return f"may overlap {len(ids)}: " + "; ".join(names) + ("; …" if len(ids) > shown else "")
 
 
 @command(target=analyse_app, name="brokers")

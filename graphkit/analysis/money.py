@@ -6,11 +6,11 @@ attributed to every actor on each side of it (all suppliers of a contract, all i
 so per-actor rows may share an item; `money_summary` counts each item once. Contract values,
 payments and funding stay apart, as do VAT bases, so nothing is added to something unlike it.
 
-Figures that may be the same money are never added together either. Two items *overlap* when
-they come from different sources, share a payer, go to the same payee or to a body and a part of
-it (PART_OF, PARTICIPATES_IN), and their periods meet (an item without dates may meet any). An
-award link whose amount differs from its contract's value is the same contract as another source
-tells it: it overlaps the contract. Overlapping items are held apart, one row each, with
+Figures that may be the same money are never added together either. Two payments or funding
+links *overlap* when they come from different sources, share a payer, go to the same payee or to a
+body and a part of it (PART_OF, PARTICIPATES_IN), and their periods meet (an item without dates
+may meet any). An award link that gives a contract another value on another source's word is the
+same contract as that source tells it: it overlaps the contract. Overlapping items are held apart, one row each, with
 `overlaps` naming the others, so they are read side by side instead of summed.
 """
 from __future__ import annotations
@@ -135,7 +135,7 @@ def _contract_items(graph: nx.MultiDiGraph, cid: str, props: dict) -> list[Money
         return _award_items(props, awards, shared)
     if not _sourced(props):
         return []
-    plain = [(s, k, p) for s, k, p in awards if _number(p.get("amount_gbp")) in (None, value)]
+    plain = [(s, k, p) for s, k, p in awards if not _other_figure(props, p, value)]
     sources = _merge_sources(props["source_ids"], *(p.get("source_ids") for _, p in buyers),
                              *(p.get("source_ids") for _, _, p in plain))
     item = MoneyItem(id=cid, vat=_vat(props.get("vat")), amount_gbp=value, payees=sorted({s for s, _, _ in awards}),
@@ -145,6 +145,14 @@ def _contract_items(graph: nx.MultiDiGraph, cid: str, props: dict) -> list[Money
     for other in others:
         other.overlaps, item.overlaps = [cid], item.overlaps + [other.id]
     return [item] + others
+
+
+def _other_figure(contract: dict, award: dict, value: float) -> bool:
+    """Whether an award link gives a different amount for a valued contract on another source's word:
+    the same contract as another source tells it, not a second sum (the contract's own sources' figure wins)."""
+    amount = _number(award.get("amount_gbp"))
+    return (amount is not None and amount != value and _sourced(award)
+            and not set(award["source_ids"]) & set(contract.get("source_ids") or []))
 
 
 def _award_items(contract: dict, awards: list[tuple], shared: dict) -> list[MoneyItem]:
@@ -209,9 +217,10 @@ def _meet(a: tuple, b: tuple) -> bool:
 
 
 def _mark_overlaps(graph: nx.MultiDiGraph, items: list[MoneyItem]) -> None:
-    """Fill `overlaps` for items of one payer whose payees nest, whose periods meet, told by different sources."""
+    """Fill `overlaps` for payments and funding of one payer whose payees nest, whose periods meet, told by
+    different sources. Contracts are distinct agreements: only another source's figure for the same one overlaps."""
     by_payer_payee: dict[tuple, list[MoneyItem]] = defaultdict(list)
-    for item in items:
+    for item in (i for i in items if i.money in EDGE_MONEY.values()):
         for payer in item.payers:
             for payee in item.payees:
                 by_payer_payee[payer, payee].append(item)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -12,6 +13,8 @@ from .cli_output import console, render
 
 BAR_FROM_BYTES = 5 * 2**20  # smaller inputs finish before a bar is worth drawing
 EXAMPLES_SHOWN = 3
+SHOWN_CHARS = 400
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 ImportDatasetOpt = Annotated[Path, typer.Option("--dataset", "-d", envvar="GRAPHKIT_DATASET",
                                                 help="The dataset the import joins: matched, validated and loaded with it.")]
@@ -23,6 +26,33 @@ def _open_store(store, neo4j, read_only: bool = False):
     from .stores import open_store
 
     return open_store(store, neo4j=neo4j, read_only=read_only)
+
+
+class StoreOnDemand:
+    """The embedded store, opened only when an import has something to load (a refused file creates none)."""
+
+    def __init__(self, path: Path | None, neo4j: bool | None):
+        from .stores.ladybug_store import default_store_path
+
+        self.args = (path, neo4j)
+        self.path = Path(path) if path else default_store_path()
+        self.opened = None
+
+    @classmethod
+    def or_server(cls, path: Path | None, neo4j: bool | None):
+        """Neo4j is opened at once: its connectivity is checked before any work."""
+        from .stores import use_neo4j
+
+        return _open_store(path, neo4j) if use_neo4j(neo4j) and path is None else cls(path, neo4j)
+
+    def load(self, *args, **kwargs):
+        if self.opened is None:
+            self.opened = _open_store(*self.args)
+        return self.opened.load(*args, **kwargs)
+
+    def close(self) -> None:
+        if self.opened is not None:
+            self.opened.close()
 
 
 @contextlib.contextmanager
@@ -73,7 +103,7 @@ def import_cmd(fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="csv, f
     if source_id and fmt == "csv":
         raise GraphkitError("--source-id is for ftm and ocds; CSV rows name their source in the source_id column")
     extra = {"source_id": source_id} if source_id else {}
-    target = None if dry_run else _open_store(store, neo4j)
+    target = None if dry_run else StoreOnDemand.or_server(store, neo4j)
     try:
         with _progress(files) as progress:
             report = importer(files, into, dataset=dataset, store=target, dry_run=dry_run, progress=progress,
@@ -83,8 +113,20 @@ def import_cmd(fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="csv, f
     _print_import(report)
 
 
+def shown_text(text: str, limit: int = SHOWN_CHARS) -> str:
+    """Text safe for a terminal: control characters (escape sequences) blanked, long text cut.
+
+    >>> shown_text("Acme\x1b[2J Ltd"), shown_text("x" * 10, 5)
+    ('Acme [2J Ltd', 'xxxx…')
+    """
+    text = _CONTROL.sub(" ", text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _print_import(report) -> None:
-    say = lambda text: console.print(text, markup=False, highlight=False, soft_wrap=True)  # noqa: E731
+    def say(text: str) -> None:
+        console.print(shown_text(text), markup=False, highlight=False, soft_wrap=True)
+
     head = "dry run (nothing written or loaded)" if report.dry_run else f"into {report.into}"
     say(f"import {report.format}: {len(report.inputs)} file(s), {head}")
     created = ", ".join(f"{k} {v}" for k, v in sorted(report.created.items()) if v)

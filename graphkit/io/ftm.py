@@ -377,6 +377,11 @@ def _amount(proxy, report: ImportReport) -> tuple[float | None, str | None]:
         report.skip("amount is not a finite number (left out)", where)
         return None, currency
     number = registry.number.to_number(raw)
+    if number is None:  # FtM's parser refuses what it cannot read; say why when it is a number after all
+        try:
+            number = float(str(raw).replace(",", ""))
+        except ValueError:
+            number = None
     if number is None or not math.isfinite(number):
         report.skip("amount is not a number (left out)", where)
     elif number < 0:

@@ -206,7 +206,7 @@ def run_record_import(plan: ImportPlan, convert: Callable[[ImportBatch], None], 
     previous = previous_record(targets)
     batch = ImportBatch(actor_index(existing), report, known_source_urls(existing), recorded=existing)
     convert(batch)
-    if not (batch.entities or batch.relationships or batch.updates):
+    if not (batch.entities or batch.relationships or batch.updates or report.matched):
         raise GraphkitError(f"{', '.join(str(p) for p in plan.inputs)}: nothing could be imported"
                             f"{_why(report)}; nothing was written")
     discount_previous(report, previous, list(batch.entities.values()), list(batch.sources),

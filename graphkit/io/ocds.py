@@ -163,11 +163,9 @@ def read_releases(path: Path, report: ImportReport, progress: Progress | None = 
 def _parse(text: str) -> tuple[Any, str | None]:
     """(value, None) or (None, the reason it is not usable JSON)."""
     try:
-        value = json.loads(text, parse_constant=_no_constant)
+        value = json.loads(text)  # NaN and Infinity parse; every amount is checked where it is read
     except json.JSONDecodeError as exc:
         return None, f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
-    except InputError as exc:
-        return None, str(exc)
     except RecursionError:
         return None, f"nesting deeper than {MAX_DEPTH} levels"
     try:
@@ -175,10 +173,6 @@ def _parse(text: str) -> tuple[Any, str | None]:
     except InputError as exc:
         return None, str(exc)
     return value, None
-
-
-def _no_constant(name: str):
-    raise InputError(f"{name} is not a JSON number (JSON has no NaN or Infinity)")
 
 
 def _json_kind(value: Any) -> str:
@@ -707,6 +701,8 @@ def _date(value: Any) -> str | None:
 def _text(value: Any, limit: int = values.MAX_NAME) -> str | None:
     """Text of a field that should hold text, HTML entities decoded once; None for anything else."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     return clean_text(html.unescape(value) if isinstance(value, str) else value, limit)
 

@@ -125,4 +125,4 @@ def load_ontology(path: str | None = None) -> Ontology:
         text = Path(path).read_text(encoding="utf-8")
     else:
         text = resources.files("graphkit").joinpath("ontology.yaml").read_text(encoding="utf-8")
-    return parse_ontology(yaml.safe_load(text))
+    return parse_ontology(yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))  # noqa: S506 - safe loader (libyaml)

@@ -29,6 +29,7 @@ from .problems import GraphkitError
 _IDENTIFIER = re.compile(r"^([A-Z]{2}-[A-Z0-9]{2,8}-\S+|[a-z][a-z0-9]*:\S+)$")
 MAX_BLOCK = 400  # names sharing only a token more common than this are compared by exact key only
 MIN_TOKEN = 3
+FEW_NAMES = 5_000  # up to this many names, normalise one by one in Python
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,9 @@ class NameRules:
 
 @lru_cache(maxsize=1)
 def name_rules() -> NameRules:
-    text = resources.files("graphkit.io").joinpath("name_variants.yaml").read_text(encoding="utf-8")
-    raw = yaml.safe_load(text)
+    # through the top package: importing graphkit.io would load every format (networkx among them)
+    text = resources.files("graphkit").joinpath("io", "name_variants.yaml").read_text(encoding="utf-8")
+    raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - safe loader (libyaml)
     return NameRules({str(k).lower(): str(v).lower() for k, v in (raw.get("words") or {}).items()},
                      tuple(str(s).lower() for s in raw.get("legal_suffixes") or []),
                      tuple(tuple(str(n) for n in group) for group in raw.get("equivalents") or []))
@@ -69,15 +71,8 @@ def _basic(names: pa.Array, rules: NameRules) -> pa.Array:
 
 @lru_cache(maxsize=1)
 def _equivalents() -> tuple[pa.Array, pa.Array]:
-    rules = name_rules()
-    variants, canonical = [], []
-    for group in rules.equivalents:
-        keys = _basic(pa.array(list(group), pa.string()), rules).to_pylist()
-        for key in keys:
-            if key not in variants:
-                variants.append(key)
-                canonical.append(keys[0])
-    return pa.array(variants, pa.string()), pa.array(canonical, pa.string())
+    keys = _equivalent_keys()
+    return pa.array(list(keys), pa.string()), pa.array(list(keys.values()), pa.string())
 
 
 def normalise_names(names: pa.Array | pa.ChunkedArray | list[str | None]) -> pa.Array:
@@ -92,6 +87,8 @@ def normalise_names(names: pa.Array | pa.ChunkedArray | list[str | None]) -> pa.
         names = names.combine_chunks()
     if len(names) == 0:
         return pa.array([], pa.string())
+    if len(names) <= FEW_NAMES:  # Arrow's fixed cost per call (one per rule) outweighs the per-name loop
+        return pa.array([None if n is None else normalise_name(n) for n in names.to_pylist()], pa.string())
     keys = _basic(names, name_rules())
     variants, canonical = _equivalents()
     mapped = pc.take(canonical, pc.index_in(keys, value_set=variants))
@@ -105,7 +102,12 @@ def normalise_name(name: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def _one(name: str) -> str:
-    rules = name_rules()
+    text = _basic_one(name)
+    return _equivalent_keys().get(text, text)
+
+
+def _basic_one(name: str) -> str:
+    """`_basic` for one name, in Python."""
     text = unicodedata.normalize("NFKD", name)
     text = "".join(ch.lower() for ch in text if unicodedata.category(ch) != "Mn")  # per character, as Arrow does
     text = re.sub(r"['’`]", "", text)
@@ -115,8 +117,7 @@ def _one(name: str) -> str:
     for pattern, long in _word_patterns():
         text = pattern.sub(long, text)
     text = re.sub(r"^the\s+", "", text)
-    text = _suffix_pattern().sub("", text)
-    return _equivalent_keys().get(text, text)
+    return _suffix_pattern().sub("", text)
 
 
 @lru_cache(maxsize=1)
@@ -132,8 +133,13 @@ def _suffix_pattern() -> re.Pattern:
 
 @lru_cache(maxsize=1)
 def _equivalent_keys() -> dict[str, str]:
-    variants, canonical = _equivalents()
-    return dict(zip(variants.to_pylist(), canonical.to_pylist()))
+    """Key of each name variant -> key of its group's first name."""
+    out: dict[str, str] = {}
+    for group in name_rules().equivalents:
+        keys = [_basic_one(name) for name in group]
+        for key in keys:
+            out.setdefault(key, keys[0])
+    return out
 
 
 def is_identifier(alias: str) -> bool:

@@ -23,7 +23,7 @@ from .parallel import at_once, pieces, release_memory
 from .csv_reader import ReadSpace, csv_section, read_csv_table
 from .merges import apply_merge_decisions
 from .tables import entity_schema, relationship_schema, rows_to_table, source_schema, with_relationship_ids
-from .yaml_reader import read_yaml_records
+from .yaml_reader import MAX_BYTES, read_yaml_records
 
 YAML_SUFFIXES = (".yaml", ".yml")
 STORY_FILES = ("story.yaml", "story.yml")  # a briefing's walkthrough (graphkit brief --story), not a dataset file
@@ -130,14 +130,31 @@ def _read_other_file(path: Path, onto: Ontology) -> tuple[list[tuple[str, pa.Tab
     problems = ProblemList()
     display = display_path(path)
     if path.suffix.lower() in YAML_SUFFIXES:
-        schemas = {"entities": entity_schema(onto), "relationships": relationship_schema(onto), "sources": source_schema(onto)}
-        records = read_yaml_records(path, display, onto, problems)
-        return [(section, rows_to_table(rows, schemas[section])) for section, rows in records.items() if rows], problems
+        return _read_yaml_file(path, display, onto, problems), problems
     if path.suffix.lower() == ".csv":
         problems.add(display, 0, "", "", "CSV files must be named entities*.csv, relationships*.csv or sources*.csv")
     else:
         problems.add(display, 0, "", "", "is not a dataset file (.yaml, .yml or .csv)")
     return [], problems
+
+
+def _read_yaml_file(path: Path, display: str, onto: Ontology, problems: ProblemList) -> list[tuple[str, pa.Table]]:
+    """The tables of a YAML file: from the parse cache while its bytes are unchanged, else parsed (and kept if clean)."""
+    from . import parse_cache
+
+    folder = parse_cache.cache_folder()
+    key = None
+    if folder is not None and path.stat().st_size <= MAX_BYTES:
+        key = parse_cache.entry_key(path.read_bytes(), repr(onto))
+        cached = parse_cache.read_entry(folder, key, display)
+        if cached is not None:
+            return cached
+    schemas = {"entities": entity_schema(onto), "relationships": relationship_schema(onto), "sources": source_schema(onto)}
+    records = read_yaml_records(path, display, onto, problems)
+    tables = [(section, rows_to_table(rows, schemas[section])) for section, rows in records.items() if rows]
+    if key is not None and not problems.items:
+        parse_cache.write_entry(folder, key, tables)
+    return tables
 
 
 def _concat(tables: list[pa.Table], schema: pa.Schema) -> pa.Table:

@@ -10,14 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-from pydantic import ValidationError
 from yaml.composer import Composer, ComposerError
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
 from ..ontology import Ontology
 from ..problems import ProblemList
-from ..records import describe_error, entity_model, relationship_model, source_model
 
 try:
     from yaml._yaml import CParser as _EventParser
@@ -103,7 +101,9 @@ def _context(section: str, record: dict) -> str:
     return f"{record.get('label', 'entity')} {record.get('id', '?')}"
 
 
-def _report(exc: ValidationError, record: dict, display: str, context: str, problems: ProblemList) -> None:
+def _report(exc, record: dict, display: str, context: str, problems: ProblemList) -> None:
+    from ..records import describe_error
+
     lines = record.get("__lines__", {})
     for err in exc.errors():
         loc = [str(p) for p in err["loc"]]
@@ -118,6 +118,8 @@ def _report(exc: ValidationError, record: dict, display: str, context: str, prob
 
 
 def _model_for(section: str, record: dict, onto: Ontology, display: str, problems: ProblemList):
+    from ..records import entity_model, relationship_model, source_model  # pydantic: only when a file is parsed
+
     if section == "sources":
         return source_model(onto)
     if section == "relationships":
@@ -157,6 +159,8 @@ def read_yaml_records(path: Path, display: str, onto: Ontology, problems: Proble
 
 
 def _validate_record(section, record, display, onto, problems, out) -> None:
+    from pydantic import ValidationError
+
     if not isinstance(record, dict):
         problems.add(display, 0, section, "", "each item must be a mapping")
         return

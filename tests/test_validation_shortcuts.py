@@ -6,7 +6,10 @@ group. Each test builds a small dataset where a shortcut could miss or misplace 
 """
 from __future__ import annotations
 
+import pytest
+
 from graphkit.dataset import read_dataset, validate
+from graphkit.problems import InvalidDataset
 
 SOURCES = "id,url,title,publisher,date\nreg,https://example.org/register,Register,Example,2010-01\n"
 ENTITIES = (
@@ -86,3 +89,33 @@ def test_the_byte_count_refuses_exactly_what_the_column_check_refuses():
     from graphkit.dataset.csv_reader import CONTROL_CHARACTERS, REFUSED_BYTES
 
     assert sorted(REFUSED_BYTES) == [b for b in range(128) if re.fullmatch(CONTROL_CHARACTERS, chr(b))]
+
+
+def test_unchanged_yaml_files_are_read_from_the_parse_cache_beside_the_store(tmp_path, monkeypatch, tiny_dir):
+    import graphkit.dataset as dataset
+    from graphkit.dataset import read_dataset
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GRAPHKIT_STORE", raising=False)
+    first = read_dataset([tiny_dir])  # no store folder yet: nothing is kept
+    assert not (tmp_path / ".graphkit").exists()
+    (tmp_path / ".graphkit").mkdir()
+    read_dataset([tiny_dir])
+    assert len(list((tmp_path / ".graphkit" / "parse-cache").iterdir())) == 3  # one entry per file
+
+    def no_parse(*args):
+        raise AssertionError("parsed although unchanged")
+
+    monkeypatch.setattr(dataset, "read_yaml_records", no_parse)
+    cached = read_dataset([tiny_dir])
+    assert cached.entities.to_pylist() == first.entities.to_pylist()
+    assert cached.relationships.to_pylist() == first.relationships.to_pylist()
+    monkeypatch.undo()
+    monkeypatch.chdir(tmp_path)
+    actors = tiny_dir / "actors.yaml"
+    actors.write_text(actors.read_text(encoding="utf-8").replace("name: Tribal\n", "name: Tribal Ltd\n"), encoding="utf-8")
+    assert read_dataset([tiny_dir]).entity("tribal")["name"] == "Tribal Ltd"  # stale: parsed again
+    actors.write_text(actors.read_text(encoding="utf-8").replace("kind: consultancy", "kind: bank"), encoding="utf-8")
+    for _ in range(2):  # a file with a problem is never kept: reported every time
+        with pytest.raises(InvalidDataset, match="bank"):
+            read_dataset([tiny_dir])

@@ -455,7 +455,7 @@ def _award(batch: ImportBatch, rel: Release, award: dict, contract: tuple[Releas
         report.skip(f"award status {status} (not counted)", f"{rel.ocid} {award['id']}")
         return
     parties = rel.parties()
-    title = _text(award.get("title")) or _text(rel.tender.get("title")) or clean_text(rel.ocid)
+    title = _text(award.get("title")) or _text(rel.tender.get("title")) or _framework_title(rel) or clean_text(rel.ocid)
     suppliers = [s for s in _list(award.get("suppliers")) if isinstance(s, dict)]
     value = _dict(award.get("value"))
     if contract and _dict(contract[1].get("value")).get("amount") is not None:
@@ -481,6 +481,14 @@ def _award(batch: ImportBatch, rel: Release, award: dict, contract: tuple[Releas
         cite = Cite(sid, f'Award {award["id"]} "{title}": supplier {name}, value {_money_text(value)}')
         _supplier(batch, rel, parties, supplier, record["id"], cite)
     _skip_other_parties(report, rel, parties)
+
+
+def _framework_title(rel: Release) -> str | None:
+    """A call-off without a title of its own is named after the framework it draws on."""
+    for process in _list(rel.data.get("relatedProcesses")):
+        if isinstance(process, dict) and "framework" in _list(process.get("relationship")) and _text(process.get("title")):
+            return f"{_text(process.get('title'))} (call-off)"
+    return None
 
 
 def _award_record(rel: Release, award: dict, contract: tuple[Release, dict] | None, title: str, kind: str) -> dict:

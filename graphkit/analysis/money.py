@@ -247,9 +247,11 @@ def _link(a: MoneyItem, b: MoneyItem) -> None:
         b.overlaps.append(a.id)
 
 
-def _apart(item: MoneyItem, kind_of: dict[str, tuple]) -> bool:
-    """Whether an item overlaps another of its own kind of money and VAT basis, so must not be summed with it."""
-    return any(kind_of.get(other) == (item.money, item.vat) for other in item.overlaps)
+def held_apart(items: list[MoneyItem]) -> set[str]:
+    """Ids of the items that overlap another of their own kind of money and VAT basis: each must stand
+    on its own line, never summed with the others."""
+    kind_of = {i.id: (i.money, i.vat) for i in items}
+    return {i.id for i in items if any(kind_of.get(other) == (i.money, i.vat) for other in i.overlaps)}
 
 
 def _groups(item: MoneyItem, by: str) -> list[str | None]:
@@ -277,9 +279,9 @@ def money_totals(graph: nx.MultiDiGraph, by: str = "actor") -> list[MoneyRow]:
     rows: dict[tuple, MoneyRow] = {}
     partners: dict[tuple, set[str]] = defaultdict(set)
     items = money_items(graph)
-    kind_of = {i.id: (i.money, i.vat) for i in items}
+    apart_ids = held_apart(items)
     for item in items:
-        apart = item.id if _apart(item, kind_of) else None
+        apart = item.id if item.id in apart_ids else None
         for direction, side in (("received", item.payees), ("paid", item.payers)):
             for actor in side:
                 for group in _groups(item, by):

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from ..analysis.money import money_items
+from ..analysis.money import held_apart, money_items
 from .roles import load_roles
 
 CEILING = "framework_ceiling"
@@ -104,16 +104,18 @@ def money_view(graph: nx.MultiDiGraph) -> MoneyView:
     roles = load_roles()
     grades = item_grades(graph)
     lines: dict[tuple, dict] = {}
-    for item in money_items(graph):
+    items = money_items(graph)
+    apart = held_apart(items)  # figures that may be the same money: a line each, never summed
+    for item in items:
         for payee in item.payees:
-            key = (_section(graph, payee, item.money), payee, item.money, item.vat)
+            key = (_section(graph, payee, item.money), payee, item.money, item.vat, item.id if item.id in apart else None)
             entry = lines.setdefault(key, {"amounts": {}, "sources": set(), "payers": set(), "grades": []})
             entry["amounts"][item.id] = item.amount_gbp
             entry["sources"].update(item.source_ids)
             entry["payers"].update(item.payers)
             entry["grades"].append(grades.get(item.id))
     sections: dict[str, dict[str, Recipient]] = defaultdict(dict)
-    for (section, payee, money, vat), entry in lines.items():
+    for (section, payee, money, vat, _), entry in lines.items():
         props = graph.nodes[payee] if payee in graph else {}
         row = sections[section].setdefault(payee, Recipient(payee, props.get("name") or payee, props.get("kind")))
         row.lines.append(MoneyLine(money, vat, sum(entry["amounts"].values()), sorted(entry["amounts"]),

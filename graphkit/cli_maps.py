@@ -15,6 +15,7 @@ PngOpt = Annotated[Optional[Path], typer.Option("--png", help="Also save a PNG p
 TitleOpt = Annotated[Optional[str], typer.Option("--title", help="Title shown at the top.")]
 MaxNodesOpt = Annotated[int, typer.Option("--max-nodes", help="Refuse to draw more nodes than this.")]
 ListOpt = Optional[list[str]]
+StoryOpt = Annotated[Optional[Path], typer.Option("--story", help="A story file (YAML steps) to walk through beside the map.")]
 
 
 def _names(values: list[str] | None) -> tuple[str, ...]:
@@ -79,12 +80,13 @@ def map_cmd(output: Annotated[Path, typer.Option("--output", "-o", help="HTML fi
 def brief_cmd(output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")] = Path("brief.html"),
               title: TitleOpt = None,
               top: Annotated[int, typer.Option(help="How many brokers to list.")] = 15,
+              story: StoryOpt = None,
               max_nodes: MaxNodesOpt = 5000, open_: OpenOpt = False, png: PngOpt = None,
               store: StoreOpt = None, neo4j: Neo4jOpt = None):
-    """Write the campaigners' briefing: the map, who profits, the brokers and every source, offline."""
+    """Write the campaigners' briefing: who profited, who advised, the map, a timeline and every source, offline."""
     from .briefing import BriefingOptions, write_briefing
 
-    options = BriefingOptions(top=top)
+    options = BriefingOptions(top=top, story=story)
     options.map.max_nodes = max_nodes
     if title:
         options.title = title
@@ -95,12 +97,14 @@ def brief_cmd(output: Annotated[Path, typer.Option("--output", "-o", help="HTML 
 @command(name="demo")
 def demo_cmd(out: Annotated[Path, typer.Option("--out", help="Folder for the briefing, the map and the store.")] = Path("graphkit-demo"),
              dataset: Annotated[Optional[list[Path]], typer.Option("--dataset", "-d", help="Dataset folder or file (default: the seed dataset).")] = None,
-             open_: OpenOpt = False):
-    """Load the seed dataset into a fresh embedded store and write the briefing and the map."""
+             story: StoryOpt = None, open_: OpenOpt = False):
+    """Load the seed dataset into a fresh embedded store and write the briefing (with the seed story) and the map."""
     from .demo import run_demo
 
-    result = run_demo(out, dataset=dataset)
+    result = run_demo(out, dataset=dataset, story=story)
     console.print(f"loaded {result.nodes:,} nodes and {result.edges:,} links from {', '.join(map(str, result.dataset))}",
                   markup=False, highlight=False, soft_wrap=True)
     console.print(f"map: {result.map}", markup=False, highlight=False, soft_wrap=True)
+    if result.story:
+        console.print(f"story: {result.story}", markup=False, highlight=False, soft_wrap=True)
     _done("briefing", result.briefing, open_)

@@ -43,16 +43,30 @@ class PageRun:
         return target.evaluate("() => window.graphkitMap.readyMs")
 
 
+LAPTOP = (1440, 900)
+PHONE = (390, 844)
+
+
+def screenshot_folder(tmp_path_factory) -> Path:
+    """Where page tests save their screenshots: GRAPHKIT_SCREENSHOTS, else a pytest temporary folder (printed)."""
+    chosen = os.environ.get("GRAPHKIT_SCREENSHOTS")
+    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    print(f"screenshots: {folder}")
+    return folder
+
+
 @contextmanager
-def open_offline(path: Path, width: int = 1400, height: int = 900):
-    """Load `path` via file:// in headless Chromium with the network blocked."""
+def open_offline(path: Path, width: int = 1400, height: int = 900, touch: bool = False):
+    """Load `path` via file:// in headless Chromium with the network blocked (`touch`: a phone's touch screen)."""
     require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         browser = launch_chromium(pw)
         try:
-            context = browser.new_context(viewport={"width": width, "height": height})
+            extra = {"has_touch": True, "is_mobile": True, "device_scale_factor": 2} if touch else {}
+            context = browser.new_context(viewport={"width": width, "height": height}, **extra)
             page = context.new_page()
             run = PageRun(page)
             block_network(context, run.requests)

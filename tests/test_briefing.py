@@ -1,6 +1,7 @@
 """`graphkit brief`: the map, who profits, the brokers and every source, in one offline page."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -9,7 +10,7 @@ from browser import open_offline
 from graphkit.briefing import BriefingOptions, build_briefing_html, write_briefing
 from graphkit.cli import app
 from graphkit.maps import MapOptions
-from test_maps import IMG, SCRIPT, load_graph, planted_graph, tiny_store  # noqa: F401 - fixtures
+from test_maps import IMG, SCRIPT, load_graph, planted_graph, tiny_graph, tiny_store  # noqa: F401 - fixtures
 
 MONEY = """
   - id: payments-2010
@@ -25,6 +26,8 @@ MONEY_LINKS = """
      start_date: "2010-02", sources: [{source: foi, quote: "paid Tribal £12,000 including VAT"}]}
   - {source: payments-2010, type: AWARDED_TO, target: tribal, evidence: reported,
      sources: [{source: blog, quote: "Tribal is on the framework"}]}
+  - {source: dclg, type: FUNDS, target: leadership-centre, amount_gbp: 9000000, evidence: documented,
+     start_date: "2009-04", sources: [{source: foi, quote: "DCLG grant of £9m to the Leadership Centre"}]}
 """
 
 
@@ -42,20 +45,37 @@ def section(page: str, name: str) -> str:
     return re.search(f'<section id="{name}">(.*?)</section>', page, re.S)[1]
 
 
-def test_who_profits_keeps_kinds_of_money_and_vat_apart(money_graph):
+def test_who_profited_ranks_suppliers_apart_from_public_money_and_ceilings(money_graph):
     page = build_briefing_html(money_graph, BriefingOptions(title="Total Place"))
-    profits = section(page, "who-profits")
-    row = re.search(r"<tr><th scope=\"row\">Tribal.*?</tr>", profits, re.S)[0]
-    cells = re.findall(r"<td>(.*?)</td>", row, re.S)
-    assert len(cells) == 3  # contract values, payments, framework ceilings (no funding in the data)
-    assert "£278,000 ex VAT" in cells[0] and "(2 items)" in cells[0]
-    assert "£12,000 inc VAT" in cells[1]
-    assert "£5,000,000 ex VAT" in cells[2]
+    profited = section(page, "who-profited")
+    row = re.search(r"<tr><td class=\"rank\">1</td><th scope=\"row\">Tribal.*?</tr>", profited, re.S)[0]
+    assert "£278,000 ex VAT" in row and "contract values · 2 items" in row
+    assert "£12,000 inc VAT" in row and "payments · 1 item" in row
+    assert '<span class="grade weak"' in row and ">alleged</span>" in row  # the contracts rest on one blog
+    assert "<summary>2 sources</summary>" in row and "<q>paid Tribal £12,000 including VAT</q>" in row
+    # public funding and the framework ceiling are labelled and apart, never in the ranking
+    assert "Leadership Centre" not in profited and "£9,000,000" not in profited and "£5,000,000" not in profited
+    assert 'href="#public-funding"' in profited and 'href="#framework-ceilings"' in profited
+    public = section(page, "public-funding")
+    assert "Leadership Centre for Local Government" in public and "£9,000,000 (VAT basis unknown)" in public
+    assert "from Department for Communities and Local Government" in public
+    assert "£5,000,000 ex VAT" in section(page, "framework-ceilings")
     assert "£290,000" not in page and "£5,278,000" not in page  # nothing added across kinds or VAT bases
-    # each figure with its sources: link and quote
-    assert '<a href="https://example.org/foi/tribal" rel="noopener noreferrer">' in cells[1]
-    assert "<q>paid Tribal £12,000 including VAT</q>" in cells[1]
-    assert "<q>Customer Insight £60k ex VAT</q>" in cells[0]
+    assert page.index('id="who-profited"') < page.index('id="who-advised"') < page.index('id="map"')
+
+
+def test_who_advised_names_advisers_with_whom_when_and_grade(money_graph):
+    advised = section(build_briefing_html(money_graph), "who-advised")
+    assert "Tribal" in advised and "advises <b>Department for Communities and Local Government</b>" in advised
+    assert ">inferred</span>" in advised
+    assert "UNISON" not in advised and "Leadership Centre" not in advised  # a union and a public body
+
+
+def test_timeline_lists_dated_events_with_sources(money_graph):
+    events = section(build_briefing_html(money_graph), "timeline")
+    assert events.index("2009-04") < events.index("2010-02")
+    assert "Department for Communities and Local Government funds Leadership Centre" in events
+    assert "<q>DCLG grant of £9m to the Leadership Centre</q>" in events
 
 
 def test_brokers_and_sources(money_graph):
@@ -85,8 +105,10 @@ def test_a_map_too_big_leaves_a_note_not_a_failure(money_graph):
 def test_everything_from_the_data_is_escaped(planted_graph):
     page = build_briefing_html(planted_graph)
     assert IMG not in page and SCRIPT not in page
-    assert "<img" not in page and 'href="javascript' not in page
-    assert "&lt;img src=x onerror=window.__pwned=1&gt;" in section(page, "who-profits")
+    assert 'href="javascript' not in page
+    # the only image is the map's printed picture, empty until the map sends it
+    assert re.findall(r"<img[^>]*>", page) == ['<img class="map-picture" id="map-picture" alt="The map as last shown on screen">']
+    assert "&lt;img src=x onerror=window.__pwned=1&gt;" in section(page, "who-profited")
 
 
 def test_brief_command(runner, workdir, tiny_store):
@@ -109,5 +131,62 @@ def test_brief_opens_offline_and_its_map_works(planted_graph, tmp_path):
         assert frame.locator("#details h2").inner_text() == IMG
         assert run.page.evaluate("() => window.__pwned") is None
         assert inner.evaluate("() => window.__pwned") is None
-        assert run.page.locator("#who-profits td").count() > 0
+        assert run.page.locator("#who-profited td").count() > 0
         assert run.requests == [] and run.errors == []
+
+
+STORY = """title: Tribal's contracts
+steps:
+  - title: The money
+    text: DCLG let two contracts to Tribal.
+    actors: [Tribal Group plc, dclg]
+    links:
+      - {from: contract-spend, type: AWARDED_TO, to: tribal}
+    date: "2009-11"
+  - title: The critics
+    text: UNISON criticised the programme.
+    actors:
+      - unison
+"""
+
+
+def test_a_story_walks_through_its_steps(tiny_graph, tmp_path):
+    story = tmp_path / "story.yaml"
+    story.write_text(STORY, encoding="utf-8")
+    page = build_briefing_html(tiny_graph, BriefingOptions(story=story))
+    told = section(page, "map")
+    assert "Step 1 of 2" in told and told.count('<article class="step"') == 2
+    assert '<article class="step" data-step="1" hidden>' in told
+    assert "<q>Spend Counting and Deep Dive £218k ex VAT</q>" in told  # each claim one click from its quote
+    steps = json.loads(re.search(r'<script type="application/json" id="story-data">(.*?)</script>', page, re.S)[1])
+    assert steps == [{"nodes": ["tribal", "dclg"], "links": [["contract-spend", "AWARDED_TO", "tribal"]], "date": "2009-11"},
+                     {"nodes": ["unison"], "links": [], "date": None}]
+
+
+def test_a_story_naming_an_unknown_actor_is_refused_with_file_line_and_suggestion(runner, workdir, tiny_store):
+    bad = STORY.replace("      - unison", "      - unisn").replace("type: AWARDED_TO", "type: AWARDED")
+    (workdir / "story.yaml").write_text(bad, encoding="utf-8")
+    result = runner.invoke(app, ["brief", "--store", str(tiny_store), "--story", "story.yaml", "-o", "brief.html"])
+    assert result.exit_code == 1
+    assert "story.yaml:7: step 1: links.type 'AWARDED' is not a link in the data (did you mean 'AWARDED_TO'?)" in result.output
+    assert "story.yaml:12: step 2: actors 'unisn' is not an actor in the data (did you mean 'unison'?)" in result.output
+    assert not (workdir / "brief.html").exists()
+
+
+def test_brief_command_with_a_story(runner, workdir, tiny_store):
+    (workdir / "story.yaml").write_text(STORY, encoding="utf-8")
+    result = runner.invoke(app, ["brief", "--store", str(tiny_store), "--story", "story.yaml", "-o", "brief.html"])
+    assert result.exit_code == 0, result.output
+    assert 'id="story-data"' in (workdir / "brief.html").read_text(encoding="utf-8")
+
+
+def test_roles_name_only_kinds_and_types_of_the_ontology():
+    from graphkit.maps.roles import load_roles
+    from graphkit.ontology import load_ontology
+
+    roles, onto = load_roles(), load_ontology()
+    kinds = {k for spec in onto.labels.values() for k in spec.kinds}
+    assert set(roles.public_kinds + roles.adviser_kinds + roles.timeline_report_kinds) <= kinds
+    assert set(roles.advice_types + roles.money_types + roles.timeline_types) <= set(onto.relationships)
+    assert set(roles.public_labels + roles.adviser_labels) <= set(onto.labels)
+    assert list(roles.evidence_order) == list(onto.enums["evidence"])

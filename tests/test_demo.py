@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from browser import open_offline
+from test_maps import load_graph
 from graphkit.cli import app
 from graphkit.dataset import read_dataset
 from graphkit.demo import run_demo
@@ -56,12 +57,35 @@ def _seed_dataset_or_skip():
         pytest.skip(f"the seed dataset does not validate yet (test_seeds.py reports it): {exc}")
 
 
-def test_demo_with_the_seed_dataset(runner, workdir):
+def test_demo_with_the_seed_dataset_walks_through_the_seed_story(runner, workdir):
     _seed_dataset_or_skip()
     result = runner.invoke(app, ["demo"])
     assert result.exit_code == 0, result.output
+    assert "story: " in result.output and result.output.rstrip().endswith("briefing: graphkit-demo/brief.html")
     brief = (workdir / "graphkit-demo" / "brief.html").read_text(encoding="utf-8")
-    assert "Who profits" in brief and "Tribal" in brief
+    assert "Who profited" in brief and "Who advised" in brief and "Tribal" in brief
+    assert 'id="story-data"' in brief and "from the money to the advisers" in brief
+
+
+def test_the_seed_story_names_only_actors_and_links_of_the_seed_dataset(tmp_path):
+    _seed_dataset_or_skip()
+    from graphkit.demo import seed_story
+    from graphkit.maps.story import read_story
+
+    story_path = seed_story(default_dataset_dir())
+    graph = load_graph(default_dataset_dir(), tmp_path)
+    story = read_story(story_path, graph)  # raises, with file and line, on anything the dataset lacks
+    assert len(story.steps) >= 5 and all(step.actors for step in story.steps)
+    assert all(graph.has_edge(a, b) for step in story.steps for a, _, b in step.links)
+
+
+def test_a_demo_story_naming_an_unknown_actor_stops_before_any_page(runner, workdir, tiny_dir):
+    (workdir / "story.yaml").write_text("title: T\nsteps:\n  - title: S\n    text: x\n    actors: [tribl]\n",
+                                        encoding="utf-8")
+    result = runner.invoke(app, ["demo", "--dataset", str(tiny_dir), "--story", "story.yaml"])
+    assert result.exit_code == 1
+    assert "story.yaml:5: step 1: actors 'tribl' is not an actor in the data (did you mean 'tribal'?)" in result.output
+    assert not (workdir / "graphkit-demo" / "map.html").exists()
 
 
 @pytest.mark.browser

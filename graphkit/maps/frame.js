@@ -17,7 +17,7 @@
       openPanel(document.body.getAttribute("data-panel") === name ? "" : name);
     });
   });
-  function narrow() { return window.matchMedia("(max-width: 760px)").matches; }
+  function narrow() { return window.matchMedia("(max-width: 1000px)").matches; }
   network.on("click", function (params) {
     if (narrow() && (params.nodes.length || params.edges.length)) openPanel("details");
   });
@@ -41,10 +41,14 @@
     });
     api.refresh();
     var links = edgeIds(step.links).filter(function (id) { return api.edgeView.get(id); });
-    network.setSelection({ nodes: ids, edges: links }, { unselectAll: true, highlightEdges: false });
-    var near = [];
-    ids.forEach(function (id) { near = near.concat(network.getConnectedNodes(id)); });
-    api.fitTo(ids.length ? ids.concat(ids.length < 3 ? near : []) : []);
+    var ends = [];
+    links.forEach(function (id) { var e = api.edges.get(id); ends.push(e.from, e.to); });
+    var marked = ids.concat(ends.filter(function (id) { return ids.indexOf(id) < 0; }));
+    network.setSelection({ nodes: marked, edges: links }, { unselectAll: true, highlightEdges: false });
+    // Frame the step's actors and links (one actor alone: with its neighbours), no closer than 100 %.
+    var frameIds = marked.length === 1 ? marked.concat(network.getConnectedNodes(marked[0])) : marked;
+    api.fitTo(frameIds.filter(function (id) { return api.nodeView.get(id); }));
+    if (network.getScale() > 1) network.moveTo({ scale: 1, animation: false });
     if (ids.length) api.showNode(ids[0]);
     else if (links.length) api.showEdge(links[0]);
     api.focused = ids;
@@ -52,6 +56,7 @@
   };
 
   var inFrame = window.parent !== window;
+  if (inFrame) document.body.classList.add("framed");
   window.addEventListener("message", function (ev) {
     if (!inFrame || ev.source !== window.parent || !ev.data || ev.data.graphkit !== "story") return;
     api.story(ev.data);

@@ -73,6 +73,18 @@
       var clash = boxes.some(function (b) { return box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3]; });
       if (!clash) { boxes.push(box); kept[n.id] = true; }
     });
+    // Amounts on money links, at the middle of each link, where they do not run into a name.
+    amounts.forEach(function (e) {
+      var edge = edgeById[e.id];
+      if (!shownEdges.has(e.id)) return;
+      var ends = network.getPositions([edge.from, edge.to]);
+      var a = network.canvasToDOM(ends[edge.from]), b = network.canvasToDOM(ends[edge.to]);
+      var lines = (edge.label || "").split("\n"), w = 0.56 * e.px * Math.max.apply(null, lines.map(function (l) { return l.length; }));
+      var h = 1.25 * e.px * lines.length, x = (a.x + b.x) / 2, y = (a.y + b.y) / 2;
+      var box = [x - w / 2, y - h / 2, x + w / 2, y + h / 2];
+      var clash = boxes.some(function (q) { return box[0] < q[2] && q[0] < box[2] && box[1] < q[3] && q[1] < box[3]; });
+      if (!clash) { boxes.push(box); kept[e.id] = true; }
+    });
     return kept;
   }
   api.sizeNames = function (force) { sizeNames(force); };
@@ -87,7 +99,7 @@
                size: Math.max(n.size, 5 / scale) };
     }));
     if (amounts.length) edges.update(amounts.map(function (e) {
-      return { id: e.id, font: { size: Math.max(e.font, e.px / scale) } };
+      return { id: e.id, font: { size: kept[e.id] ? Math.max(e.font, e.px / scale) : e.font } };
     }));
   }
   var sizing = null;

@@ -89,12 +89,13 @@ def test_values_are_parameters_never_cypher_text(store, tiny_dir):
 
 @pytest.mark.parametrize("reset", [False, True])
 def test_ladybug_failure_mid_load_leaves_the_previous_state(tmp_path, tiny_dir, monkeypatch, reset):
-    from graphkit.stores import ladybug_store
+    from graphkit.stores import ladybug_file, ladybug_store
 
     store = LadybugStore(tmp_path / "store" / "g.lbug")
     load([tiny_dir], store)
     before = counts(store)
-    monkeypatch.setattr(ladybug_store, "copy_arrow", _copy_nodes_only)  # fails after the nodes were copied
+    for module in (ladybug_store, ladybug_file):  # upsert and rebuild: fails after the nodes were copied
+        monkeypatch.setattr(module, "copy_arrow", _copy_nodes_only)
     (tmp_path / "more.yaml").write_text("entities:\n  - {id: extra, label: Organisation, kind: company, "
                                         "name: Extra, sources: [{source: blog, quote: x}]}\n"
                                         "relationships:\n  - {source: extra, type: ADVISES, target: tribal, "

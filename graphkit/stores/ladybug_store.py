@@ -11,9 +11,7 @@ until COMMIT. List properties are kept as marked text (see `list_text`).
 from __future__ import annotations
 
 import contextlib
-import glob
 import os
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -26,35 +24,17 @@ from ..files import fsync_path
 from ..ontology import Ontology, load_ontology
 from ..problems import GraphkitError
 from .base import LoadReport, ProgressFn, QueryResult
-from .layout import RelGroup, node_columns, node_tables, rel_columns, rel_groups
+from .layout import RelGroup, node_columns, rel_columns
+from .ladybug_file import (StoreUnreadable, ladybug_type, build_file, copy_arrow, copy_options, endpoints_first,
+                           remove_store_files, schema_statements, set_aside, store_tables, busy_or)
 from .plans import TablePlan
 from .statements import check_statement
-from .list_text import column_values, decode_value, encode_lists
+from .list_text import column_values, decode_value
 from .values import plain_value
 
 DEFAULT_PATH = config.DEFAULT_STORE
-LADYBUG_TYPES = {"number": "DOUBLE", "bool": "BOOLEAN", "list": "STRING"}  # lists as marked text
-
-
 def default_store_path() -> Path:
     return config.store_path()
-
-
-def _ladybug_type(field_type: str) -> str:
-    return LADYBUG_TYPES.get(field_type, "STRING")
-
-
-def schema_statements(onto: Ontology) -> list[str]:
-    """CREATE statements for every node and relationship table of the ontology."""
-    stmts = []
-    for label in onto.all_labels:
-        cols = ", ".join(f"{n} {_ladybug_type(t)}" for n, t in node_columns(onto, label))
-        stmts.append(f"CREATE NODE TABLE IF NOT EXISTS {label}({cols}, PRIMARY KEY (id))")
-    props = ", ".join(f"{n} {_ladybug_type(t)}" for n, t in rel_columns(onto))
-    for rtype, spec in onto.relationships.items():
-        pairs = ", ".join(f"FROM {a} TO {b}" for a, b in spec.pairs)
-        stmts.append(f"CREATE REL TABLE IF NOT EXISTS {rtype}({pairs}, {props})")
-    return stmts
 
 
 class LadybugStore:
@@ -93,7 +73,7 @@ class LadybugStore:
             self._open()
         self._mismatch = self._column_mismatch()  # raised by load and query; a reset rebuilds it away
         if not read_only:
-            _remove_store_files(self._building_path())  # a killed rebuild's leftovers (the store's lock is ours)
+            remove_store_files(self._building_path())  # a killed rebuild's leftovers (the store's lock is ours)
             if not self._mismatch:
                 self._ensure_schema()
 
@@ -103,7 +83,7 @@ class LadybugStore:
         try:
             self._db = self._database()
         except (RuntimeError, MemoryError, ValueError) as exc:  # a damaged file can fail in any of these
-            raise _busy_or(exc, self.path) from None
+            raise busy_or(exc, self.path) from None
         try:
             self._conn = ladybug.Connection(self._db)
             self._tables()  # reads the catalog: a file that opens but cannot be read fails here
@@ -135,7 +115,7 @@ class LadybugStore:
     def _column_mismatch(self) -> str | None:
         """Why the store's tables do not match this ontology and layout, or None when they do."""
         for label in self.onto.all_labels:
-            want = [[n, _ladybug_type(t)] for n, t in node_columns(self.onto, label)]
+            want = [[n, ladybug_type(t)] for n, t in node_columns(self.onto, label)]
             try:
                 got = self._conn.execute(f"CALL table_info('{label}') RETURN name, type").get_all()
             except RuntimeError:
@@ -219,17 +199,17 @@ class LadybugStore:
         """
         building = self._building_path()
         try:
-            report = _build_file(building, self.onto, nodes, groups, progress)
+            report = build_file(building, self.onto, nodes, groups, progress)
             if building.with_name(building.name + ".wal").exists():
                 raise RuntimeError("the new store file was not checkpointed on close")
             self._conn.execute("CHECKPOINT")  # the old file has no log left that could be replayed onto the new one
             fsync_path(building)  # on disk before it is named the store, so a power cut cannot leave a torn store
             os.replace(building, self.path)  # while the old file is still open, so its lock is held throughout
         except (RuntimeError, OSError) as exc:
-            _remove_store_files(building)
+            remove_store_files(building)
             raise GraphkitError(f"load failed, store unchanged: {exc}") from None
         except BaseException:
-            _remove_store_files(building)
+            remove_store_files(building)
             raise
         with contextlib.suppress(OSError):  # the rename is done; a folder that cannot be synced changes nothing
             fsync_path(self.path.parent)
@@ -291,7 +271,7 @@ class LadybugStore:
         else:
             a, b = plan.endpoints
             if plan.new.num_rows:
-                copy_arrow(self._conn, plan.name, _endpoints_first(plan.new), copy_options(a, b))
+                copy_arrow(self._conn, plan.name, endpoints_first(plan.new), copy_options(a, b))
             cols, var = rel_columns(self.onto), "r"
             match = f"MATCH (x:{a} {{id: v_source}})-[r:{plan.name}]->(y:{b} {{id: v_target}}) WHERE r.rid = v_rid"
         if plan.changed.num_rows:
@@ -341,75 +321,6 @@ class LadybugStore:
         self._conn = self._db = None
 
 
-def store_tables(dataset: Dataset, onto: Ontology) -> tuple[dict[str, pa.Table], list[RelGroup]]:
-    """The dataset laid out as this store holds it: node tables and relationship groups, lists as marked text."""
-    nodes = {label: encode_lists(table) for label, table in node_tables(dataset, onto).items()}
-    groups = [RelGroup(g.type, g.from_label, g.to_label, encode_lists(g.table)) for g in rel_groups(dataset, onto)]
-    return nodes, groups
-
-
-def copy_options(from_label: str, to_label: str) -> str:
-    """The COPY options naming the endpoint tables of a relationship group."""
-    return f" (from='{from_label}', to='{to_label}')"
-
-
-def _build_file(path: Path, onto: Ontology, nodes: dict[str, pa.Table], groups: list[RelGroup],
-                progress: ProgressFn | None) -> LoadReport:
-    """A new store file holding exactly these tables: the schema, then one committed COPY per table.
-    Each table is released once copied (`nodes` and `groups` are emptied), so memory falls as the file grows."""
-    import ladybug
-
-    report = LoadReport()
-    db = ladybug.Database(str(path))
-    conn = ladybug.Connection(db)
-    try:
-        conn.execute("BEGIN TRANSACTION")
-        for stmt in schema_statements(onto):
-            conn.execute(stmt)
-        conn.execute("COMMIT")
-        for label in list(nodes):
-            table = nodes.pop(label)
-            _committed_copy(conn, label, table)
-            report.add(label, table.num_rows, 0, 0)
-            progress and progress(label, table.num_rows)
-        while groups:
-            g = groups.pop(0)
-            _committed_copy(conn, g.type, _endpoints_first(g.table), copy_options(g.from_label, g.to_label))
-            report.add(g.type, g.table.num_rows, 0, 0)
-            progress and progress(g.type, g.table.num_rows)
-    finally:
-        conn.close()
-        db.close()
-    return report
-
-
-def _committed_copy(conn, table_name: str, rows: pa.Table, options: str = "") -> None:
-    """One COPY in its own transaction."""
-    conn.execute("BEGIN TRANSACTION")
-    copy_arrow(conn, table_name, rows, options)
-    conn.execute("COMMIT")
-
-
-def copy_arrow(conn, table_name: str, rows: pa.Table, options: str = "") -> None:
-    """COPY an Arrow table into a Ladybug table (relationships: `from`, `to`, then properties)."""
-    if not rows.num_rows:
-        return
-    # A fresh Arrow object per COPY: re-running COPY on the same object crashes Ladybug.
-    batch = pa.Table.from_batches(rows.to_batches(), schema=rows.schema)  # noqa: F841 - read by name
-    conn.execute(f"COPY {table_name} FROM batch{options}")
-
-
-def _endpoints_first(table: pa.Table) -> pa.Table:
-    """A relationship group's table in COPY order: `from`, `to`, then the properties."""
-    return table.rename_columns(["from", "to", *table.column_names[2:]])
-
-
-def _remove_store_files(path: Path) -> None:
-    """Remove a store file and every file Ladybug keeps beside it (`.wal`, `.wal.checkpoint`, `.shadow`, `.tmp.*`)."""
-    for p in [path, *path.parent.glob(glob.escape(path.name) + ".*")]:
-        p.unlink(missing_ok=True)
-
-
 def _rows(result, width: int) -> list[list[Any]]:
     """Result rows as plain Python, converted column by column through Arrow (far faster than per value)."""
     if width == 0:  # a write without RETURN: nothing to convert (and Arrow cannot size it)
@@ -438,37 +349,6 @@ def _end_quietly(conn) -> None:
         conn.execute("ROLLBACK")
     except RuntimeError:
         pass
-
-
-class StoreUnreadable(GraphkitError):
-    """The store file exists but cannot be read: damaged, truncated, or not a store at all."""
-
-    def __init__(self, path: Path, reason: str):
-        self.path, self.reason = path, " ".join(reason.split())
-        super().__init__(f"cannot read store {path} ({self.reason}); rebuild it from the files with "
-                         "`graphkit load --reset` (the damaged file is set aside, not deleted)")
-
-
-def set_aside(path: Path) -> Path:
-    """Rename a damaged store file and its sidecars to a dated name beside it; return the new name."""
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    aside, n = path.with_name(f"{path.stem}.damaged-{stamp}{path.suffix}"), 1
-    while aside.exists():
-        n += 1
-        aside = path.with_name(f"{path.stem}.damaged-{stamp}-{n}{path.suffix}")
-    for sidecar in sorted(path.parent.glob(glob.escape(path.name) + ".*")):
-        os.replace(sidecar, aside.with_name(aside.name + sidecar.name[len(path.name):]))
-    os.replace(path, aside)
-    return aside
-
-
-def _busy_or(exc: Exception, path: Path) -> GraphkitError:
-    text = str(exc) or type(exc).__name__
-    if "lock" in text.lower():
-        return GraphkitError(f"store busy: {path} is open in another graphkit process; retry when it is done")
-    if "permission denied" in text.lower():
-        return GraphkitError(f"cannot open store {path}: permission denied")
-    return StoreUnreadable(path, text)
 
 
 def _query_error(exc: RuntimeError) -> GraphkitError:

@@ -1,0 +1,140 @@
+"""The embedded store's file: its schema, building it table by table, and what is kept beside it.
+
+A store is one Ladybug file plus sidecars (`.wal`, `.wal.checkpoint`, `.shadow`, `.tmp.*`). A
+rebuild writes a hidden `.building` file that is renamed over the store when complete; a file
+that cannot be read is renamed aside under a dated name, never deleted.
+"""
+from __future__ import annotations
+
+import glob
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyarrow as pa
+
+from ..dataset import Dataset
+from ..ontology import Ontology
+from ..problems import GraphkitError
+from .base import LoadReport, ProgressFn
+from .layout import RelGroup, node_columns, node_tables, rel_columns, rel_groups
+from .list_text import encode_lists
+
+LADYBUG_TYPES = {"number": "DOUBLE", "bool": "BOOLEAN", "list": "STRING"}  # lists as marked text
+
+
+def ladybug_type(field_type: str) -> str:
+    return LADYBUG_TYPES.get(field_type, "STRING")
+
+
+def schema_statements(onto: Ontology) -> list[str]:
+    """CREATE statements for every node and relationship table of the ontology."""
+    stmts = []
+    for label in onto.all_labels:
+        cols = ", ".join(f"{n} {ladybug_type(t)}" for n, t in node_columns(onto, label))
+        stmts.append(f"CREATE NODE TABLE IF NOT EXISTS {label}({cols}, PRIMARY KEY (id))")
+    props = ", ".join(f"{n} {ladybug_type(t)}" for n, t in rel_columns(onto))
+    for rtype, spec in onto.relationships.items():
+        pairs = ", ".join(f"FROM {a} TO {b}" for a, b in spec.pairs)
+        stmts.append(f"CREATE REL TABLE IF NOT EXISTS {rtype}({pairs}, {props})")
+    return stmts
+
+
+def store_tables(dataset: Dataset, onto: Ontology) -> tuple[dict[str, pa.Table], list[RelGroup]]:
+    """The dataset laid out as this store holds it: node tables and relationship groups, lists as marked text."""
+    nodes = {label: encode_lists(table) for label, table in node_tables(dataset, onto).items()}
+    groups = [RelGroup(g.type, g.from_label, g.to_label, encode_lists(g.table)) for g in rel_groups(dataset, onto)]
+    return nodes, groups
+
+
+def copy_options(from_label: str, to_label: str) -> str:
+    """The COPY options naming the endpoint tables of a relationship group."""
+    return f" (from='{from_label}', to='{to_label}')"
+
+
+def build_file(path: Path, onto: Ontology, nodes: dict[str, pa.Table], groups: list[RelGroup],
+                progress: ProgressFn | None) -> LoadReport:
+    """A new store file holding exactly these tables: the schema, then one committed COPY per table.
+    Each table is released once copied (`nodes` and `groups` are emptied), so memory falls as the file grows."""
+    import ladybug
+
+    report = LoadReport()
+    db = ladybug.Database(str(path))
+    conn = ladybug.Connection(db)
+    try:
+        conn.execute("BEGIN TRANSACTION")
+        for stmt in schema_statements(onto):
+            conn.execute(stmt)
+        conn.execute("COMMIT")
+        for label in list(nodes):
+            table = nodes.pop(label)
+            _committed_copy(conn, label, table)
+            report.add(label, table.num_rows, 0, 0)
+            progress and progress(label, table.num_rows)
+        while groups:
+            g = groups.pop(0)
+            _committed_copy(conn, g.type, endpoints_first(g.table), copy_options(g.from_label, g.to_label))
+            report.add(g.type, g.table.num_rows, 0, 0)
+            progress and progress(g.type, g.table.num_rows)
+    finally:
+        conn.close()
+        db.close()
+    return report
+
+
+def _committed_copy(conn, table_name: str, rows: pa.Table, options: str = "") -> None:
+    """One COPY in its own transaction."""
+    conn.execute("BEGIN TRANSACTION")
+    copy_arrow(conn, table_name, rows, options)
+    conn.execute("COMMIT")
+
+
+def copy_arrow(conn, table_name: str, rows: pa.Table, options: str = "") -> None:
+    """COPY an Arrow table into a Ladybug table (relationships: `from`, `to`, then properties)."""
+    if not rows.num_rows:
+        return
+    # A fresh Arrow object per COPY: re-running COPY on the same object crashes Ladybug.
+    batch = pa.Table.from_batches(rows.to_batches(), schema=rows.schema)  # noqa: F841 - read by name
+    conn.execute(f"COPY {table_name} FROM batch{options}")
+
+
+def endpoints_first(table: pa.Table) -> pa.Table:
+    """A relationship group's table in COPY order: `from`, `to`, then the properties."""
+    return table.rename_columns(["from", "to", *table.column_names[2:]])
+
+
+def remove_store_files(path: Path) -> None:
+    """Remove a store file and every file Ladybug keeps beside it (`.wal`, `.wal.checkpoint`, `.shadow`, `.tmp.*`)."""
+    for p in [path, *path.parent.glob(glob.escape(path.name) + ".*")]:
+        p.unlink(missing_ok=True)
+
+
+class StoreUnreadable(GraphkitError):
+    """The store file exists but cannot be read: damaged, truncated, or not a store at all."""
+
+    def __init__(self, path: Path, reason: str):
+        self.path, self.reason = path, " ".join(reason.split())
+        super().__init__(f"cannot read store {path} ({self.reason}); rebuild it from the files with "
+                         "`graphkit load --reset` (the damaged file is set aside, not deleted)")
+
+
+def set_aside(path: Path) -> Path:
+    """Rename a damaged store file and its sidecars to a dated name beside it; return the new name."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    aside, n = path.with_name(f"{path.stem}.damaged-{stamp}{path.suffix}"), 1
+    while aside.exists():
+        n += 1
+        aside = path.with_name(f"{path.stem}.damaged-{stamp}-{n}{path.suffix}")
+    for sidecar in sorted(path.parent.glob(glob.escape(path.name) + ".*")):
+        os.replace(sidecar, aside.with_name(aside.name + sidecar.name[len(path.name):]))
+    os.replace(path, aside)
+    return aside
+
+
+def busy_or(exc: Exception, path: Path) -> GraphkitError:
+    text = str(exc) or type(exc).__name__
+    if "lock" in text.lower():
+        return GraphkitError(f"store busy: {path} is open in another graphkit process; retry when it is done")
+    if "permission denied" in text.lower():
+        return GraphkitError(f"cannot open store {path}: permission denied")
+    return StoreUnreadable(path, text)

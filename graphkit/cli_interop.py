@@ -97,6 +97,7 @@ def import_cmd(fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="csv, f
     from .io import IMPORTERS
     from .problems import GraphkitError
 
+    _require_extra(fmt)
     importer = IMPORTERS.get(fmt)
     if importer is None:
         raise GraphkitError(f"unknown import format {fmt!r} ({', '.join(IMPORTERS)})")
@@ -151,6 +152,18 @@ def _print_import(report) -> None:
         say(f"loaded: {t['created']} created, {t['updated']} updated, {t['unchanged']} unchanged")
 
 
+def _require_extra(fmt: str) -> None:
+    """FollowTheMoney is an optional extra: without it, say in one line what to install."""
+    if fmt != "ftm":
+        return
+    try:
+        import followthemoney  # noqa: F401
+    except ImportError:
+        from .problems import GraphkitError
+
+        raise GraphkitError("FollowTheMoney needs the ftm extra: pip install 'graphkit[ftm]'") from None
+
+
 @command(name="export")
 def export_cmd(fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="ftm, gexf, graphml, csv or neo4j-admin.")],
                target: Annotated[Path, typer.Argument(metavar="DIR_OR_FILE", help="Where to write.")],
@@ -159,6 +172,8 @@ def export_cmd(fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="ftm, g
                store: StoreOpt = None, neo4j: Neo4jOpt = None):
     """Export everything in the store (FtM JSON lines, GEXF, GraphML, dataset CSV, neo4j-admin CSV)."""
     from .io import export_store
+
+    _require_extra(fmt)
 
     source = _open_store(store, neo4j, read_only=True)
     try:

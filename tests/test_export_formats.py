@@ -78,7 +78,7 @@ def test_ftm_export_reads_back_with_followthemoney(tmp_path, tiny_store):
     assert by_id["dclg"].schema.name == "PublicBody" and "DCLG" in by_id["dclg"].get("alias")
     contract = by_id["contract-spend"]
     assert contract.schema.name == "Contract" and contract.get("authority") == ["dclg"]
-    assert contract.get("amount") == ["218000.0"] and contract.get("currency") == ["GBP"]
+    assert contract.get("amount") == ["218000"] and contract.get("currency") == ["GBP"]
     awards = [p for p in proxies if p.schema.name == "ContractAward"]
     assert {(a.first("contract"), a.first("supplier")) for a in awards} == {("contract-spend", "tribal"),
                                                                             ("contract-insight", "tribal")}

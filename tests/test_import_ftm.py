@@ -56,7 +56,8 @@ def test_ftm_entities_map_onto_the_ontology_with_sources_and_quotes(ftm_file, ti
     source = {s["id"]: s for s in ds.sources.to_pylist()}[gbp["source_ids"][0]]
     assert source["url"] == "https://example.org/spend/2010"
     eur = [r for r in paid if not r["amount_gbp"]][0]
-    assert eur["description"] == "amount 99 EUR"
+    assert eur["description"] == ('amount 99 EUR\n'
+                                  'FtM: {"amount": ["99"], "currency": ["EUR"], "id": "pay2", "schema": "Payment"}')
     assert ("jane-doe", "DIRECTOR_OF", "tribal") in rels
     assert ("barnet-council", "COMMISSIONED", "ftm-one-barnet-support") in rels
     assert ("ftm-one-barnet-support", "AWARDED_TO", "tribal") in rels
@@ -83,3 +84,63 @@ def test_cli_import_ftm(runner, workdir, ftm_file):
     assert "created:" in result.output and "LINKED_TO" in result.output
     ds = read_dataset([workdir / "seeds"])
     assert set(ds.sources.column("id").to_pylist()) == {"opensanctions-2024"}
+
+
+# -- the round trip: FtM in, FtM out -------------------------------------------------------------
+ROUND_TRIP = [
+    {"id": "org-1", "schema": "Organization", "properties": {"name": ["Friends of Barnet"]}},
+    {"id": "co-1", "schema": "Company", "properties": {"name": ["Acme Holdings Ltd"], "jurisdiction": ["gb"],
+                                                       "registrationNumber": ["123"]}},
+    {"id": "co-2", "schema": "Company", "properties": {"name": ["Acme Services Ltd"]}},
+    {"id": "pb-1", "schema": "PublicBody", "properties": {"name": ["Barnet Council"]}},
+    {"id": "le-1", "schema": "LegalEntity", "properties": {"name": ["Mystery Vehicle"]}},
+    {"id": "per-1", "schema": "Person", "properties": {"name": ["Jane Owner"]}},
+    {"id": "own-1", "schema": "Ownership", "properties": {
+        "owner": ["per-1"], "asset": ["co-1"], "percentage": ["25"], "sharesCount": ["100"], "sharesType": ["ordinary"]}},
+    {"id": "own-2", "schema": "Ownership", "properties": {"owner": ["co-1"], "asset": ["co-2"], "percentage": ["60"]}},
+    {"id": "own-3", "schema": "Ownership", "properties": {"owner": ["le-1"], "asset": ["co-2"], "percentage": ["40"]}},
+    {"id": "pay-1", "schema": "Payment", "properties": {
+        "payer": ["pb-1"], "beneficiary": ["co-2"], "amount": ["1000"], "currency": ["GBP"], "amountEur": ["1170"],
+        "date": ["2010-01-02"]}},
+    {"id": "pay-2", "schema": "Payment", "properties": {
+        "payer": ["pb-1"], "beneficiary": ["org-1"], "amount": ["99"], "currency": ["EUR"], "amountUsd": ["107"]}},
+    {"id": "ct-1", "schema": "Contract", "properties": {"title": ["Parks"], "authority": ["pb-1"], "amount": ["5000"],
+                                                        "currency": ["EUR"]}},
+]
+COMPARED = ("name", "title", "percentage", "sharesCount", "sharesType", "amount", "currency", "amountEur", "amountUsd",
+            "owner", "asset", "payer", "beneficiary", "registrationNumber", "authority")
+
+
+def _essence(proxies):
+    from followthemoney import registry
+
+    out = {}
+    for proxy in proxies:
+        props = {}
+        for prop in COMPARED:
+            found = proxy.get(prop, quiet=True)
+            if found:
+                kind = proxy.schema.properties[prop].type
+                props[prop] = sorted(str(registry.number.to_number(v)) if kind == registry.number else v for v in found)
+        out[proxy.id] = (proxy.schema.name, props)
+    return out
+
+
+def test_an_ftm_file_survives_import_and_export_whole(tmp_path, store):
+    from followthemoney import model
+
+    from graphkit.io import export_store
+
+    source = tmp_path / "in.ftm.json"
+    source.write_text("".join(json.dumps(e) + "\n" for e in ROUND_TRIP), encoding="utf-8")
+    report = import_ftm([source], tmp_path / "ds" / "ftm", dataset=tmp_path / "ds", store=store)
+    assert report.created["OWNS"] == 3 and not [r for r in report.skipped if "cannot run" in r]
+    export_store("ftm", store, tmp_path / "out.ftm.json")
+    lines = (tmp_path / "out.ftm.json").read_text(encoding="utf-8").splitlines()
+    exported = [model.get_proxy(json.loads(line)) for line in lines]  # cleaned: FtM accepts every value
+    original = [model.get_proxy(e) for e in ROUND_TRIP]
+    after = _essence(exported)
+    for entity_id, (schema, props) in _essence(original).items():
+        assert after[entity_id][0] == schema, entity_id
+        assert {k: v for k, v in after[entity_id][1].items() if k in props} == props, entity_id
+    assert not any(a.startswith("ftm:") for p in exported for a in p.get("alias", quiet=True))

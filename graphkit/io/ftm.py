@@ -18,7 +18,7 @@ Mapping onto the ontology:
 | Directorship | director -DIRECTOR_OF-> organization (people only) |
 | Employment | employee -EMPLOYED_BY-> employer |
 | Membership | member -MEMBER_OF-> organization |
-| Ownership | asset -PART_OF-> owner, role "owned by" (organisations only) |
+| Ownership | owner -OWNS-> asset (people and organisations as owners) |
 | Representation | agent -ADVISES-> client, role "represents" |
 | Documentation | document -ABOUT-> entity |
 | UnknownLink | subject -LINKED_TO-> object, role from the link's `role` |
@@ -26,6 +26,12 @@ Mapping onto the ontology:
 FtM ids are kept as aliases (`ftm:<id>`), so importing the same export again matches
 the actors recorded the first time; a UK company's registration number becomes the
 alias `GB-COH-<number>`, which OCDS imports share.
+
+What the ontology has no field for is kept, not dropped: the last line of the
+description is `FtM: {…}`, a JSON object with the entity's schema and id and its
+properties without a graphkit field (an Ownership's percentage and share details, a
+Payment's amountEur, an amount in another currency, a registration number).
+`graphkit export ftm` reads it back, so an FtM file survives import and export whole.
 
 FtM carries no quotes. Each claim cites the entity's `sourceUrl` (with its
 `publisher`) or, when it has none, the imported file; its evidence is `reported`; its
@@ -63,12 +69,16 @@ EDGES = {
     "Directorship": ("DIRECTOR_OF", "director", "organization", None),
     "Employment": ("EMPLOYED_BY", "employee", "employer", None),
     "Membership": ("MEMBER_OF", "member", "organization", None),
-    "Ownership": ("PART_OF", "asset", "owner", "owned by"),
+    "Ownership": ("OWNS", "owner", "asset", None),
     "Representation": ("ADVISES", "agent", "client", "represents"),
     "Documentation": ("ABOUT", "document", "entity", None),
     "UnknownLink": ("LINKED_TO", "subject", "object", None),
 }
 UNMAPPED_EDGES: dict[str, str] = {}
+TAIL = "FtM: "  # the description's last line: FtM properties without a graphkit field, as JSON
+ENTITY_KEPT = ("registrationNumber", "jurisdiction", "country", "idNumber")
+EDGE_KEPT = ("percentage", "sharesCount", "sharesValue", "sharesCurrency", "sharesType", "ownershipType",
+             "legalBasis", "status", "amountEur", "amountUsd", "purpose", "programme", "summary")
 MAX_FTM_ID = 1000
 MAX_PAIRS = 1  # an edge with several starts and several ends names no pairs: refused, not multiplied
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -247,7 +257,7 @@ def _actor(batch: ImportBatch, proxy, name: str | None, ids: dict[str, str], sou
     quote = _statement(proxy, [("name", name), ("jurisdiction", proxy.first("jurisdiction", quiet=True)),
                                ("registrationNumber", proxy.first("registrationNumber", quiet=True))])
     gid = batch.actor(label, kind, name, _cite(batch, proxy, quote, source_id), identifiers=tuple(idents),
-                      description=proxy.first("description", quiet=True), match_created_by_name=False)
+                      description=_described(proxy, ENTITY_KEPT), match_created_by_name=False)
     if gid:
         ids[proxy.id] = gid
         for alias in proxy.get("alias", quiet=True) + proxy.get("previousName", quiet=True):
@@ -277,7 +287,7 @@ def _contract(batch: ImportBatch, proxy, name: str | None, ids: dict[str, str], 
               "kind": "contract", "name": title, "title": title, "aliases": [f"ftm:{proxy.id}"],
               "procedure": clean_text(proxy.first("procedure", quiet=True)),
               "start_date": _date(proxy.first("contractDate", quiet=True)),
-              "description": clean_text(proxy.first("description", quiet=True), values.MAX_TEXT),
+              "description": _described(proxy, ("amountEur", "amountUsd")),
               "evidence": EVIDENCE, **_value(amount, currency, batch.report, proxy)}
     known = batch.index.aliases.get(f"ftm:{proxy.id}")
     if known:
@@ -298,7 +308,7 @@ def _document(batch: ImportBatch, proxy, name: str | None, ids: dict[str, str], 
               "name": title, "aliases": [f"ftm:{proxy.id}"],
               "date": _date(proxy.first("publishedAt", quiet=True) or proxy.first("date", quiet=True)),
               "url": url if url and re.match(values.URL_PATTERN, url, re.IGNORECASE) else None,
-              "evidence": EVIDENCE}
+              "description": _described(proxy, ()), "evidence": EVIDENCE}
     quote = _statement(proxy, [("title", title), ("published", record["date"])])
     ids[proxy.id] = batch.entity(record, _cite(batch, proxy, quote, source_id))
     batch.index.aliases.setdefault(f"ftm:{proxy.id}", ids[proxy.id])
@@ -336,12 +346,14 @@ def _edge(batch: ImportBatch, proxy, ids: dict[str, str], proxies: dict, source_
     props = {"start_date": _date(proxy.first("startDate", quiet=True) or proxy.first("date", quiet=True)),
              "end_date": _date(proxy.first("endDate", quiet=True)), "evidence": EVIDENCE,
              "role": clean_text(", ".join(x for x in [role, *proxy.get("role", quiet=True)] if x)) or None}
-    if amount is not None and rtype in ("PAID", "AWARDED_TO"):
-        if currency == "GBP":
-            props["amount_gbp"] = amount
-        else:
-            batch.report.skip(f"amount in {currency or 'no currency'}: not counted as GBP (kept in the description)", where)
-            props["description"] = f"amount {_money(amount, currency)}"
+    extra = {}
+    if amount is not None and rtype in ("PAID", "AWARDED_TO") and currency == "GBP":
+        props["amount_gbp"] = amount
+    elif amount is not None:
+        batch.report.skip(f"amount in {currency or 'no currency'}: not counted as GBP (kept in the description)", where)
+        extra = {"amount": [_plain(amount)], **({"currency": [currency]} if currency else {})}
+    props["description"] = _described(proxy, EDGE_KEPT, extra,
+                                      f"amount {_money(amount, currency)}" if extra else None)
     parts = [(start_prop, ", ".join(_caption(proxies, r) for r in proxy.get(start_prop, quiet=True))),
              (end_prop, ", ".join(_caption(proxies, r) for r in proxy.get(end_prop, quiet=True))),
              ("role", ", ".join(proxy.get("role", quiet=True))), ("amount", _money(amount, currency)),
@@ -402,6 +414,43 @@ def _value(amount: float | None, currency: str | None, report: ImportReport, pro
                     _context(proxy, "_where"))
         return fields
     return {**fields, "value_gbp": amount}
+
+
+def _described(proxy, kept: tuple[str, ...], extra: dict | None = None, lead: str | None = None) -> str | None:
+    """The FtM description, then the line `FtM: {…}` with the schema, id and the `kept` properties."""
+    tail = {"schema": proxy.schema.name, "id": proxy.id}
+    for prop in kept:
+        found = proxy.get(prop, quiet=True)
+        if found:
+            tail[prop] = found
+    tail.update(extra or {})
+    text = "\n".join(x for x in (lead, clean_text(proxy.first("description", quiet=True), values.MAX_TEXT // 2)) if x)
+    line = TAIL + json.dumps(tail, ensure_ascii=False, sort_keys=True)
+    return clean_text(f"{text}\n{line}" if text else line, values.MAX_TEXT)
+
+
+def ftm_tail(description: str | None) -> tuple[str | None, dict]:
+    r"""Split a description written by the FtM import into its text and the `FtM: {…}` properties.
+
+    >>> ftm_tail('Board seat\nFtM: {"id": "o1", "percentage": ["25"], "schema": "Ownership"}')
+    ('Board seat', {'id': 'o1', 'percentage': ['25'], 'schema': 'Ownership'})
+    >>> ftm_tail("plain text")
+    ('plain text', {})
+    """
+    if not description:
+        return description, {}
+    head, _, last = description.rpartition("\n")
+    if not last.startswith(TAIL):
+        return description, {}
+    try:
+        tail = json.loads(last[len(TAIL):])
+    except ValueError:
+        return description, {}
+    return (head or None), (tail if isinstance(tail, dict) else {})
+
+
+def _plain(number: float):
+    return str(int(number)) if float(number).is_integer() else str(number)
 
 
 def _money(amount: float | None, currency: str | None) -> str | None:

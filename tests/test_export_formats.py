@@ -130,3 +130,21 @@ def test_both_engines_export_the_same_dataset(store, tiny_dir, tmp_path):
         assert _plain(store_dataset(store)) == _plain(store_dataset(reference))
     finally:
         reference.close()
+
+
+def test_csv_export_then_plain_load_keeps_no_formula_guard(runner, workdir, tiny_dir):
+    (tiny_dir / "odd.yaml").write_text(
+        "entities:\n  - {id: minus-foo, label: Organisation, kind: company, name: '-Foo',\n"
+        "     aliases: ['=HYPERLINK(1)', \"'=already\"], sources: [{source: blog, quote: '@mention'}]}\n",
+        encoding="utf-8")
+    assert runner.invoke(app, ["load", str(tiny_dir)]).exit_code == 0
+    assert runner.invoke(app, ["export", "csv", "out"]).exit_code == 0
+    assert "'-Foo" in (workdir / "out" / "entities.csv").read_text(encoding="utf-8")
+    result = runner.invoke(app, ["load", "out", "--store", "again.lbug"])
+    assert result.exit_code == 0, result.output
+    again = LadybugStore(workdir / "again.lbug")
+    try:
+        row = again.query("MATCH (o:Organisation {id: 'minus-foo'}) RETURN o.name, o.aliases, o.quotes").rows[0]
+    finally:
+        again.close()
+    assert row == ["-Foo", ["=HYPERLINK(1)", "'=already"], ["@mention"]]

@@ -157,6 +157,19 @@ def _parse(raw: pa.Buffer, display: str, section: str, problems: ProblemList, th
     for h in HEADERS[section]:
         if h not in header:
             table = table.append_column(h, pa.nulls(table.num_rows, pa.string()))
+    return unguard_text_columns(table)
+
+
+GUARDED_COLUMNS = ("name", "aliases", "description", "quote", "role", "title", "publisher")
+UNGUARD = (r"^'('*[=+\-@\t\r])", r"\1")  # `graphkit export csv`'s formula guard, taken off again
+
+
+def unguard_text_columns(table: pa.Table) -> pa.Table:
+    """Text cells written with the spreadsheet formula guard (`'=…`) read as they were (a look first, cheap)."""
+    for name in GUARDED_COLUMNS:
+        if name in table.column_names and pc.any(pc.starts_with(table.column(name), "'")).as_py():
+            table = table.set_column(table.column_names.index(name), name,
+                                     pc.replace_substring_regex(table.column(name), *UNGUARD))
     return table
 
 

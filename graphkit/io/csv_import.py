@@ -11,12 +11,11 @@ recorded actor's (same label) is recorded as a merge decision in the import fold
 `merges.csv`, so the files stay byte-identical copies and `graphkit unmerge` undoes it.
 
 Cells written by `graphkit export csv` carry a formula guard (a leading `'` before
-= + - @ tab or CR); the import removes it, so an export re-imports unchanged. Files
-with guarded cells are rewritten instead of copied.
+= + - @ tab or CR); every reading of a dataset CSV removes it (graphkit/dataset/csv_reader.py),
+so an export re-imports and loads unchanged, and the files are copied as they are.
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
 from pathlib import Path
 
@@ -25,7 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ..dataset import Dataset, dataset_files, display_path, read_dataset
-from ..dataset.csv_reader import HEADERS, csv_section, text_convert_options
+from ..dataset.csv_reader import HEADERS, csv_section
 from ..dataset.merges import MERGES_FILE, MergeDecision, write_decisions
 from ..problems import GraphkitError
 from ..resolution import normalise_names
@@ -33,12 +32,10 @@ from ..stores import Store
 from .export_csv import unguard_column
 from .importing import REL_KEY, ImportPlan, Progress, actor_index, discount_previous, previous_record, read_existing
 from .report import ImportReport
-from ..files import write_text_atomic
 from .targets import StagedFolder, check_folder_target, writing
 from .writer import copy_atomic
 
 FORMAT = "csv"
-_GUARD_HIT = re.compile(rb"'[=+\-@\t\r]")
 
 
 def import_csv(paths: list[str | Path], into: str | Path | None = None, *, dataset: str | Path | list | None = None,
@@ -63,35 +60,21 @@ def import_csv(paths: list[str | Path], into: str | Path | None = None, *, datas
     progress and progress("validated", sum(f.stat().st_size for f in inputs))
     _count(report, ds, existing, inputs, previous)
     decisions = _name_matches(report, existing, inputs)
-    guarded = {f for f in inputs if f.suffix.lower() == ".csv" and _has_guarded_cell(f.read_bytes())}
     if dry_run:
         return report
     names = [t.name for t in targets.values()] + ([MERGES_FILE] if decisions else [])
     with StagedFolder(plan.into, keep_other_files=True, replaces=names + [MERGES_FILE]) as staged, writing(plan.into):
         for source in targets:
-            _place(source, staged.path / source.name, source in guarded)
+            copy_atomic(source, staged.path / source.name)
         if decisions:
             write_decisions(staged.path / MERGES_FILE, decisions)
         staged.swap_in(names)
     report.files += [str(plan.into / name) for name in names]
     if store is not None:
-        if decisions or guarded:
+        if decisions:
             ds = read_dataset(plan.load_paths())
         report.loaded = store.load(ds, progress=progress)
     return report
-
-
-def _has_guarded_cell(data: bytes) -> bool:
-    """Whether a cell starts with the formula guard (a literal search, then a look back per hit)."""
-    for hit in _GUARD_HIT.finditer(data):
-        start = hit.start()
-        while start > 0 and data[start - 1:start] == b"'":
-            start -= 1
-        if start > 0 and data[start - 1:start] == b'"':
-            start -= 1
-        if start == 0 or data[start - 1:start] in (b",", b"\n"):
-            return True
-    return False
 
 
 def _inputs(paths: list[Path]) -> list[Path]:
@@ -173,16 +156,3 @@ def _name_matches(report: ImportReport, existing: Dataset, inputs: list[Path]) -
                 report.match(name, found, f"normalised name {key!r} (merge of {entity_id} recorded)")
                 decisions.append(MergeDecision(found, entity_id, f"import csv: normalised name {key!r}"))
     return decisions
-
-
-def _place(source: Path, target: Path, guarded: bool) -> None:
-    if not guarded:
-        copy_atomic(source, target)
-        return
-    table = pacsv.read_csv(source, parse_options=pacsv.ParseOptions(newlines_in_values=True),
-                           convert_options=text_convert_options())
-    cols = [unguard_column(c.combine_chunks()) if pa.types.is_string(c.type) else c for c in table.columns]
-    clean = pa.Table.from_arrays(cols, names=table.column_names)
-    sink = pa.BufferOutputStream()
-    pacsv.write_csv(clean, sink, write_options=pacsv.WriteOptions(quoting_style="needed"))
-    write_text_atomic(target, sink.getvalue().to_pybytes().decode("utf-8"))

@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 import yaml
 
 from ..dataset import Dataset
-from ..dataset.csv_reader import HEADERS
+from ..dataset.csv_reader import HEADERS, UNGUARD
 from .report import ExportReport
 from ..files import write_text_atomic
 from .targets import StagedFolder, check_folder_target, writing
@@ -33,7 +33,6 @@ FORMAT = "csv"
 FIELDS_FILE = "fields.yaml"
 FILES = ("entities.csv", "relationships.csv", "sources.csv", FIELDS_FILE)
 _GUARD = r"^('*[=+\-@\t\r])"
-_UNGUARD = r"^'('*[=+\-@\t\r])"
 
 
 def guard_cell(value):
@@ -57,8 +56,8 @@ def unguard_cell(value):
 
 
 def unguard_column(col: pa.Array) -> pa.Array:
-    """`unguard_cell` over a whole column."""
-    return pc.replace_substring_regex(col, _UNGUARD, r"\1")
+    """`unguard_cell` over a whole column (as every dataset CSV is read: graphkit/dataset/csv_reader.py)."""
+    return pc.replace_substring_regex(col, *UNGUARD)
 
 
 def export_csv(ds: Dataset, target: str | Path, **guard) -> ExportReport:

@@ -148,3 +148,20 @@ def test_csv_export_then_plain_load_keeps_no_formula_guard(runner, workdir, tiny
     finally:
         again.close()
     assert row == ["-Foo", ["=HYPERLINK(1)", "'=already"], ["@mention"]]
+
+
+def test_gexf_names_its_graph_and_leaks_no_networkx_attribute(tmp_path, tiny_store):
+    """The two faults the GEXF 1.2draft schema refused: an empty graph name, and networkx's edge key."""
+    import xml.etree.ElementTree as ET
+
+    export_store("gexf", tiny_store, tmp_path / "tiny.gexf")
+    text = (tmp_path / "tiny.gexf").read_text(encoding="utf-8")
+    root = ET.fromstring(text)
+    ns = {"g": "http://www.gexf.net/1.2draft"}
+    assert root.get("version") == "1.2"
+    graph = root.find("g:graph", ns)
+    assert graph.get("name") == "graphkit"
+    assert "networkx_key" not in text
+    ids = [e.get("id") for e in graph.find("g:edges", ns)]
+    assert sorted(ids) == sorted(store_dataset(tiny_store).relationships.column("rid").to_pylist())
+    assert len(set(ids)) == 14

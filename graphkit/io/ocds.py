@@ -4,7 +4,8 @@ Scotland, Sell2Wales, and any publisher of the standard.
 Reads release packages, record packages and JSON lines of releases (or of packages).
 
 - The releases of one `ocid` are compiled by the standard's merge rules (`ocdsmerge`,
-  with the OCDS 1.1.5 release schema shipped beside this module): a field a later
+  with the OCDS 1.1.5 release schema shipped beside this module, from the standard's
+  repository open-contracting/standard, Apache License 2.0): a field a later
   release leaves out keeps its earlier value, arrays of objects merge by `id`, and on
   equal dates the later line wins. So a buyer, a party or a framework flag stated in the
   tender release reaches the award published later. A record package's

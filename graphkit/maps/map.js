@@ -4,7 +4,6 @@
   "use strict";
   var data = JSON.parse(document.getElementById("graphkit-data").textContent);
   var info = data.info, sources = data.sources || {};
-  var SVG = "http://www.w3.org/2000/svg";
   var hiddenCats = new Set(), hiddenTypes = new Set();
   var catOf = {}, linksOf = {}, nodeTime = {}, edgeById = {};
   data.nodes.forEach(function (n) { catOf[n.id] = n.cat; linksOf[n.id] = []; nodeTime[n.id] = n.t || null; });
@@ -26,11 +25,15 @@
   }
   computeShown();
   function nodeShown(id) { return shownNodes.has(id); }
+  var mapEl = document.getElementById("map");
+  // The layout runs left to right for wide screens; on a tall one (a phone held upright) it runs down.
+  if (mapEl.clientHeight > 1.2 * mapEl.clientWidth) {
+    data.nodes.forEach(function (n) { var x = n.x; n.x = n.y; n.y = x; });
+  }
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
   var nodeView = new vis.DataView(nodes, { filter: function (n) { return shownNodes.has(n.id); } });
   var edgeView = new vis.DataView(edges, { filter: function (e) { return shownEdges.has(e.id); } });
-  var mapEl = document.getElementById("map");
   var network = new vis.Network(mapEl, { nodes: nodeView, edges: edgeView }, data.options);
   var api = { network: network, nodes: nodes, edges: edges, nodeView: nodeView, edgeView: edgeView, data: data,
               view: view, ready: false, readyMs: null, selected: null, focused: [], focus: focusNode,
@@ -39,9 +42,20 @@
   function changed() { api.listeners.forEach(function (fn) { fn(); }); }
   // Fit frames what is shown; vis fits the shapes but not their labels, so step back a little.
   function fitAll() { fitTo(Array.from(shownNodes)); }
+  // Our own fit: vis's counts the labels, which grow as one zooms out to keep them readable, so it
+  // would zoom out further each time. Frame the shapes with room for names, above the time bar.
   function fitTo(ids) {
-    network.fit({ nodes: ids.length ? ids : Array.from(shownNodes), animation: false });
-    network.moveTo({ scale: network.getScale() * 0.9, animation: false });
+    var pos = network.getPositions(ids.length ? ids : Array.from(shownNodes)), keys = Object.keys(pos);
+    if (!keys.length) return;
+    var xs = keys.map(function (k) { return pos[k].x; }), ys = keys.map(function (k) { return pos[k].y; });
+    var x0 = Math.min.apply(null, xs), x1 = Math.max.apply(null, xs);
+    var y0 = Math.min.apply(null, ys), y1 = Math.max.apply(null, ys);
+    var bar = document.getElementById("timebar"), below = bar && !bar.hidden ? bar.offsetHeight + 10 : 0;
+    var width = mapEl.clientWidth, height = mapEl.clientHeight - below, pad = Math.min(90, width / 6);
+    var scale = Math.min(1.2, (width - 2 * pad) / Math.max(x1 - x0, 1), (height - 2 * pad) / Math.max(y1 - y0, 1));
+    scale = Math.max(scale, 0.01);
+    network.moveTo({ position: { x: (x0 + x1) / 2, y: (y0 + y1) / 2 + below / 2 / scale }, scale: scale,
+                     animation: false });
     if (typeof sizeNames === "function") sizeNames();
   }
   api.fitTo = fitTo;
@@ -70,7 +84,8 @@
       var w = 0.56 * n.px * Math.max.apply(null, label.map(function (l) { return l.length; }));
       var top = p.y + Math.max(n.size * scale, 5), h = 1.25 * n.px * label.length;
       var box = [p.x - w / 2 - 3, top, p.x + w / 2 + 3, top + h + 2];
-      var clash = boxes.some(function (b) { return box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3]; });
+      var outside = box[0] < 0 || box[2] > mapEl.clientWidth;  // a name cut by the edge reads as another
+      var clash = outside || boxes.some(function (b) { return box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3]; });
       if (!clash) { boxes.push(box); kept[n.id] = true; }
     });
     // Amounts on money links, at the middle of each link, where they do not run into a name.
@@ -137,6 +152,9 @@
       return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : null;
     } catch (err) { return null; }
   }
+  api.dom = { el: el, add: add };
+  api.hiddenCats = hiddenCats; api.hiddenTypes = hiddenTypes; api.linksOf = linksOf;
+  api.shownCount = function () { return { nodes: shownNodes.size, edges: shownEdges.size }; };
   function nameOf(id) { return (info.nodes[id] && info.nodes[id].name) || id; }
   function whatOf(id) {
     var n = info.nodes[id] || {};
@@ -306,8 +324,8 @@
 
   function focusNode(id) {
     if (!info.nodes[id]) return false;
-    if (hiddenCats.has(catOf[id])) setCat(catOf[id], true);
-    if (!shownNodes.has(id)) { view.unlinked = true; unlinkedBox.checked = true; refresh(); }
+    if (hiddenCats.has(catOf[id])) api.setCat(catOf[id], true);
+    if (!shownNodes.has(id)) { view.unlinked = true; document.getElementById("show-unlinked").checked = true; refresh(); }
     network.selectNodes([id]);
     // Frame the actor with everyone it is linked to, but no closer than 120 %.
     var near = network.getConnectedNodes(id).filter(nodeShown);
@@ -318,84 +336,13 @@
     return true;
   }
 
-  // -- legend and filters -----------------------------------------------------------------
-  function svg(tag, attrs) {
-    var node = document.createElementNS(SVG, tag);
-    Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
-    return node;
-  }
-  function polygon(points) { return svg("polygon", { points: points }); }
-  function shapeIcon(shape, colour, dashed) {
-    var box = svg("svg", { width: 16, height: 16, viewBox: "0 0 16 16", "aria-hidden": "true" }), s;
-    if (shape === "square") s = svg("rect", { x: 2.5, y: 2.5, width: 11, height: 11 });
-    else if (shape === "diamond") s = polygon("8,1 15,8 8,15 1,8");
-    else if (shape === "triangle") s = polygon("8,1.5 15,14 1,14");
-    else if (shape === "triangleDown") s = polygon("1,2 15,2 8,14.5");
-    else if (shape === "hexagon") s = polygon("4,1.5 12,1.5 15.5,8 12,14.5 4,14.5 0.5,8");
-    else if (shape === "star") s = polygon("8,0.8 10,6 15.5,6 11,9.4 12.8,15 8,11.6 3.2,15 5,9.4 0.5,6 6,6");
-    else s = svg("circle", { cx: 8, cy: 8, r: 6.5 });
-    s.setAttribute("fill", colour);
-    s.setAttribute("stroke", dashed ? "#333" : colour);
-    if (dashed) s.setAttribute("stroke-dasharray", "2 1.5");
-    box.appendChild(s);
-    return box;
-  }
-  function lineIcon(colour, dashed, width) {
-    var box = svg("svg", { width: 28, height: 12, viewBox: "0 0 28 12", "aria-hidden": "true" });
-    var line = svg("line", { x1: 1, y1: 6, x2: 27, y2: 6, stroke: colour, "stroke-width": width || 2.5 });
-    if (dashed) line.setAttribute("stroke-dasharray", "4 3");
-    box.appendChild(line);
-    return box;
-  }
-
-  var catBoxes = {}, typeBoxes = {};
   function refresh() {
     computeShown();
     nodeView.refresh(); edgeView.refresh();
     sizeNames(true);
-    showEmpty();
+    if (api.showEmpty) api.showEmpty();
     changed();
   }
-  function setCat(key, on) {
-    if (on) hiddenCats.delete(key); else hiddenCats.add(key);
-    if (catBoxes[key]) catBoxes[key].checked = on;
-    refresh();
-  }
-  function setType(key, on) {
-    if (on) hiddenTypes.delete(key); else hiddenTypes.add(key);
-    if (typeBoxes[key]) typeBoxes[key].checked = on;
-    refresh();
-  }
-  function legendRow(list, row, icon, boxes, setter, kind) {
-    var box = el("input");
-    box.type = "checkbox"; box.checked = true;
-    box.setAttribute("data-" + kind, row.key);
-    box.addEventListener("change", function () { setter(row.key, box.checked); });
-    boxes[row.key] = box;
-    var label = add(el("label"), box, icon, el("span", null, row.text), el("span", "count", row.count));
-    add(list, add(el("li"), label));
-  }
-  var kindList = document.getElementById("legend-kinds"), typeList = document.getElementById("legend-types");
-  data.legend.kinds.forEach(function (row) {
-    legendRow(kindList, row, shapeIcon(row.shape, row.color), catBoxes, setCat, "kind");
-    kindList.lastChild.title = row.kinds.join(", ");
-  });
-  data.legend.types.forEach(function (row) {
-    legendRow(typeList, row, lineIcon(row.color, false, row.money ? 4 : 2), typeBoxes, setType, "type");
-  });
-  document.getElementById("show-all").addEventListener("click", function () {
-    hiddenCats.clear(); hiddenTypes.clear();
-    view.cut = null; view.undated = true;
-    if (api.resetTime) api.resetTime();
-    Object.keys(catBoxes).forEach(function (k) { catBoxes[k].checked = true; });
-    Object.keys(typeBoxes).forEach(function (k) { typeBoxes[k].checked = true; });
-    refresh();
-  });
-  var notes = document.getElementById("legend-notes");
-  add(notes, add(el("p"), lineIcon("#666", true), el("span", null, "alleged or inferred (dashed)")));
-  add(notes, add(el("p"), lineIcon("#666", false, 7), el("span", null, "thicker: more money")));
-  add(notes, add(el("p"), shapeIcon("dot", "#999", true), el("span", null, "dashed outline: alleged or inferred")));
-  add(notes, el("p", null, "Bigger shapes received more money; the rest are sized by their number of links."));
 
   // -- hover, click, fit ------------------------------------------------------------------
   var tip = document.getElementById("tip");
@@ -430,30 +377,6 @@
   });
   document.getElementById("fit").addEventListener("click", fitAll);
 
-  // -- unlinked nodes, and a filter that leaves nothing -----------------------------------------
-  var unlinkedBox = document.getElementById("show-unlinked");
-  var unlinkedCount = data.nodes.filter(function (n) { return !linksOf[n.id].length; }).length;
-  document.getElementById("unlinked-count").textContent = unlinkedCount ? "(" + unlinkedCount + " without any link)" : "";
-  unlinkedBox.addEventListener("change", function () { view.unlinked = unlinkedBox.checked; refresh(); });
-  var emptyBox = document.getElementById("empty");
-  function showEmpty() {
-    var none = shownEdges.size === 0;
-    emptyBox.hidden = !none;
-    if (!none) return;
-    emptyBox.replaceChildren();
-    add(emptyBox, el("strong", null, "No links to show. "));
-    var why = data.empty || (data.edges.length ? "The filters, the key or the time slider hide every link; "
-      + (shownNodes.size ? shownNodes.size + " unlinked actors are shown." : "tick “show unlinked” to see the actors.")
-      : "This map holds no links.");
-    add(emptyBox, el("span", null, why));
-    if (hiddenCats.size || hiddenTypes.size || view.cut !== null || !view.undated) {
-      var reset = el("button", "link", "Show everything");
-      reset.type = "button";
-      reset.addEventListener("click", function () { document.getElementById("show-all").click(); });
-      add(emptyBox, document.createTextNode(" "), reset);
-    }
-  }
-  showEmpty();
 
   intro();
   if (data.focus && info.nodes[data.focus]) {

@@ -11,7 +11,7 @@ from ..problems import GraphkitError
 
 VIS_DIR = "lib/vis-9.1.2"
 TOKEN = re.compile(r"/\*@(\w+)@\*/")
-MAP_SCRIPTS = ("map.js", "time.js", "frame.js")  # the core, the time slider, phones and the briefing's story
+MAP_SCRIPTS = ("map.js", "key.js", "time.js", "frame.js")  # the core, the key, the time slider, phones and stories
 
 
 @lru_cache(maxsize=None)

@@ -55,3 +55,20 @@ def test_cli_help():
 
     proc = subprocess.run([sys.executable, "-m", "bench", "--help"], capture_output=True, text=True)
     assert proc.returncode == 0 and "--size" in proc.stdout
+
+
+def test_workflow_group_reports_the_everyday_commands_as_multiples_of_process_start(tmp_path):
+    ensure_dataset("10k")
+    out = tmp_path / "results.json"
+    code = main(["--size", "10k", "--repeat", "1", "--only", "workflow", "--json", str(out)])
+    group = json.loads(out.read_text())["groups"]["workflow"]
+    assert code == 0 and group["status"] == "ok", group.get("reason")
+    rows = {r["name"]: r for r in group["rows"]}
+    assert set(rows) == {"process start (`graphkit --help`)", "validate seeds/ (seeds)", "load that changes nothing (seeds)",
+                         "add relation (seeds)", "demo (seeds)"}
+    start = rows["process start (`graphkit --help`)"]["value"]
+    for name, row in rows.items():
+        if name.startswith("process start"):
+            continue
+        assert row["baseline"] == "graphkit --help" and row["ratio"] == pytest.approx(row["value"] / start)
+        assert row["goal"].startswith("<= ") and "met" in row

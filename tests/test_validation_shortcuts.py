@@ -93,7 +93,6 @@ def test_the_byte_count_refuses_exactly_what_the_column_check_refuses():
 
 def test_unchanged_yaml_files_are_read_from_the_parse_cache_beside_the_store(tmp_path, monkeypatch, tiny_dir):
     import graphkit.dataset as dataset
-    from graphkit.dataset import read_dataset
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("GRAPHKIT_STORE", raising=False)
@@ -101,21 +100,33 @@ def test_unchanged_yaml_files_are_read_from_the_parse_cache_beside_the_store(tmp
     assert not (tmp_path / ".graphkit").exists()
     (tmp_path / ".graphkit").mkdir()
     read_dataset([tiny_dir])
-    assert len(list((tmp_path / ".graphkit" / "parse-cache").iterdir())) == 3  # one entry per file
-
-    def no_parse(*args):
-        raise AssertionError("parsed although unchanged")
-
-    monkeypatch.setattr(dataset, "read_yaml_records", no_parse)
+    entries = [e.name for e in (tmp_path / ".graphkit" / "parse-cache").iterdir()]
+    assert len([e for e in entries if not e.startswith("dataset-")]) == 3  # one per file, and the whole dataset
+    parsed = []
+    real = dataset.read_yaml_records
+    monkeypatch.setattr(dataset, "read_yaml_records", lambda path, *rest: parsed.append(path.name) or real(path, *rest))
     cached = read_dataset([tiny_dir])
-    assert cached.entities.to_pylist() == first.entities.to_pylist()
-    assert cached.relationships.to_pylist() == first.relationships.to_pylist()
-    monkeypatch.undo()
-    monkeypatch.chdir(tmp_path)
+    assert parsed == [] and cached.entities.to_pylist() == first.entities.to_pylist()
     actors = tiny_dir / "actors.yaml"
     actors.write_text(actors.read_text(encoding="utf-8").replace("name: Tribal\n", "name: Tribal Ltd\n"), encoding="utf-8")
     assert read_dataset([tiny_dir]).entity("tribal")["name"] == "Tribal Ltd"  # stale: parsed again
+    assert parsed == ["actors.yaml"]  # the unchanged files came from the cache
     actors.write_text(actors.read_text(encoding="utf-8").replace("kind: consultancy", "kind: bank"), encoding="utf-8")
     for _ in range(2):  # a file with a problem is never kept: reported every time
         with pytest.raises(InvalidDataset, match="bank"):
             read_dataset([tiny_dir])
+    assert parsed == ["actors.yaml"] * 3
+
+
+def test_a_kept_dataset_is_read_again_when_a_merge_decision_changes(tmp_path, monkeypatch, tiny_dir):
+    from graphkit.dataset.merges import record_merge
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GRAPHKIT_STORE", raising=False)
+    (tmp_path / ".graphkit").mkdir()
+    fresh = read_dataset([tiny_dir])
+    kept = read_dataset([tiny_dir])
+    assert [e.name for e in (tmp_path / ".graphkit" / "parse-cache").iterdir() if e.name.startswith("dataset-")]
+    assert kept.entities.equals(fresh.entities) and kept.relationships.equals(fresh.relationships)
+    record_merge(tiny_dir, "croydon", "lewisham")
+    assert read_dataset([tiny_dir]).entity("lewisham") is None

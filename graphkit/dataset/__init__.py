@@ -152,7 +152,7 @@ def _read_yaml_file(path: Path, display: str, onto: Ontology, problems: ProblemL
     schemas = {"entities": entity_schema(onto), "relationships": relationship_schema(onto), "sources": source_schema(onto)}
     records = read_yaml_records(path, display, onto, problems)
     tables = [(section, rows_to_table(rows, schemas[section])) for section, rows in records.items() if rows]
-    if key is not None and not problems.items:
+    if key is not None and not problems.items and not path.name.startswith("."):
         parse_cache.write_entry(folder, key, tables)
     return tables
 
@@ -207,12 +207,35 @@ def read_dataset(paths: list[str | Path], onto: Ontology | None = None) -> Datas
     """Read and validate every dataset file under `paths`; raise InvalidDataset listing all problems."""
     onto = onto or load_ontology()
     files = dataset_files(paths)
+    displays = [display_path(f) for f in files]
+    cached, keep = _cached_dataset(files, displays, onto)
+    if cached is not None:
+        return cached
     problems = ProblemList()
     parts = _read_files(files, onto, problems)
     release_memory()
-    dataset = build_dataset(parts, onto, problems, [display_path(f) for f in files])
+    dataset = build_dataset(parts, onto, problems, displays)
     problems.raise_if_any()
+    keep(dataset)
     return dataset
+
+
+def _cached_dataset(files: list[Path], displays: list[str], onto: Ontology):
+    """(the dataset kept for exactly these files, or None; a function that keeps a freshly read one)."""
+    from . import parse_cache
+    from .merges import merge_files_for
+
+    folder = parse_cache.cache_folder()
+    passing = any(f.name.startswith(".") for f in files)  # a check of a file about to be written (`add`)
+    key = None if folder is None or not files or passing else parse_cache.whole_key(
+        files, displays, merge_files_for(displays), repr(onto))
+    if key is None:
+        return None, lambda dataset: None
+    tables = parse_cache.read_tables(folder, key)
+    if tables is not None:
+        return Dataset(tables["entities"], tables["relationships"], tables["sources"], displays), None
+    return None, lambda dataset: parse_cache.write_entry(folder, key, [
+        ("entities", dataset.entities), ("relationships", dataset.relationships), ("sources", dataset.sources)])
 
 
 def validate(paths: list[str | Path], onto: Ontology | None = None) -> list[Problem]:

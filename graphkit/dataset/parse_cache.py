@@ -1,8 +1,11 @@
-"""The parsed form of YAML dataset files, kept beside the store and reused while a file is unchanged.
+"""The parsed form of dataset files, kept beside the store and reused while the files are unchanged.
 
-An entry is the Arrow tables one clean file parsed into, keyed by the SHA-256 of the file's
-bytes together with a fingerprint of what parsing depends on (the ontology and the reader's
-code), so an edited file, an edited ontology or a new graphkit version is parsed again. Only
+Two levels: a whole small dataset (its three validated tables, keyed by every file's path
+and bytes, merge decisions included) and, below that, each YAML file on its own.
+
+An entry is the Arrow tables clean files were read into, keyed by the SHA-256 of their bytes
+together with a fingerprint of what reading depends on (the ontology and the code that reads
+and checks), so an edited file, an edited ontology or changed code is read again. Only
 files without a problem are kept: a file with problems is parsed, and reported, every time.
 Entries unused for a month are removed when a new one is written.
 """
@@ -21,8 +24,7 @@ import pyarrow.ipc as ipc
 FOLDER = "parse-cache"
 FORMAT = "1"  # bump when the entry layout changes
 KEEP_UNUSED_S = 30 * 24 * 3600
-DEPENDS_ON = ("dataset/yaml_reader.py", "dataset/tables.py", "records.py", "values.py", "ontology.py",
-              "dataset/parse_cache.py")
+DEPENDS_ON = ("records.py", "values.py", "ontology.py", "resolution.py")  # and every module of graphkit/dataset
 
 
 def cache_folder() -> Path | None:
@@ -41,9 +43,8 @@ def fingerprint(ontology_text: str) -> str:  # the ontology's repr: its dataclas
     """What a parse depends on besides the file: the ontology and the reader's code."""
     package = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256(FORMAT.encode() + ontology_text.encode())
-    for name in DEPENDS_ON:
-        path = package / name
-        digest.update(path.read_bytes() if path.exists() else name.encode())
+    for path in [*(package / name for name in DEPENDS_ON), *sorted((package / "dataset").glob("*.py"))]:
+        digest.update(path.read_bytes() if path.exists() else path.name.encode())
     return digest.hexdigest()[:16]
 
 
@@ -96,3 +97,32 @@ def _prune(folder: Path) -> None:
                 shutil.rmtree(path, ignore_errors=True)
         except OSError:
             pass
+
+
+WHOLE_MAX_BYTES = 8 * 2**20  # above this, hashing every byte on each run costs more than it saves
+
+
+def whole_key(files: list[Path], displays: list[str], extra: list[Path], ontology_text: str) -> str | None:
+    """The key of a whole dataset: each file's name as shown and bytes, plus `extra` files (merges.csv)."""
+    paths = [*files, *extra]
+    if sum(p.stat().st_size for p in paths) > WHOLE_MAX_BYTES:
+        return None
+    digest = hashlib.sha256(b"dataset")
+    for name, path in zip([*displays, *map(str, extra)], paths):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return "dataset-" + digest.hexdigest()[:32] + "-" + fingerprint(ontology_text)
+
+
+def read_tables(folder: Path, key: str) -> dict[str, pa.Table] | None:
+    """The tables kept under `key` by name, as written (no renaming); None when absent."""
+    entry = folder / key
+    try:
+        names = (entry / "sections").read_text(encoding="utf-8").split()
+        tables = {}
+        for name in names:
+            with ipc.open_file(pa.memory_map(str(entry / f"{name}.arrow"))) as reader:
+                tables[name] = reader.read_all()
+    except (OSError, pa.ArrowInvalid):
+        return None
+    os.utime(entry)
+    return tables

@@ -30,10 +30,11 @@ def text_key(text: str) -> str:
     """Words of a text in a comparable form: lower case, no accents or punctuation, '&' as 'and'.
 
     >>> text_key("Leicester & Leicestershire’s Total-Place pilot")
-    'leicester and leicestershires total place pilot'
+    'leicester and leicestershire total place pilot'
     """
     text = unicodedata.normalize("NFKD", text or "")
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn").lower()
+    text = re.sub(r"['’]s\b", "", text)  # possessive: "Croydon’s pilot" names Croydon
     text = re.sub(r"['’`‘]", "", text)
     text = re.sub(r"&|\+", " and ", text)
     text = " ".join("".join(ch if ch.isalnum() else " " for ch in text).split())
@@ -42,7 +43,8 @@ def text_key(text: str) -> str:
     return text
 
 
-def name_keys(name: str) -> set[str]:
+@lru_cache(maxsize=100_000)
+def name_keys(name: str) -> frozenset[str]:
     """The forms of one name to look for: as written, without a leading 'the' or legal suffix,
     and every name variant of the same body.
 
@@ -51,7 +53,7 @@ def name_keys(name: str) -> set[str]:
     """
     key = text_key(name)
     if not key:
-        return set()
+        return frozenset()
     keys = {key, re.sub(r"^the\s+", "", key)}
     suffixes = "|".join(re.escape(s) for s in name_rules().legal_suffixes)
     if suffixes:
@@ -59,7 +61,7 @@ def name_keys(name: str) -> set[str]:
     for group in _variant_groups():
         if keys & group:
             keys |= group
-    return {k for k in keys if k}
+    return frozenset(k for k in keys if k)
 
 
 @lru_cache(maxsize=1)
@@ -68,9 +70,30 @@ def _variant_groups() -> list[set[str]]:
 
 
 def mentions(quote: str, names: list[str]) -> bool:
-    """Whether the quote names any of the given names (as whole words)."""
-    padded = f" {text_key(quote)} "
-    return any(f" {key} " in padded for name in names for key in name_keys(name))
+    """Whether the quote names any of the given names: its words in order, at most one other word
+    between two of them ("Barnet’s Tory Council" names Barnet Council).
+
+    >>> mentions("Barnet’s Tory Council is racing ahead", ["Barnet Council"])
+    True
+    >>> mentions("Barnet residents and the council", ["Barnet Council"])
+    False
+    """
+    words = text_key(quote).split()
+    return any(_in_order(words, key.split()) for name in names for key in name_keys(name))
+
+
+def _in_order(words: list[str], name: list[str]) -> bool:
+    starts = (i for i, w in enumerate(words) if w == name[0])
+    return any(_follows(words, i, name[1:]) for i in starts)
+
+
+def _follows(words: list[str], at: int, rest: list[str]) -> bool:
+    for word in rest:
+        nxt = [j for j in (at + 1, at + 2) if j < len(words) and words[j] == word]
+        if not nxt:
+            return False
+        at = nxt[0]
+    return True
 
 
 def entity_names(entities) -> dict[str, list[str]]:

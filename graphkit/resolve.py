@@ -66,9 +66,10 @@ def find_in_graph(graph: "nx.MultiDiGraph", text: str, what: str = "") -> str:
 
 
 def find_in_store(store: "Store", text: str, kinds: Iterable[str] = (), what: str = "") -> str:
-    """The id `text` names in `store`: one query when it is an id, else the whole index."""
+    """The id `text` names in `store`: one query when it is an id (of one of `kinds`), else the whole index."""
     kinds = tuple(kinds)
-    if not kinds and store.query("MATCH (n) WHERE n.id = $id RETURN n.id LIMIT 1", {"id": text}).rows:
+    rows = store.query("MATCH (n) WHERE n.id = $id RETURN n LIMIT 1", {"id": text}).rows
+    if rows and (not kinds or (rows[0][0] or {}).get("kind") in kinds):
         return text
     return store_actor_index(store).lookup(text, kinds, what=what)
 

@@ -47,8 +47,9 @@
     network.setSelection({ nodes: marked, edges: links }, { unselectAll: true, highlightEdges: false });
     // Frame the step's actors and links (one actor alone: with its neighbours), no closer than 100 %.
     var frameIds = marked.length === 1 ? marked.concat(network.getConnectedNodes(marked[0])) : marked;
+    api.labelled = marked;  // named first, whatever their weight
     api.fitTo(frameIds.filter(function (id) { return api.nodeView.get(id); }));
-    if (network.getScale() > 1) network.moveTo({ scale: 1, animation: false });
+    api.sizeNames(true);
     if (ids.length) api.showNode(ids[0]);
     else if (links.length) api.showEdge(links[0]);
     api.focused = ids;

@@ -66,9 +66,19 @@
   }
   // Names kept readable on the overview: labels (and shapes) grow as one zooms out, so they keep
   // their on-screen size; zoomed in they are drawn at their own size.
+  // A story step's actors and link ends (api.labelled) are named first, whatever their weight.
+  var FOCUS_PX = 14;
   var named = data.nodes.filter(function (n) { return n.named; }).map(function (n) {
     return { id: n.id, font: n.font.size, size: n.size, px: n.named };
   });
+  var byId = {};
+  data.nodes.forEach(function (n) { byId[n.id] = { id: n.id, font: n.font.size, size: n.size, px: n.named || 0 }; });
+  var lastFocused = [];
+  function candidates() {
+    var focused = (api.labelled || []).filter(function (id) { return byId[id]; });
+    var first = focused.map(function (id) { return { id: id, font: byId[id].font, size: byId[id].size, px: FOCUS_PX, focus: true }; });
+    return first.concat(named.filter(function (n) { return focused.indexOf(n.id) < 0; }));
+  }
   var amounts = data.edges.filter(function (e) { return e.named; }).map(function (e) {
     return { id: e.id, font: e.font.size, px: e.named };
   });
@@ -77,9 +87,9 @@
   // weightiest first; a name that would run into one already placed waits until one zooms in.
   function placeNames(scale) {
     var boxes = [], kept = {};
-    var shown = named.filter(function (n) { return shownNodes.has(n.id); });
+    var shown = candidates().filter(function (n) { return shownNodes.has(n.id); });
     var pos = network.getPositions(shown.map(function (n) { return n.id; }));
-    shown.slice().sort(function (a, b) { return b.px - a.px; }).forEach(function (n) {
+    shown.slice().sort(function (a, b) { return (b.focus ? 99 : b.px) - (a.focus ? 99 : a.px); }).forEach(function (n) {
       var p = network.canvasToDOM(pos[n.id]), label = (nodes.get(n.id).label || "").split("\n");
       var w = 0.56 * n.px * Math.max.apply(null, label.map(function (l) { return l.length; }));
       var top = p.y + Math.max(n.size * scale, 5), h = 1.25 * n.px * label.length;
@@ -109,9 +119,13 @@
     namedScale = scale;
     var kept = placeNames(scale);
     api.namedShown = Object.keys(kept).length;
-    if (named.length) nodes.update(named.map(function (n) {
+    var now = candidates(), ids = now.map(function (n) { return n.id; });
+    var dropped = lastFocused.filter(function (id) { return ids.indexOf(id) < 0; }).map(function (id) { return byId[id]; });
+    lastFocused = now.filter(function (n) { return n.focus; }).map(function (n) { return n.id; });
+    if (now.length || dropped.length) nodes.update(now.concat(dropped).map(function (n) {
+      var own = n.px ? Math.max(n.size, 5 / scale) : n.size;
       return { id: n.id, font: { size: kept[n.id] ? Math.max(n.font, n.px / scale) : n.font },
-               size: Math.max(n.size, 5 / scale) };
+               size: n.focus ? Math.max(n.size, 7 / scale) : own };
     }));
     if (amounts.length) edges.update(amounts.map(function (e) {
       return { id: e.id, font: { size: kept[e.id] ? Math.max(e.font, e.px / scale) : e.font } };

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from .roles import load_roles
-from .style import words
+from .style import money_full, words
 
 NODE_DATE_FIELDS = ("date", "start_date", "end_date")
 EDGE_DATE_FIELDS = ("start_date", "end_date")
@@ -46,6 +46,13 @@ def _cites(props: dict) -> list[tuple[str, str]]:
     return list(zip(props.get("source_ids") or [], props.get("quotes") or []))
 
 
+def _money(amount, vat) -> str:
+    """' · £218,000 ex VAT' for an amount, '' for none."""
+    if isinstance(amount, bool) or not isinstance(amount, (int, float)) or amount != amount:
+        return ""
+    return f" · {money_full(amount, vat)}"
+
+
 def _name(graph: nx.MultiDiGraph, node) -> str:
     return graph.nodes[node].get("name") or str(node)
 
@@ -68,12 +75,13 @@ def dated_events(graph: nx.MultiDiGraph, limit: int | None = None) -> tuple[list
         when = next((props[f] for f in NODE_DATE_FIELDS if props.get(f)), None)
         if when and (props.get("label") == "Contract" or _is_programme_document(graph, node)):
             kind = words(props.get("kind") or props.get("label"))
-            events.append(Event(str(when), earliest(when), f"{_name(graph, node)} ({kind})", props.get("evidence"),
-                                _cites(props)))
+            text = f"{_name(graph, node)} ({kind}){_money(props.get('value_gbp'), props.get('vat'))}"
+            events.append(Event(str(when), earliest(when), text, props.get("evidence"), _cites(props)))
     for a, b, props in graph.edges(data=True):
         when = next((props[f] for f in EDGE_DATE_FIELDS if props.get(f)), None)
         if when and props.get("type") in roles.timeline_types:
-            text = f"{_name(graph, a)} {words(props['type'])} {_name(graph, b)}"
+            text = (f"{_name(graph, a)} {words(props['type'])} {_name(graph, b)}"
+                    f"{_money(props.get('amount_gbp'), props.get('vat'))}")
             events.append(Event(str(when), earliest(when), text, props.get("evidence"), _cites(props)))
     events.sort(key=lambda e: (e.sort_key, e.text))
     if len(events) <= limit:

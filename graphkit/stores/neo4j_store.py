@@ -2,28 +2,28 @@
 
 Connection settings come from the environment (NEO4J_URI, NEO4J_USERNAME,
 NEO4J_PASSWORD, NEO4J_DATABASE); the password is never printed. A load creates
-constraints and indexes first, then runs batched `UNWIND $rows … MERGE` per
-label and per relationship type in managed write transactions.
+constraints and indexes first, reads the marks of what graphkit wrote before, then
+sends only new rows (batched `UNWIND $rows … CREATE`) and changed rows (`SET` by
+element id) per label and relationship type, in managed write transactions.
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-import pyarrow as pa
 
 from .. import config
 from ..dataset import Dataset
 from ..ontology import Ontology, load_ontology
 from ..problems import GraphkitError
 from .base import LoadReport, ProgressFn, QueryResult
-from .layout import node_columns, node_tables, rel_columns, rel_groups, signature
+from . import neo4j_rows as rows
+from .layout import node_tables, rel_groups
+from .neo4j_rows import Stored
 from .statements import check_statement
 from .values import plain_value
 
 DEFAULT_BATCH = 10_000  # best or within 5 % of best in bench (1k–50k at 100k and 1m)
-OUTCOMES = ("created", "updated", "unchanged")
 
 
 @dataclass(frozen=True)
@@ -113,28 +113,27 @@ class Neo4jStore:
     # -- loading ------------------------------------------------------------------
     def load(self, dataset: Dataset, *, reset: bool = False, sync: bool = True,
              progress: ProgressFn | None = None) -> LoadReport:
-        """Batched upserts; with sync, then batched deletes of what graphkit loaded and the files no longer hold.
-
-        What graphkit writes carries a `_sig` property; nodes and relationships without one (written by
-        other tools into the same database) are never deleted.
-        """
+        """Batched writes of what is new or changed; with sync, then batched deletes of what graphkit
+        wrote and the files no longer hold (see `neo4j_rows`). Nothing without graphkit's mark is deleted."""
         report = LoadReport()
         written = [0]  # rows committed so far, batch by batch, for an honest "incomplete" report
         try:
             if reset:
                 self._delete_all()
             self.ensure_schema()
-            nodes, groups = node_tables(dataset, self.onto), rel_groups(dataset, self.onto)
-            for label, table in nodes.items():
-                cols = [n for n, _ in node_columns(self.onto, label)]
-                cypher = _node_statement(label)
-                self._batches(cypher, table, cols, label, report, progress, written)
-            for group in groups:
-                cols = [n for n, _ in rel_columns(self.onto)]
-                cypher = _rel_statement(group.type, group.from_label, group.to_label)
-                self._batches(cypher, group.table, cols, group.type, report, progress, written)
+            stored: dict[str, Stored] = {}
+            held: dict[str, set] = {name: set() for name in [*self.onto.all_labels, *self.onto.relationships]}
+            for label, table in node_tables(dataset, self.onto).items():
+                split = rows.node_rows(self.onto, label, table, self._stored_cached(stored, label))
+                self._send(label, split, rows.create_nodes(label), rows.set_nodes(), report, progress, written)
+                held[label] |= split.keys
+            for group in rel_groups(dataset, self.onto):
+                split = rows.rel_rows(self.onto, group, self._stored_cached(stored, group.type))
+                create = rows.create_rels(group.type, group.from_label, group.to_label)
+                self._send(group.type, split, create, rows.set_rels(), report, progress, written)
+                held[group.type] |= split.keys
             if sync and not reset:
-                self._delete_gone(_incoming(nodes, groups, self.onto), report)
+                self._delete_gone(held, stored, report)
         except GraphkitError:
             raise
         except Exception as exc:
@@ -143,24 +142,27 @@ class Neo4jStore:
                                 "(it is idempotent)") from None
         return report
 
-    def _batches(self, cypher, table: pa.Table, cols, name, report, progress, written: list[int]) -> None:
-        sigs = signature(table, cols).to_pylist()
-        for start in range(0, table.num_rows, self.batch_size):
-            part = table.slice(start, self.batch_size).to_pylist()
-            rows = [{"key": r.get("id", r.get("rid")), "src": r.get("source"), "dst": r.get("target"),
-                     "sig": _digest(sigs[start + i]), "props": {c: r[c] for c in cols}}
-                    for i, r in enumerate(part)]
-            counts = self._write(cypher, rows)
-            report.add(name, *(counts.get(o, 0) for o in OUTCOMES))
-            written[0] += len(rows)
-            progress and progress(name, len(rows))
+    def _send(self, name: str, split: rows.RowSplit, create: str, update: str, report: LoadReport,
+              progress, written: list[int]) -> None:
+        created = updated = 0
+        for batch in self._batched(split.new):
+            created += self._write(create, rows=batch)
+            written[0] += len(batch)
+            progress and progress(name, len(batch))
+        for batch in self._batched(split.changed):
+            updated += self._write(update, rows=batch)
+            written[0] += len(batch)
+            progress and progress(name, len(batch))
+        report.add(name, created, updated, split.same)
+        if created < len(split.new):
+            raise GraphkitError(f"{len(split.new) - created} {name} row(s) could not be written: an end is missing")
 
-    def _write(self, cypher: str, rows: list[dict]) -> dict[str, int]:
-        def work(tx):
-            return {rec["outcome"]: rec["n"] for rec in tx.run(cypher, rows=rows)}
+    def _batched(self, items: list) -> list[list]:
+        return [items[i:i + self.batch_size] for i in range(0, len(items), self.batch_size)]
 
+    def _write(self, cypher: str, **params) -> int:
         with self._session() as session:
-            return session.execute_write(work)
+            return session.execute_write(lambda tx: tx.run(cypher, **params).single()["n"])
 
     def _delete_all(self) -> None:
         for label in self.onto.all_labels:
@@ -169,46 +171,38 @@ class Neo4jStore:
 
     # -- sync -------------------------------------------------------------------------
     def differences(self, dataset: Dataset) -> LoadReport:
-        report = LoadReport()
-        incoming = _incoming(node_tables(dataset, self.onto), rel_groups(dataset, self.onto), self.onto)
-        for name, want in incoming.items():
-            stored = self._stored(name)
-            have = {key: sig for key, (_, sig) in stored.items()}
-            new = sum(1 for k in want if k not in have)
-            changed = sum(1 for k, sig in want.items() if k in have and have[k] != sig)
-            report.add(name, new, changed, len(want) - new - changed, sum(1 for k in have if k not in want))
+        report, stored = LoadReport(), {}
+        held: dict[str, set] = {name: set() for name in [*self.onto.all_labels, *self.onto.relationships]}
+        for label, table in node_tables(dataset, self.onto).items():
+            split = rows.node_rows(self.onto, label, table, self._stored_cached(stored, label))
+            report.add(label, len(split.new), len(split.changed), split.same)
+            held[label] |= split.keys
+        for group in rel_groups(dataset, self.onto):
+            split = rows.rel_rows(self.onto, group, self._stored_cached(stored, group.type))
+            report.add(group.type, len(split.new), len(split.changed), split.same)
+            held[group.type] |= split.keys
+        for name, keys in held.items():
+            report.add(name, 0, 0, 0, sum(1 for k in self._stored_cached(stored, name) if k not in keys))
         return report
 
-    def _stored(self, name: str) -> dict[tuple, tuple[str, str]]:
-        """What graphkit loaded under a label or type: key → (element id, signature)."""
-        if name in self.onto.relationships:
-            cypher = (f"MATCH (a)-[r:{name}]->(b) WHERE r._sig IS NOT NULL "
-                      "RETURN r.rid AS rid, a.id AS a, b.id AS b, elementId(r) AS eid, r._sig AS sig")
-            return {(r["rid"], r["a"], r["b"]): (r["eid"], r["sig"]) for r in self._read(cypher)}
-        cypher = f"MATCH (n:{name}) WHERE n._sig IS NOT NULL RETURN n.id AS id, n._sig AS sig"
-        return {(r["id"],): (r["id"], r["sig"]) for r in self._read(cypher)}
+    def _stored_cached(self, cache: dict[str, Stored], name: str) -> Stored:
+        """What graphkit wrote under a label or type (read once per load): key → (element id, signature)."""
+        if name not in cache:
+            records = self._read(rows.stored_statement(self.onto, name))
+            cache[name] = {tuple(r["key"]): (r["eid"], r["sig"]) for r in records}
+        return cache[name]
 
-    def _delete_gone(self, incoming: dict[str, dict[tuple, str]], report: LoadReport) -> None:
+    def _delete_gone(self, held: dict[str, set], stored: dict[str, Stored], report: LoadReport) -> None:
         """Links first, then nodes that nothing links to any more (another tool's links keep a node)."""
-        rel_types = [t for t in incoming if t in self.onto.relationships]
-        for name in rel_types + [n for n in incoming if n not in self.onto.relationships]:
-            gone = [eid for key, (eid, _) in self._stored(name).items() if key not in incoming[name]]
-            if name in self.onto.relationships:
-                cypher = ("UNWIND $ids AS eid MATCH ()-[r]->() WHERE elementId(r) = eid "
-                          "DELETE r RETURN count(*) AS n")
-            else:
-                cypher = (f"UNWIND $ids AS id MATCH (n:{name} {{id: id}}) WHERE n._sig IS NOT NULL "
-                          "AND NOT EXISTS { (n)--() } DELETE n RETURN count(*) AS n")
-            deleted = sum(self._delete_batch(cypher, gone[i:i + self.batch_size])
-                          for i in range(0, len(gone), self.batch_size))
+        names = [*self.onto.relationships, *self.onto.all_labels]
+        for name in names:
+            gone = [eid for key, (eid, _) in self._stored_cached(stored, name).items() if key not in held[name]]
+            cypher = rows.delete_statement(self.onto, name)
+            deleted = sum(self._write(cypher, ids=batch) for batch in self._batched(gone))
             report.add(name, 0, 0, 0, deleted)
             if deleted < len(gone):
                 report.notes.append(f"{len(gone) - deleted} {name} node(s) no longer in the files are kept: "
                                     "links that graphkit did not write still reach them")
-
-    def _delete_batch(self, cypher: str, ids: list) -> int:
-        with self._session() as session:
-            return session.execute_write(lambda tx: tx.run(cypher, ids=ids).single()["n"])
 
     def _read(self, cypher: str) -> list[dict]:
         with self._session() as session:
@@ -242,49 +236,6 @@ class Neo4jStore:
 
     def close(self) -> None:
         self._driver.close()
-
-
-def _incoming(nodes: dict[str, pa.Table], groups, onto: Ontology) -> dict[str, dict[tuple, str]]:
-    """Per label and relationship type: key → signature digest of what the files hold (every name present)."""
-    out: dict[str, dict[tuple, str]] = {name: {} for name in [*onto.all_labels, *onto.relationships]}
-    for label, table in nodes.items():
-        sigs = signature(table, [n for n, _ in node_columns(onto, label)]).to_pylist()
-        out[label].update({(i,): _digest(sig) for i, sig in zip(table.column("id").to_pylist(), sigs)})
-    for g in groups:
-        sigs = signature(g.table, [n for n, _ in rel_columns(onto)]).to_pylist()
-        keys = zip(g.table.column("rid").to_pylist(), g.table.column("source").to_pylist(),
-                   g.table.column("target").to_pylist())
-        out[g.type].update({key: _digest(sig) for key, sig in zip(keys, sigs)})
-    return out
-
-
-def _node_statement(label: str) -> str:
-    return (
-        "UNWIND $rows AS row "
-        f"OPTIONAL MATCH (old:{label} {{id: row.key}}) "
-        "WITH row, CASE WHEN old IS NULL THEN 'created' WHEN old._sig = row.sig THEN 'unchanged' "
-        "ELSE 'updated' END AS outcome "
-        f"MERGE (n:{label} {{id: row.key}}) "
-        "SET n += row.props, n._sig = row.sig "
-        "RETURN outcome, count(*) AS n"
-    )
-
-
-def _rel_statement(rtype: str, a: str, b: str) -> str:
-    return (
-        "UNWIND $rows AS row "
-        f"MATCH (x:{a} {{id: row.src}}) MATCH (y:{b} {{id: row.dst}}) "
-        f"OPTIONAL MATCH (x)-[old:{rtype} {{rid: row.key}}]->(y) "
-        "WITH x, y, row, CASE WHEN old IS NULL THEN 'created' WHEN old._sig = row.sig THEN 'unchanged' "
-        "ELSE 'updated' END AS outcome "
-        f"MERGE (x)-[r:{rtype} {{rid: row.key}}]->(y) "
-        "SET r += row.props, r._sig = row.sig "
-        "RETURN outcome, count(*) AS n"
-    )
-
-
-def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _scrub(text: str, settings: Neo4jSettings) -> str:

@@ -137,3 +137,22 @@ def test_who_profits_keeps_a_framework_ceiling_out_of_the_money_column(tmp_path)
     assert sum(1 for r in ceilings if r["what"] == biggest["what"]) == 34
     assert all(r["ceiling_gbp"] is None and r["shared_by"] is None for r in rows if r["money"] != "framework_ceiling")
     assert max(r["total_gbp"] for r in rows if r["money"] == "contract") < 400_000_000
+
+
+def test_who_profits_ceiling_columns_on_both_engines(tmp_path, store):
+    suppliers = [{"id": f"s{i}", "name": f"Supplier {i} Ltd", "roles": ["supplier"]} for i in range(3)]
+    framework = release(tag=["award"], parties=[{"id": "org-1", "name": "Barnet Council", "roles": ["buyer"]}, *suppliers],
+                        tender={"title": "Vehicles Framework", "techniques": {"hasFrameworkAgreement": True}},
+                        awards=[{"id": "a1", "value": {"amount": 400_000_000, "currency": "GBP"},
+                                 "suppliers": [{"id": s["id"], "name": s["name"]} for s in suppliers]}])
+    contract = release(ocid="ocds-test-2", rid="r2", tag=["award"],
+                       parties=[{"id": "org-1", "name": "Barnet Council", "roles": ["buyer"]}, suppliers[0]],
+                       awards=[{"id": "a1", "value": {"amount": 1200, "currency": "GBP"},
+                                "suppliers": [{"id": "s0", "name": "Supplier 0 Ltd"}]}])
+    path = tmp_path / "fw.jsonl"
+    path.write_text(json.dumps(framework) + "\n" + json.dumps(contract) + "\n", encoding="utf-8")
+    import_ocds([path], tmp_path / "ds" / "x", dataset=tmp_path / "ds", store=store)
+    rows = sorted(((r["supplier_id"], r["money"], r["total_gbp"], r["ceiling_gbp"], r["shared_by"])
+                   for r in run_named(store, "who-profits").records()), key=str)
+    assert rows == sorted([("supplier-0-ltd", "contract", 1200, None, None),
+                           *[(f"supplier-{i}-ltd", "framework_ceiling", None, 400_000_000, 3) for i in range(3)]], key=str)

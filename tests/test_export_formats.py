@@ -165,3 +165,14 @@ def test_gexf_names_its_graph_and_leaks_no_networkx_attribute(tmp_path, tiny_sto
     ids = [e.get("id") for e in graph.find("g:edges", ns)]
     assert sorted(ids) == sorted(store_dataset(tiny_store).relationships.column("rid").to_pylist())
     assert len(set(ids)) == 14
+
+
+def test_reimporting_graphkits_own_ftm_export_restates_nothing(tmp_path, tiny_dir, tiny_store):
+    """Its ids are graphkit ids, its UnknownLinks name their relationship type, Projects are Programmes."""
+    from graphkit.io.ftm import import_ftm
+
+    export_store("ftm", tiny_store, tmp_path / "tiny.ftm.json")
+    report = import_ftm([tmp_path / "tiny.ftm.json"], tiny_dir / "imports" / "ftm", dataset=tiny_dir, dry_run=True)
+    assert not {"Organisation", "Person", "Contract", "Report", "Programme"} & set(report.created)
+    assert report.skipped["claim already recorded in the dataset (kept as recorded)"] >= 10
+    assert not [r for r in report.skipped if "no counterpart" in r or "end is missing" in r]

@@ -68,6 +68,7 @@ class ImportBatch:
         self.recorded = recorded  # the Dataset the import joins, when known
         self.updates: dict = {}  # import folder -> ids whose records a later release replaces here
         self.where = ""  # the input record being converted (file:line), for skip lines
+        self._recorded_claims: set[tuple] | None = None
         self.report = report
         self.known_sources = dict(known_sources or {})  # url -> source id, from the dataset
         self.sources: dict[str, dict] = {}
@@ -182,6 +183,9 @@ class ImportBatch:
         """A claim; the same claim twice gains a second citation instead of a duplicate."""
         props = {k: v for k, v in props.items() if v not in (None, "", [])}
         key = (source, rel_type, target, *(props.get(f) for f in RID_FIELDS))
+        if key in self.recorded_claims():  # stated by another file already: referred to, never restated
+            self.report.skip("claim already recorded in the dataset (kept as recorded)", self.where or None)
+            return
         current = self.relationships.get(key)
         if current is None:
             record = {"source": source, "type": rel_type, "target": target, **props, "sources": [cite.record()]}
@@ -197,6 +201,16 @@ class ImportBatch:
         for key in [k for k in self.relationships if entity_id in (k[0], k[2])]:
             self.report.created[key[1]] -= 1
             del self.relationships[key]
+
+    def recorded_claims(self) -> set[tuple]:
+        """Keys of the relationships the dataset already holds (as `relate` keys them)."""
+        if self._recorded_claims is None:
+            self._recorded_claims = set()
+            if self.recorded is not None and self.recorded.relationships.num_rows:
+                cols = ["source", "type", "target", *RID_FIELDS]
+                rows = self.recorded.relationships.select(cols).to_pylist()
+                self._recorded_claims = {tuple(r[c] for c in cols) for r in rows}
+        return self._recorded_claims
 
     # -- checks ---------------------------------------------------------------------------------
     def valid(self, record: dict) -> bool:

@@ -19,9 +19,10 @@ Mapping onto the ontology:
 | Employment | employee -EMPLOYED_BY-> employer |
 | Membership | member -MEMBER_OF-> organization |
 | Ownership | owner -OWNS-> asset (people and organisations as owners) |
-| Representation | agent -ADVISES-> client, role "represents" |
+| Representation | agent -ADVISES-> client, role "represents" unless FtM gives one |
 | Documentation | document -ABOUT-> entity |
-| UnknownLink | subject -LINKED_TO-> object, role from the link's `role` |
+| UnknownLink | subject -LINKED_TO-> object, role from the link's `role`; a role that starts with a relationship type (`PART_OF: lead`, as `export ftm` writes) is that type again |
+| Project | Programme (programme) |
 
 FtM ids are kept as aliases (`ftm:<id>`), so importing the same export again matches
 the actors recorded the first time; a UK company's registration number becomes the
@@ -240,6 +241,8 @@ def _node(batch: ImportBatch, proxy, ids: dict[str, str], source_id: str | None)
         _contract(batch, proxy, name, ids, source_id)
     elif schema.is_a("Document"):
         _document(batch, proxy, name, ids, source_id)
+    elif schema.name == "Project":
+        _programme(batch, proxy, name, ids, source_id)
     else:
         batch.report.skip(f"FtM schema {schema.name} has no counterpart in the ontology", _context(proxy, "_where"))
 
@@ -289,7 +292,7 @@ def _contract(batch: ImportBatch, proxy, name: str | None, ids: dict[str, str], 
               "start_date": _date(proxy.first("contractDate", quiet=True)),
               "description": _described(proxy, ("amountEur", "amountUsd")),
               "evidence": EVIDENCE, **_value(amount, currency, batch.report, proxy)}
-    known = batch.index.aliases.get(f"ftm:{proxy.id}")
+    known = batch.index.aliases.get(f"ftm:{proxy.id}") or _same_entity(batch, proxy.id, "Contract")
     if known:
         record["id"] = known
     quote = _statement(proxy, [("title", title), ("amount", _money(amount, currency))])
@@ -303,7 +306,8 @@ def _document(batch: ImportBatch, proxy, name: str | None, ids: dict[str, str], 
         batch.report.skip("document without a title or name", _context(proxy, "_where"))
         return
     url = proxy.first("sourceUrl", quiet=True)
-    record = {"id": batch.index.aliases.get(f"ftm:{proxy.id}") or batch.index.free_id(safe_id(f"ftm-{values.slugify(title)[:80]}")),
+    record = {"id": batch.index.aliases.get(f"ftm:{proxy.id}") or _same_entity(batch, proxy.id, "Report")
+              or batch.index.free_id(safe_id(f"ftm-{values.slugify(title)[:80]}")),
               "label": "Report", "kind": "article" if proxy.schema.is_a("Article") else "report",
               "name": title, "aliases": [f"ftm:{proxy.id}"],
               "date": _date(proxy.first("publishedAt", quiet=True) or proxy.first("date", quiet=True)),
@@ -312,6 +316,27 @@ def _document(batch: ImportBatch, proxy, name: str | None, ids: dict[str, str], 
     quote = _statement(proxy, [("title", title), ("published", record["date"])])
     ids[proxy.id] = batch.entity(record, _cite(batch, proxy, quote, source_id))
     batch.index.aliases.setdefault(f"ftm:{proxy.id}", ids[proxy.id])
+
+
+def _same_entity(batch: ImportBatch, ftm_id: str, label: str) -> str | None:
+    """graphkit's own FtM export uses graphkit ids: an FtM id that is a recorded id of the same label is that entity."""
+    return ftm_id if ftm_id in batch.existing and batch.index.labels.get(ftm_id) == label else None
+
+
+def _programme(batch: ImportBatch, proxy, name: str | None, ids: dict[str, str], source_id: str | None) -> None:
+    """An FtM Project is a Programme (graphkit exports programmes as projects)."""
+    if not name:
+        batch.report.skip("project without a name", _context(proxy, "_where"))
+        return
+    record = {"id": batch.index.aliases.get(f"ftm:{proxy.id}") or _same_entity(batch, proxy.id, "Programme")
+              or batch.index.free_id(safe_id(f"ftm-{values.slugify(name)[:80]}")),
+              "label": "Programme", "kind": "programme", "name": name, "aliases": [f"ftm:{proxy.id}"],
+              "description": _described(proxy, ()), "evidence": EVIDENCE}
+    quote = _statement(proxy, [("name", name)])
+    found = batch.entity(record, _cite(batch, proxy, quote, source_id))
+    if found:
+        ids[proxy.id] = found
+        batch.index.aliases.setdefault(f"ftm:{proxy.id}", found)
 
 
 def _authorities(batch: ImportBatch, proxy, ids: dict[str, str], proxies: dict, source_id: str | None) -> None:
@@ -333,6 +358,9 @@ def _edge(batch: ImportBatch, proxy, ids: dict[str, str], proxies: dict, source_
         batch.report.skip(reason, where)
         return
     rtype, start_prop, end_prop, role = EDGES[name]
+    stated = proxy.get("role", quiet=True)
+    if name == "UnknownLink":
+        rtype, stated = _stated_type(stated)
     starts = [ids.get(ref) for ref in proxy.get(start_prop, quiet=True)]
     ends = [ids.get(ref) for ref in proxy.get(end_prop, quiet=True)]
     if not all(starts) or not all(ends) or not starts or not ends:
@@ -345,7 +373,7 @@ def _edge(batch: ImportBatch, proxy, ids: dict[str, str], proxies: dict, source_
     amount, currency = _amount(proxy, batch.report)
     props = {"start_date": _date(proxy.first("startDate", quiet=True) or proxy.first("date", quiet=True)),
              "end_date": _date(proxy.first("endDate", quiet=True)), "evidence": EVIDENCE,
-             "role": clean_text(", ".join(x for x in [role, *proxy.get("role", quiet=True)] if x)) or None}
+             "role": clean_text(", ".join(x for x in stated if x) or role)}
     extra = {}
     if amount is not None and rtype in ("PAID", "AWARDED_TO") and currency == "GBP":
         props["amount_gbp"] = amount
@@ -362,6 +390,18 @@ def _edge(batch: ImportBatch, proxy, ids: dict[str, str], proxies: dict, source_
     for a in starts:
         for b in ends:
             _relate_checked(batch, a, rtype, b, cite, props, where)
+
+
+def _stated_type(roles: list[str]) -> tuple[str, list[str]]:
+    """An UnknownLink that `graphkit export ftm` wrote names its relationship type in its role
+    (`PART_OF` or `PART_OF: lead partner`): that type again, and the role after it."""
+    from ..ontology import load_ontology
+
+    for i, role in enumerate(roles):
+        head, _, rest = role.partition(":")
+        if head.strip() in load_ontology().relationships and head.strip() != "LINKED_TO" and head.strip().isupper():
+            return head.strip(), [r for r in [*roles[:i], rest.strip(), *roles[i + 1:]] if r]
+    return "LINKED_TO", roles
 
 
 def _relate_checked(batch: ImportBatch, a: str, rtype: str, b: str, cite: Cite, props: dict, where: str) -> None:

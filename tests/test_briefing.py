@@ -190,3 +190,12 @@ def test_roles_name_only_kinds_and_types_of_the_ontology():
     assert set(roles.advice_types + roles.money_types + roles.timeline_types) <= set(onto.relationships)
     assert set(roles.public_labels + roles.adviser_labels) <= set(onto.labels)
     assert list(roles.evidence_order) == list(onto.enums["evidence"])
+
+
+def test_a_story_is_escaped_like_everything_else(tiny_graph, tmp_path):
+    story = tmp_path / "story.yaml"
+    story.write_text(STORY.replace("title: The money", f"title: '{IMG}'").replace(
+        "text: DCLG let two contracts to Tribal.", f"text: '{SCRIPT}'"), encoding="utf-8")
+    page = build_briefing_html(tiny_graph, BriefingOptions(story=story))
+    assert IMG not in page and SCRIPT not in page
+    assert "<h3>&lt;img src=x onerror=window.__pwned=1&gt;</h3>" in page

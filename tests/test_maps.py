@@ -210,6 +210,38 @@ def test_kinds_and_types_take_comma_lists(runner, workdir, tiny_store):
     assert {n["id"] for n in data["nodes"]} == {"tribal", "dclg", "contract-spend", "contract-insight"}
 
 
+def test_a_map_whose_filters_leave_no_link_says_what_exists(runner, workdir, tiny_store):
+    result = runner.invoke(app, ["map", "--store", str(tiny_store), "--kinds", "consultancy,pilot_area",
+                                 "--types", "ADVISES,SUPPORTS", "--since", "2009"])
+    assert result.exit_code == 0, result.output
+    assert ("warning: 0 links of type ADVISES, SUPPORTS between consultancy and pilot_area since 2009; "
+            "SUPPORTS links exist between public body and pilot area (2); "
+            "ADVISES links exist between consultancy and government department (1)") in result.output
+    data = page_data((workdir / "map.html").read_text(encoding="utf-8"))
+    assert data["edges"] == [] and data["empty"].startswith("0 links of type ADVISES, SUPPORTS")
+    assert page_data(build_map_html(load_graph_from(tiny_store)))["empty"] is None
+
+
+def load_graph_from(store_path: Path) -> nx.MultiDiGraph:
+    store = LadybugStore(store_path)
+    try:
+        return store_graph(store)
+    finally:
+        store.close()
+
+
+def test_dated_claims_give_the_map_a_time_range_and_weak_money_is_marked(tiny_graph):
+    data = map_payload(tiny_graph)
+    assert data["time"] == {"first": "2010-06-03", "last": "2010-06-03"}
+    assert {n["id"]: n["t"] for n in data["nodes"]}["motion-2010"] == "2010-06-03"
+    assert map_payload(nx.MultiDiGraph(sources={}))["time"] is None
+    tiny_graph.add_edge("dclg", "tribal", type="PAID", amount_gbp=5000.0, vat="included", evidence="alleged",
+                        source_ids=["blog"], quotes=["paid Tribal £5,000"])
+    paid = next(e for e in map_payload(tiny_graph)["edges"] if e["rtype"] == "PAID")
+    assert paid["label"] == "paid\n£5k inc VAT (alleged)"
+    assert map_payload(tiny_graph)["info"]["edges"][paid["id"]]["total"] == "£5,000 inc VAT (alleged)"
+
+
 def test_png_without_chromium_is_a_one_line_error(runner, workdir, tiny_store, monkeypatch):
     monkeypatch.setenv("GRAPHKIT_CHROMIUM", str(workdir / "no-chromium"))
     result = runner.invoke(app, ["map", "--store", str(tiny_store), "--png", "map.png"])

@@ -30,6 +30,21 @@ def set_slider(run, position: str) -> None:
         s.value = position === 'first' ? s.min : s.max; s.dispatchEvent(new Event('input')); }""", position)
 
 
+def pinch(run, centre: tuple[float, float]) -> None:
+    """Two fingers moving apart on the touch screen (Chromium's DevTools touch events)."""
+    cdp = run.page.context.new_cdp_session(run.page)
+    x, y = centre
+
+    def fingers(apart):
+        return [{"x": x - apart, "y": y, "id": 0}, {"x": x + apart, "y": y, "id": 1}]
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": fingers(30)})
+    for apart in range(35, 140, 8):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": fingers(apart)})
+        run.page.wait_for_timeout(16)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    run.page.wait_for_timeout(300)
+
+
 def test_the_map_opens_readable_on_a_laptop(demo, shots):
     result, _ = demo
     with open_offline(result.map, *LAPTOP) as run:
@@ -130,6 +145,11 @@ def test_on_a_phone_the_map_fills_the_screen_and_panels_fold_into_tabs(demo, sho
         assert not run.page.locator("#controls").is_visible() and not run.page.locator("#details").is_visible()
         assert run.page.evaluate(NO_SIDEWAYS)
         run.page.screenshot(path=str(shots / "map-phone.png"))
+        before = run.page.evaluate("() => window.graphkitMap.network.getScale()")
+        pinch(run, (PHONE[0] / 2, PHONE[1] / 2))
+        assert run.page.evaluate("() => window.graphkitMap.network.getScale()") > 2 * before
+        run.page.screenshot(path=str(shots / "map-phone-pinched.png"))
+        run.page.click("#fit")
         node = run.page.evaluate("() => window.graphkitMap.data.nodes.find(n => n.named).id")
         point = run.page.evaluate("""id => { const net = window.graphkitMap.network;
             return net.canvasToDOM(net.getPositions([id])[id]); }""", node)

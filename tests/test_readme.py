@@ -20,10 +20,7 @@ SHARED = ROOT.parent / "shared"
 NOT_RUN = ("pip install", "sh tests/install.sh", "python -m pytest")  # the reader's set-up, not a command under test
 NEEDS_IMPORTED = ("graphkit merge",)  # the README merges an actor that the OCDS import brings in
 # the start of a command -> why it fails today (strict: the suite says so once it passes)
-EXPECTED_FAILURES = {
-    "graphkit import ftm": "re-importing graphkit's own FtM export conflicts with the recorded claims "
-                           "(evidence and description of matched relationships; io/ftm.py)",
-}
+EXPECTED_FAILURES: dict[str, str] = {}
 
 pytestmark = pytest.mark.slow
 

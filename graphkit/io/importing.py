@@ -240,15 +240,15 @@ def _validate_and_place(plan: ImportPlan, texts: dict[str, str], existing_files:
         rewritten = []
         for folder, ids in updates.items():
             staged = _stage(stack, folder, dry_run, keep_other_files=True, replaces=list(RECORD_FILES))
-            names = _write_texts(staged.path, without_records(folder, ids, existing))
-            rewritten.append((staged, names))
+            _write_texts(staged.path, without_records(folder, ids, existing))
+            rewritten.append(staged)
         staged = _stage(stack, plan.into, dry_run, keep_other_files=plan.force, replaces=list(texts))
         names = _write_texts(staged.path, texts)
-        ds = _read_staged([*kept, *[s.path for s, _ in rewritten], staged.path],
-                          {str(s.path): str(s.target) for s, _ in [*rewritten, (staged, None)]})
+        ds = _read_staged([*kept, *[s.path for s in rewritten], staged.path],
+                          {str(s.path): str(s.target) for s in [*rewritten, staged]})
         if dry_run:
             return ds
-        for folder, folder_names in rewritten:
+        for folder in rewritten:  # first: a crash before the import's own swap leaves the award absent, never twice
             folder.swap_in(sorted(p.name for p in folder.path.iterdir() if not p.name.startswith(".")))
             report.files.append(f"{folder.target} (rewritten: records a later release updates moved out)")
         staged.swap_in(names)

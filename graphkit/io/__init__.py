@@ -1,10 +1,12 @@
 """Import and export: one module per format, over two small interfaces.
 
 An importer is `import_<format>(paths, into=None, *, dataset=None, store=None,
-dry_run=False, progress=None) -> ImportReport`: it writes dataset files into `into`
-(a folder of the dataset it joins), validates them with that dataset, and loads the
-whole dataset into `store`. An exporter is `export_<format>(dataset, target) ->
-ExportReport`, writing a Dataset (read from a store by `store_dataset`).
+dry_run=False, progress=None, force=False) -> ImportReport`: it builds dataset files for
+`into` (a folder of the dataset it joins) aside, validates them with that dataset, swaps
+the folder in with one rename, and loads the whole dataset into `store`. An exporter is
+`export_<format>(dataset, target, *, store=None, datasets=(), force=False) -> ExportReport`,
+writing a Dataset (read from a store by `store_dataset`). Neither writes over the store,
+a dataset file or a file graphkit did not write (graphkit/io/targets.py).
 
 >>> sorted(IMPORTERS), sorted(EXPORTERS)
 (['csv', 'ftm', 'ocds'], ['csv', 'ftm', 'gexf', 'graphml', 'neo4j-admin'])

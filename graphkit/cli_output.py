@@ -59,7 +59,9 @@ def render(columns: list[str], rows: Iterable[Iterable[Any]], fmt: str = "table"
         return
     cells = [[_cell(v) for v in r] for r in rows]
     natural = [max([len(str(c))] + [len(line[i]) for line in cells]) for i, c in enumerate(columns)]
-    widths = natural if wide else fit_widths(natural, console.width - 3 * len(columns) - 1)
+    numeric = [all(isinstance(r[i], (int, float)) or r[i] is None for r in rows) for i in range(len(columns))]
+    floors = [n if whole else min(n, MIN_CELL) for n, whole in zip(natural, numeric)]  # a number is never cut
+    widths = natural if wide else fit_widths(natural, console.width - 3 * len(columns) - 1, floors)
     table = Table(title=title, show_lines=False)
     for col, width in zip(columns, widths):
         table.add_column(str(col), no_wrap=True, overflow="ellipsis", width=width)
@@ -71,6 +73,7 @@ def render(columns: list[str], rows: Iterable[Iterable[Any]], fmt: str = "table"
 
 
 MAX_CELL = 60  # characters of a table cell before it is cut with … (--wide shows it whole)
+MIN_CELL = 10  # a text column is cut no narrower than this; the line runs on instead
 
 
 def plain_lines(columns: list[str], rows: list[list[Any]]) -> str:
@@ -97,22 +100,21 @@ def _format_given() -> bool:
     return ctx.get_parameter_source("fmt") not in (ParameterSource.DEFAULT, None)
 
 
-def fit_widths(natural: list[int], room: int, floor: int = 10) -> list[int]:
-    """Column widths within `room` characters: cells cut at MAX_CELL, then the widest cut first, none below `floor`.
+def fit_widths(natural: list[int], room: int, floors: list[int] | None = None) -> list[int]:
+    """Column widths within `room` characters: cells cut at MAX_CELL, then the widest cut first, none below its floor.
 
     >>> fit_widths([6, 80, 30], 60)
     [6, 27, 27]
-    >>> fit_widths([12, 12, 12], 20)  # too narrow for all: each keeps `floor`, the line runs on
-    [10, 10, 10]
+    >>> fit_widths([12, 12, 12], 20, [12, 10, 10])  # too narrow for all: each keeps its floor, the line runs on
+    [12, 10, 10]
     """
-    widths = [min(w, MAX_CELL) for w in natural]
-    while sum(widths) > room:
-        widest = max(widths)
-        if widest <= floor:
+    floors = floors or [min(w, MIN_CELL) for w in natural]
+    widths = [max(min(w, MAX_CELL), f) for w, f in zip(natural, floors)]
+    while sum(widths) > room:  # one character at a time from the widest cuttable column: an even cut
+        cuttable = [i for i, (w, f) in enumerate(zip(widths, floors)) if w > f]
+        if not cuttable:
             break
-        i = widths.index(widest)
-        second = max([w for j, w in enumerate(widths) if j != i] + [floor])
-        widths[i] = max(floor, second if second < widest else widest - 1, widest - (sum(widths) - room))
+        widths[max(cuttable, key=lambda j: widths[j])] -= 1
     return widths
 
 

@@ -319,7 +319,7 @@ def test_cli_money_csv_keeps_raw_numbers(loaded):
 
 def test_cli_brokers_path_ego_communities(loaded):
     assert _json(loaded, "brokers", "--top", "1")[0]["id"] == "dclg"
-    assert {r["id"] for r in _json(loaded, "brokers", "--bridges")} == {"total-place", "contract-spend"}
+    assert {r["id"] for r in _json(loaded, "brokers", "--bridges", "council,pilot_area", "--to", "government_department")} == {"total-place", "contract-spend"}
     steps = _json(loaded, "path", "tribal", "Croydon")
     assert [(s["type"], s["forward"]) for s in steps] == [("AWARDED_TO", False), ("PART_OF", True),
                                                           ("PARTICIPATES_IN", False)]
@@ -348,3 +348,11 @@ def test_cli_without_a_store_says_to_load(workdir, runner):
     result = runner.invoke(app, ["analyse", "brokers"])
     assert result.exit_code == 1
     assert "run `graphkit load` first" in result.output
+
+
+def test_bridges_are_the_share_of_the_chains_between_two_named_groups(loaded):
+    """`--bridges` once printed 0 on every row: normalised over all pairs, its scores rounded away."""
+    rows = _json(loaded, "brokers", "--bridges", "croydon,lewisham", "--to", "dclg")
+    assert {r["id"]: r["betweenness"] for r in rows} == {"total-place": 1.0, "contract-spend": 1.0}
+    alone = loaded.invoke(app, ["analyse", "brokers", "--bridges", "pilot_area"])
+    assert alone.exit_code == 1 and "--bridges and --to go together" in alone.output

@@ -20,8 +20,8 @@ from .analysis.brokers import brokers, simple_graph
 from .analysis.money import money_summary, money_totals
 from .files import write_text_atomic
 from .maps import MapOptions, MapTooLarge, build_map_html, filter_graph
-from .maps.brief_sections import (framework_ceilings, public_funding, timeline, weak_note, who_advised,
-                                  who_profited)
+from .maps.brief_sections import (at_a_glance, framework_ceilings, public_funding, timeline, weak_note,
+                                  who_advised, who_profited)
 from .maps.cites import Evidence, cites_of, esc, safe_href
 from .maps.money_view import MONEY_WORDS, money_view
 from .maps.roles import load_roles
@@ -182,7 +182,7 @@ def build_briefing_html(graph: nx.MultiDiGraph, options: BriefingOptions | None 
 <title>{esc(options.title)}</title><style>{_asset("brief.css")}</style></head>
 <body><header><h1>{esc(options.title)}</h1><p>Briefing made {date.today().isoformat()} · {esc(counts)} ·
 every figure and link tied to a public source, quoted word for word.<span class="grades"> {esc(weak_note())}</span></p></header>
-<main><div class="lead">{lead}</div>
+<main>{at_a_glance(view, graph)}<div class="lead">{lead}</div>
 {''.join(body)}
 </main><script>{_asset("brief.js")}</script></body></html>
 """

@@ -15,7 +15,7 @@ from graphkit.demo import run_demo
 from graphkit.maps.advice import advisers
 from graphkit.maps.money_view import money_view
 from graphkit.maps.roles import load_roles
-from graphkit.maps.style import money_full
+from graphkit.maps.style import money_full, money_short
 from graphkit.problems import InvalidDataset
 from graphkit.resources import default_dataset_dir
 from graphkit.stores import LadybugStore
@@ -82,21 +82,26 @@ def test_laptop_sees_who_profited_and_who_advised_without_scrolling(demo, shots)
         assert run.requests == [] and run.errors == []
 
 
-def test_phone_sees_the_top_recipient_and_a_full_width_map(demo, shots):
+def test_phone_sees_who_profited_and_who_advised_and_a_full_width_map(demo, shots):
     result, graph = demo
     top = money_view(graph).profited[0]
+    adviser = advisers(graph)[0]
     with open_offline(result.briefing, *PHONE, touch=True) as run:
         frame = map_frame(run)
         fold = run.page.evaluate(ABOVE_THE_FOLD)
         run.page.screenshot(path=str(shots / "brief-phone-top.png"))
-        assert top.actor in fold["text"] and money_full(top.lines[0].total_gbp, top.lines[0].vat) in fold["text"]
+        glance = run.page.locator("nav.glance").inner_text()
+        glance_end = sum(run.page.locator("nav.glance").bounding_box()[k] for k in ("y", "height"))
+        assert top.actor in glance and money_short(top.lines[0].total_gbp) in glance and top.lines[0].grade in glance
+        assert adviser.name in glance and top.actor in fold["text"] and adviser.name in fold["text"]
+        assert glance_end <= PHONE[1]
         assert run.page.evaluate(NO_SIDEWAYS) and frame.evaluate(NO_SIDEWAYS)
         run.page.locator("iframe.map").scroll_into_view_if_needed()
         run.page.wait_for_timeout(400)
         canvas = frame.evaluate("() => { const r = document.querySelector('#map canvas').getBoundingClientRect();"
                                 " return [r.width, r.height]; }")
         run.page.screenshot(path=str(shots / "brief-phone-map.png"))
-        print(f"phone: first recipient row ends at {fold['profitRow']:.0f} px (fold 844); map canvas "
+        print(f"phone: the top three of each answer end at {glance_end:.0f} px (fold 844); map canvas "
               f"{canvas[0]:.0f}×{canvas[1]:.0f} px")
         assert canvas[0] >= 0.9 * PHONE[0] and canvas[1] >= 300
         assert run.requests == [] and run.errors == []

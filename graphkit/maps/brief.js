@@ -44,6 +44,9 @@
     }
   });
 
+  // The map may have said it is ready before this script listened; tell it the step now too.
+  if (steps.length) show(story.index);
+
   // -- print: the whole of each ranking, then as it was (sources stay counted; their URLs are listed) ------
   var opened = [];
   window.addEventListener("beforeprint", function () {

@@ -12,7 +12,7 @@ from .advice import Adviser, advisers
 from .cites import Evidence, esc, grade_badge
 from .money_view import MONEY_WORDS, MoneyView, Recipient
 from .roles import load_roles
-from .style import money_full, words
+from .style import VAT_WORDS, money_full, money_short, words
 from .timeline import dated_events
 
 LEAD_ROWS = 6  # rows of each answer shown above the fold; the rest fold away
@@ -139,3 +139,29 @@ def weak_note() -> str:
     weak = " and ".join(load_roles().weak_evidence)
     return (f"Evidence grades: documented, reported, {weak}. Figures marked {weak} rest on a partisan source, "
             "a blog or an inference, not on a document.")
+
+
+GLANCE_ROWS = 3
+
+
+def at_a_glance(view: MoneyView, graph: nx.MultiDiGraph) -> str:
+    """The top recipients and advisers in a few lines, for a phone's first screen (hidden on wider screens)."""
+    money = []
+    for row in view.profited[:GLANCE_ROWS]:
+        line = row.lines[0]
+        vat = VAT_WORDS.get(line.vat, "VAT basis unknown")
+        money.append(f"<li><b>{esc(row.actor)}</b> {esc(money_short(line.total_gbp))} <span class=\"n\">{esc(vat)}</span>"
+                     f"{grade_badge(line.grade)}</li>")
+    advice = []
+    for row in advisers(graph)[:GLANCE_ROWS]:
+        link = row.links[0]
+        advice.append(f"<li><b>{esc(row.name)}</b> <span class=\"n\">{esc(words(link.rtype))} "
+                      f"{esc(link.target_name)}</span>{grade_badge(link.grade)}</li>")
+    if not money and not advice:
+        return ""
+    parts = []
+    if money:
+        parts.append(f"<div><a href=\"#who-profited\">Who profited</a><ol>{''.join(money)}</ol></div>")
+    if advice:
+        parts.append(f"<div><a href=\"#who-advised\">Who advised</a><ol>{''.join(advice)}</ol></div>")
+    return f"<nav class=\"glance\" aria-label=\"At a glance\">{''.join(parts)}</nav>"

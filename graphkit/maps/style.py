@@ -81,12 +81,14 @@ def money_short(amount: float) -> str:
 
     >>> money_short(218000), money_short(1_250_000), money_short(5e6), money_short(950), money_short(2.5e9)
     ('£218k', '£1.2m', '£5m', '£950', '£2.5bn')
+    >>> money_short(540e6), money_short(130e6), money_short(20e6), money_short(100e3)
+    ('£540m', '£130m', '£20m', '£100k')
     """
     for limit, suffix in ((1e9, "bn"), (1e6, "m"), (1e3, "k")):
         if abs(amount) >= limit:
             value = amount / limit
-            text = f"{value:.1f}" if value < 100 else f"{value:.0f}"
-            return f"£{text.rstrip('0').rstrip('.')}{suffix}"
+            text = f"{value:.1f}".removesuffix(".0") if value < 100 else f"{value:.0f}"
+            return f"£{text}{suffix}"
     return f"£{amount:,.0f}"
 
 

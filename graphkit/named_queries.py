@@ -148,26 +148,32 @@ def named_queries(folder: Path | None = None) -> dict[str, NamedQuery]:
 
 
 def parse_params(pairs: list[str]) -> dict[str, Any]:
-    """`["k=v", "n=3"]` → {"k": "v", "n": 3}; numbers become numbers.
+    """`["k=v", "n=3"]` → {"k": "v", "n": 3}; values are trimmed, and only a plain decimal becomes a number.
 
-    >>> parse_params(["a=tribal", "hops=3", "x=2.5"])
-    {'a': 'tribal', 'hops': 3, 'x': 2.5}
+    >>> parse_params(["a= tribal ", "hops=3", "x=2.5", "supplier=007", "big=1e308", "neg=-4"])
+    {'a': 'tribal', 'hops': 3, 'x': 2.5, 'supplier': '007', 'big': '1e308', 'neg': -4}
     """
     out: dict[str, Any] = {}
     for pair in pairs:
         if "=" not in pair:
             raise GraphkitError(f"--param {pair!r}: expected key=value")
         key, value = pair.split("=", 1)
-        out[key.strip()] = _number(value)
+        if not key.strip():
+            raise GraphkitError(f"--param {pair!r}: the name before = is empty")
+        out[key.strip()] = _number(value.strip())
     return out
 
 
+_PLAIN_INT = re.compile(r"-?(?:0|[1-9][0-9]{0,17})")
+_PLAIN_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]{0,17})\.[0-9]{1,17}")
+
+
 def _number(value: str) -> Any:
-    for cast in (int, float):
-        try:
-            return cast(value)
-        except ValueError:
-            pass
+    """A plain decimal as a number; anything else (an id such as 007, 1e308, inf) stays text."""
+    if _PLAIN_INT.fullmatch(value):
+        return int(value)
+    if _PLAIN_DECIMAL.fullmatch(value):
+        return float(value)
     return value
 
 

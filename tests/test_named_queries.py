@@ -213,3 +213,10 @@ def test_named_queries_declare_their_order_and_list_each_source_once(loaded):
     rows = records(loaded, "actor-footprint", actor="Tribal")
     assert [r["direction"] for r in rows] == sorted((r["direction"] for r in rows), reverse=True)
     assert all(len(r["sources"]) == len(set(r["sources"])) for r in rows)
+
+
+def test_param_values_are_trimmed_and_ids_that_look_like_numbers_stay_text():
+    from graphkit.named_queries import parse_params
+
+    assert parse_params(["supplier=007", "pilot= croydon ", "top=5", "code=1e3"]) == \
+        {"supplier": "007", "pilot": "croydon", "top": 5, "code": "1e3"}

@@ -269,3 +269,12 @@ def test_special_and_impossible_targets_are_one_line(runner, loaded, target, mes
     result = runner.invoke(app, ["export", "gexf", target])
     assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output
     assert Path("/dev/full").is_char_device()
+
+
+def test_an_import_into_a_path_under_a_file_is_one_line_and_leaves_nothing(runner, workdir):
+    src = write_lines(workdir / "r.jsonl", release())
+    (workdir / "afile").write_text("x")
+    result = runner.invoke(app, ["import", "ocds", str(src), "--into", "afile/sub/folder"])
+    assert result.exit_code == 1 and "cannot write" in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert (workdir / "afile").read_text() == "x" and not (workdir / ".graphkit").exists()

@@ -23,7 +23,7 @@ from .maps import MapOptions, MapTooLarge, build_map_html, filter_graph
 from .maps.brief_sections import (at_a_glance, framework_ceilings, public_funding, timeline, weak_note,
                                   who_advised, who_profited)
 from .maps.cites import Evidence, cites_of, esc, safe_href
-from .maps.money_view import MONEY_WORDS, money_view
+from .maps.money_view import MONEY_WORDS, item_grades, money_view
 from .maps.roles import load_roles
 from .maps.story import Story, read_story
 from .maps.story_html import story_html
@@ -59,13 +59,24 @@ def _name(graph: nx.MultiDiGraph, node) -> str:
 
 
 def totals_table(graph: nx.MultiDiGraph, evidence: Evidence) -> str:
-    totals = money_summary(money_totals(graph, by="actor"))
+    """Grand totals by kind of money and VAT basis, each item once, with the part resting on weak evidence."""
+    rows = money_totals(graph, by="actor")
+    totals = money_summary(rows)
     if not totals:
         return ""
-    rows = "".join(f"<tr><td>{esc(MONEY_WORDS.get(t.money, t.money))}</td><td>{esc(money_full(t.total_gbp, t.vat))}</td>"
-                   f"<td>{t.items}</td></tr>" for t in totals)
-    return ("<table class=\"totals\"><thead><tr><th>Kind</th>"
-            f"<th>Total (one VAT basis per line)</th><th>Items</th></tr></thead><tbody>{rows}</tbody></table>")
+    roles, grades = load_roles(), item_grades(graph)
+    items: dict[tuple, dict[str, float]] = defaultdict(dict)
+    for row in rows:
+        items[(row.money, row.vat)].update(row.amounts)
+
+    def weak_part(total) -> str:
+        weak = sum(a for item, a in items[(total.money, total.vat)].items() if roles.is_weak(grades.get(item)))
+        return esc(money_full(weak, total.vat)) if weak else "none"
+    body = "".join(f"<tr><td>{esc(MONEY_WORDS.get(t.money, t.money))}</td><td>{esc(money_full(t.total_gbp, t.vat))}</td>"
+                   f"<td>{weak_part(t)}</td><td>{t.items}</td></tr>" for t in totals)
+    weak = " or ".join(roles.weak_evidence)
+    return ("<table class=\"totals\"><thead><tr><th>Kind</th><th>Total (one VAT basis per line)</th>"
+            f"<th>Of which {esc(weak)}</th><th>Items</th></tr></thead><tbody>{body}</tbody></table>")
 
 
 def _link_evidence(graph: nx.MultiDiGraph, node, evidence: Evidence) -> str:

@@ -62,6 +62,9 @@ def test_who_profited_ranks_suppliers_apart_from_public_money_and_ceilings(money
     assert "£5,000,000 ex VAT" in section(page, "framework-ceilings")
     assert "£290,000" not in page and "£5,278,000" not in page  # nothing added across kinds or VAT bases
     assert page.index('id="who-profited"') < page.index('id="who-advised"') < page.index('id="map"')
+    totals = section(page, "all-money")  # each total says how much of it rests on weak evidence
+    assert "<td>contract values</td><td>£278,000 ex VAT</td><td>£278,000 ex VAT</td><td>2</td>" in totals
+    assert "<td>payments</td><td>£12,000 inc VAT</td><td>none</td><td>1</td>" in totals
 
 
 def test_who_advised_names_advisers_with_whom_when_and_grade(money_graph):

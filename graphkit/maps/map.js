@@ -68,11 +68,9 @@
   // their on-screen size; zoomed in they are drawn at their own size.
   // A story step's actors and link ends (api.labelled) are named first, whatever their weight.
   var FOCUS_PX = 14;
-  var named = data.nodes.filter(function (n) { return n.named; }).map(function (n) {
-    return { id: n.id, font: n.font.size, size: n.size, px: n.named };
-  });
   var byId = {};
   data.nodes.forEach(function (n) { byId[n.id] = { id: n.id, font: n.font.size, size: n.size, px: n.named || 0 }; });
+  var named = data.nodes.filter(function (n) { return n.named; }).map(function (n) { return byId[n.id]; });
   var lastFocused = [];
   function candidates() {
     var focused = (api.labelled || []).filter(function (id) { return byId[id]; });
@@ -112,7 +110,7 @@
     });
     return kept;
   }
-  api.sizeNames = function (force) { sizeNames(force); };
+  api.sizeNames = sizeNames;
   function sizeNames(force) {
     var scale = network.getScale();
     if (scale === namedScale && !force) return;

@@ -95,15 +95,15 @@ def brief_cmd(output: Annotated[Path, typer.Option("--output", "-o", help="HTML 
 
 
 @command(name="demo")
-def demo_cmd(out: Annotated[Path, typer.Option("--out", help="Folder for the briefing, the map and the store.")] = Path("graphkit-demo"),
+def demo_cmd(out: Annotated[Path, typer.Option("--out", help="Folder for the briefing and the map.")] = Path("graphkit-demo"),
              dataset: Annotated[Optional[list[Path]], typer.Option("--dataset", "-d", help="Dataset folder or file (default: the seed dataset).")] = None,
-             story: StoryOpt = None, open_: OpenOpt = False):
-    """Load the seed dataset into a fresh embedded store and write the briefing (with the seed story) and the map."""
+             story: StoryOpt = None, open_: OpenOpt = False, store: StoreOpt = None):
+    """Load the seed dataset into the active embedded store and write the briefing (with the seed story) and the map."""
     from .demo import run_demo
 
-    result = run_demo(out, dataset=dataset, story=story)
-    console.print(f"loaded {result.nodes:,} nodes and {result.edges:,} links from {', '.join(map(str, result.dataset))}",
-                  markup=False, highlight=False, soft_wrap=True)
+    result = run_demo(out, dataset=dataset, story=story, store=store)
+    console.print(f"loaded {result.nodes:,} nodes and {result.edges:,} links from {', '.join(map(str, result.dataset))} "
+                  f"into {result.store}", markup=False, highlight=False, soft_wrap=True)
     console.print(f"map: {result.map}", markup=False, highlight=False, soft_wrap=True)
     if result.story:
         console.print(f"story: {result.story}", markup=False, highlight=False, soft_wrap=True)

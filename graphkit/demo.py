@@ -1,4 +1,8 @@
-"""The demo: the seed dataset loaded into a fresh embedded store, with its briefing and map written out."""
+"""The demo: the seed dataset loaded into the active embedded store, with its briefing and map written out.
+
+The store it leaves loaded is the one every other command reads (`.graphkit/graph.lbug`, or
+GRAPHKIT_STORE), so `graphkit run`, `show` and `query` work straight after it.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,7 +14,7 @@ from .dataset import read_dataset
 from .maps import MapOptions, write_map
 from .maps.story import read_story
 from .resources import default_dataset_dir
-from .stores import LadybugStore
+from .stores import LadybugStore, default_store_path
 
 DEMO_TITLE = "Total Place (2009–10): who advised, supplied and profited"
 SEED_STORY = "story.yaml"  # the seed dataset's walkthrough, beside its files
@@ -35,24 +39,26 @@ def seed_story(dataset_dir: Path) -> Path | None:
 
 
 def run_demo(out: str | Path = "graphkit-demo", dataset: list[str | Path] | None = None,
-             title: str = DEMO_TITLE, story: str | Path | None = None) -> DemoResult:
-    """Load `dataset` (default: the seed dataset) into `<out>/graph.lbug` from scratch; write brief.html and map.html.
+             title: str = DEMO_TITLE, story: str | Path | None = None, store: str | Path | None = None) -> DemoResult:
+    """Load `dataset` (default: the seed dataset) into the embedded store at `store` (default: the active one),
+    so that it holds exactly the dataset; write brief.html and map.html into `out`.
 
     The briefing walks through `story`, by default the seed dataset's story.yaml (none for another dataset).
-    Always the embedded store: the demo never touches a Neo4j database.
+    Always the embedded store: the demo never touches a Neo4j database. An unreadable store file is set aside
+    and rebuilt; one built by another graphkit version is rebuilt.
     """
     folder = Path(out)
     paths = [Path(p) for p in dataset] if dataset else [default_dataset_dir()]
     story = Path(story) if story else (None if dataset else seed_story(paths[0]))
     data = read_dataset(paths)  # raises InvalidDataset, listing every problem, before anything is written
     folder.mkdir(parents=True, exist_ok=True)
-    store_path = folder / "graph.lbug"
-    store = LadybugStore(store_path)
+    store_path = Path(store) if store else default_store_path()
+    target = LadybugStore(store_path, set_aside_damaged=True)
     try:
-        store.load(data, reset=True)
-        graph = store_graph(store)
+        target.load(data, reset=target.outdated is not None)
+        graph = store_graph(target)
     finally:
-        store.close()
+        target.close()
     if story is not None:
         read_story(story, graph)  # a story naming an unknown actor stops the demo before any page is written
     map_path = write_map(graph, folder / "map.html", MapOptions(title=title))

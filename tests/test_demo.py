@@ -16,12 +16,12 @@ def test_demo_writes_the_briefing_and_the_map(runner, workdir, tiny_dir):
     result = runner.invoke(app, ["demo", "--dataset", str(tiny_dir)])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
-        f"loaded 11 nodes and 14 links from {tiny_dir}",
+        f"loaded 11 nodes and 14 links from {tiny_dir} into .graphkit/graph.lbug",
         "map: graphkit-demo/map.html",
         "briefing: graphkit-demo/brief.html",
     ]
     folder = workdir / "graphkit-demo"
-    assert (folder / "graph.lbug").is_file()
+    assert (workdir / ".graphkit" / "graph.lbug").is_file()
     brief = (folder / "brief.html").read_text(encoding="utf-8")
     assert "Total Place (2009–10): who advised, supplied and profited" in brief
     assert "£278,000 ex VAT" in brief
@@ -31,6 +31,16 @@ def test_demo_runs_again_from_scratch(workdir, tiny_dir):
     first = run_demo(workdir / "out", dataset=[tiny_dir])
     second = run_demo(workdir / "out", dataset=[tiny_dir])
     assert (first.nodes, first.edges) == (second.nodes, second.edges) == (11, 14)
+
+
+def test_demo_leaves_the_active_store_loaded_for_the_next_commands(runner, workdir, tiny_dir):
+    (workdir / ".graphkit").mkdir()
+    (workdir / ".graphkit" / "graph.lbug").write_text("a damaged store")
+    assert runner.invoke(app, ["demo", "--dataset", str(tiny_dir)]).exit_code == 0
+    result = runner.invoke(app, ["run", "who-profits", "--format", "csv"])
+    assert result.exit_code == 0 and "tribal,Tribal" in result.output, result.output
+    assert runner.invoke(app, ["doctor", str(tiny_dir)]).exit_code == 0
+    assert list((workdir / ".graphkit").glob("graph.damaged-*.lbug"))
 
 
 def test_demo_never_uses_neo4j(runner, workdir, tiny_dir, monkeypatch):

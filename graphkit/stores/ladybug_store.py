@@ -125,6 +125,11 @@ class LadybugStore:
                         "rebuild it with `graphkit load --reset`")
         return None
 
+    @property
+    def outdated(self) -> str | None:
+        """Why the file was built with another ontology or graphkit version (a load needs reset), or None."""
+        return self._mismatch
+
     def _building_path(self) -> Path:
         return self.path.with_name(f".{self.path.name}.building")
 

@@ -36,6 +36,9 @@ def _score(value: float, fmt: str):
     return round(value, 4) if fmt == "table" else value
 
 
+CEILING = "framework_ceiling"
+
+
 @command(target=analyse_app, name="money")
 def money_cmd(by: Annotated[str, typer.Option("--by", help="actor, programme or year.")] = "actor",
               summary: Annotated[bool, typer.Option("--summary",
@@ -48,20 +51,29 @@ def money_cmd(by: Annotated[str, typer.Option("--by", help="actor, programme or 
     group = {"actor": [], "programme": ["programme_id", "programme"], "year": ["year"]}.get(by, [])
     overlap = ["overlaps"] if any(r.overlaps for r in rows) else []  # a column only when some figure may overlap
     if not summary:
-        cols = group + ["actor_id", "actor", "direction", "money", "vat", "total_gbp", "items", "shared_with",
-                        *overlap, "source_ids"] + ([] if fmt == "table" else ["amounts"])
+        cols = group + ["actor_id", "actor", "direction", "money", "vat", "total_gbp", *_ceiling(rows), "items",
+                        "shared_with", *overlap, "source_ids"] + ([] if fmt == "table" else ["amounts"])
         render(cols, [[_cell(r, c, fmt) for c in cols] for r in rows], fmt, title=f"money by {by}")
     if summary or fmt == "table":
-        cols = group + ["money", "vat", "total_gbp", "items", *overlap, "source_ids"]
-        render(cols, [[_cell(t, c, fmt) for c in cols] for t in money_summary(rows)], fmt,
+        totals = money_summary(rows)
+        cols = group + ["money", "vat", "total_gbp", *_ceiling(totals), "items", *overlap, "source_ids"]
+        render(cols, [[_cell(t, c, fmt) for c in cols] for t in totals], fmt,
                title="totals (each item counted once; figures that may overlap stand apart, never summed)")
 
 
+def _ceiling(rows) -> list[str]:
+    """A ceiling_gbp column when a framework's ceiling is among the rows: a ceiling is no money received."""
+    return ["ceiling_gbp"] if any(r.money == CEILING for r in rows) else []
+
+
 def _cell(row, column: str, fmt: str):
+    if column in ("total_gbp", "ceiling_gbp"):  # a framework's ceiling only ever in its own column
+        own = (row.money == CEILING) == (column == "ceiling_gbp")
+        return _gbp(row.total_gbp, fmt) if own else None
     value = getattr(row, column)
     if column == "overlaps" and fmt == "table":
         return _overlaps(value)
-    return _gbp(value, fmt) if column == "total_gbp" else value
+    return value
 
 
 def _overlaps(ids: list[str], shown: int = 2) -> str:

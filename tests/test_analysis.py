@@ -356,3 +356,19 @@ def test_bridges_are_the_share_of_the_chains_between_two_named_groups(loaded):
     assert {r["id"]: r["betweenness"] for r in rows} == {"total-place": 1.0, "contract-spend": 1.0}
     alone = loaded.invoke(app, ["analyse", "brokers", "--bridges", "pilot_area"])
     assert alone.exit_code == 1 and "--bridges and --to go together" in alone.output
+
+
+def test_cli_money_keeps_a_framework_ceiling_out_of_the_money_received_column(workdir, tiny_dir, runner):
+    (tiny_dir / "framework.yaml").write_text(
+        "entities:\n"
+        "  - {id: fw, label: Contract, kind: framework_agreement, name: Consultancy framework, value_gbp: 4000000,\n"
+        "     vat: excluded, sources: [{source: foi, quote: a framework of £4m}]}\n"
+        "relationships:\n"
+        "  - {source: fw, type: AWARDED_TO, target: tribal, evidence: documented,\n"
+        "     sources: [{source: foi, quote: Tribal is on the framework}]}\n", encoding="utf-8")
+    assert runner.invoke(app, ["load", str(tiny_dir)]).exit_code == 0
+    rows = [r for r in _json(runner, "money") if r["actor_id"] == "tribal" and r["money"] == "framework_ceiling"]
+    assert [(r["total_gbp"], r["ceiling_gbp"]) for r in rows] == [(None, 4_000_000)]
+    summary = {r["money"]: r for r in _json(runner, "money", "--summary")}
+    assert summary["framework_ceiling"]["total_gbp"] is None and summary["framework_ceiling"]["ceiling_gbp"] == 4_000_000
+    assert summary["contract"]["ceiling_gbp"] is None

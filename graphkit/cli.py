@@ -26,6 +26,10 @@ FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, json or c
 DatasetOpt = Annotated[Path, typer.Option("--dataset", "-d", envvar="GRAPHKIT_DATASET",
                                           help="Dataset folder that receives findings.")]
 MAX_SHOWN = 1000
+PAGE = 100  # rows a query shows unless asked for more
+LimitOpt = Annotated[int, typer.Option("--limit", help="Rows to show (a page).")]
+OffsetOpt = Annotated[int, typer.Option("--offset", help="Rows to skip first (the next page).")]
+AllOpt = Annotated[bool, typer.Option("--all", help="Every row, however many.")]
 
 
 def command(fn=None, *, target=app, name=None):
@@ -139,20 +143,37 @@ def _print_load(report) -> None:
 @command
 def query(cypher: Annotated[str, typer.Argument(help="A Cypher statement.")],
           param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="key=value")] = None,
-          fmt: FormatOpt = "table",
-          limit: Annotated[Optional[int], typer.Option(help="Show at most N rows.")] = None,
+          fmt: FormatOpt = "table", limit: LimitOpt = PAGE, offset: OffsetOpt = 0, all_rows: AllOpt = False,
           write: Annotated[bool, typer.Option("--write", help="Allow the query to change the store.")] = False,
           timeout: Annotated[float, typer.Option(help="Seconds before the query is stopped.")] = 60.0,
           store: StoreOpt = None, neo4j: Neo4jOpt = None):
-    """Run ad-hoc Cypher on the active store (read-only unless --write)."""
+    """Run ad-hoc Cypher on the active store (read-only unless --write); shows a page of rows at a time."""
     from .named_queries import parse_params
 
     target = _store(store, neo4j, read_only=not write)
     try:
-        result = target.query(cypher, parse_params(param or []), write=write, timeout_s=timeout)
+        result = target.query(cypher, parse_params(param or []), write=write, timeout_s=timeout,
+                              window=_window(limit, offset, all_rows))
     finally:
         target.close()
-    render(result.columns, result.rows[:limit] if limit else result.rows, fmt)
+    render(result.columns, result.rows, fmt)
+    _say_more(result, offset)
+
+
+def _window(limit: int, offset: int, all_rows: bool) -> tuple[int, int] | None:
+    if limit < 1 or offset < 0:
+        raise GraphkitError("--limit must be at least 1 and --offset at least 0")
+    return None if all_rows and not offset else (offset, 10**12 if all_rows else limit)
+
+
+def _say_more(result, offset: int) -> None:
+    """On stderr, so piped rows stay clean: how many rows were left out and how to see them."""
+    shown_to = offset + len(result.rows)
+    later = (result.total or 0) - shown_to
+    if later > 0:
+        err_console.print(f"rows {offset + 1 if result.rows else 0}–{shown_to} of {result.total:,}; "
+                          f"{later:,} more: --offset {shown_to} for the next page, --limit N for more at "
+                          "once, --all for every row", markup=False, highlight=False, soft_wrap=True)
 
 
 @command
@@ -168,19 +189,20 @@ def queries(fmt: FormatOpt = "table"):
 @command
 def run(name: Annotated[str, typer.Argument(help="A named query (see `graphkit queries`).")],
         param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="key=value")] = None,
-        fmt: FormatOpt = "table",
-        limit: Annotated[Optional[int], typer.Option(help="Show at most N rows.")] = None,
+        fmt: FormatOpt = "table", limit: LimitOpt = PAGE, offset: OffsetOpt = 0, all_rows: AllOpt = False,
         timeout: Annotated[float, typer.Option(help="Seconds before the query is stopped.")] = 60.0,
         wide: WideOpt = False, store: StoreOpt = None, neo4j: Neo4jOpt = None):
-    """Run a named query (actor parameters take an id, name or alias)."""
+    """Run a named query (actor parameters take an id, name or alias); shows a page of rows at a time."""
     from .named_queries import parse_params, run_named
 
     target = _store(store, neo4j, read_only=True)
     try:
-        result = run_named(target, name, parse_params(param or []), timeout_s=timeout)
+        result = run_named(target, name, parse_params(param or []), timeout_s=timeout,
+                           window=_window(limit, offset, all_rows))
     finally:
         target.close()
-    render(result.columns, result.rows[:limit] if limit else result.rows, fmt, title=name, wide=wide)
+    render(result.columns, result.rows, fmt, title=name, wide=wide)
+    _say_more(result, offset)
 
 
 @command

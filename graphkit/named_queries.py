@@ -178,11 +178,12 @@ def _number(value: str) -> Any:
 
 
 def run_named(store: Store, name: str, params: dict[str, Any] | None = None,
-              timeout_s: float | None = None) -> QueryResult:
+              timeout_s: float | None = None, window: tuple[int, int] | None = None) -> QueryResult:
     """Run the named query `name` on `store` (read-only), filling defaults for missing params.
 
     Actor parameters are resolved to ids first; rows come back in the declared order with
-    each citation cell listing every source once.
+    each citation cell listing every source once. With `window` (offset, limit) only those
+    rows come back, and `total` counts them all.
     """
     queries = named_queries()
     if name not in queries:
@@ -205,9 +206,14 @@ def run_named(store: Store, name: str, params: dict[str, Any] | None = None,
             from .resolve import find_in_store
 
             values[param] = find_in_store(store, str(values[param]), kinds, what=f"--param {param}")
+    if not query.order:  # the engine's own order: only the window is converted
+        result = store.query(query.text_for(store.engine), values, timeout_s=timeout_s, window=window)
+        return QueryResult(result.columns, tidy_citations(result.columns, result.rows), result.total)
     result = store.query(query.text_for(store.engine), values, timeout_s=timeout_s)
-    return QueryResult(result.columns, sort_rows(result.columns, tidy_citations(result.columns, result.rows),
-                                                 query.order))
+    rows = sort_rows(result.columns, tidy_citations(result.columns, result.rows), query.order)
+    if window is None:
+        return QueryResult(result.columns, rows)
+    return QueryResult(result.columns, rows[window[0]:window[0] + window[1]], len(rows))
 
 
 def tidy_citations(columns: list[str], rows: list[list[Any]]) -> list[list[Any]]:

@@ -39,6 +39,7 @@ class LoadReport:
 class QueryResult:
     columns: list[str]
     rows: list[list[Any]]
+    total: int | None = None  # rows the query returned, when `rows` holds only a window of them
 
     def records(self) -> list[dict[str, Any]]:
         return [dict(zip(self.columns, r)) for r in self.rows]
@@ -60,6 +61,9 @@ class Store(Protocol):
         ...
 
     def query(self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False,
-              timeout_s: float | None = None) -> QueryResult: ...
+              timeout_s: float | None = None, window: tuple[int, int] | None = None) -> QueryResult:
+        """Run one statement; with `window` (offset, limit) only those rows are converted and returned,
+        and `total` says how many there were."""
+        ...
 
     def close(self) -> None: ...

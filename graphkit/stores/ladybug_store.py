@@ -299,7 +299,7 @@ class LadybugStore:
 
     # -- queries ------------------------------------------------------------------
     def query(self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False,
-              timeout_s: float | None = None) -> QueryResult:
+              timeout_s: float | None = None, window: tuple[int, int] | None = None) -> QueryResult:
         check_statement(cypher, write=write, engine=self.engine)
         if write and self.read_only:
             raise GraphkitError("store opened read-only; writes need --write")
@@ -311,12 +311,12 @@ class LadybugStore:
         try:
             result = self._conn.execute(cypher, params or {})
             columns = result.get_column_names()
-            rows = _rows(result, len(columns))
+            rows, total = _rows(result, len(columns), window)
         except RuntimeError as exc:
             _end_quietly(self._conn)
             raise _query_error(exc) from None
         self._conn.execute("COMMIT")
-        return QueryResult(columns, rows)
+        return QueryResult(columns, rows, total)
 
     def close(self) -> None:
         if self._conn is not None:
@@ -326,13 +326,17 @@ class LadybugStore:
         self._conn = self._db = None
 
 
-def _rows(result, width: int) -> list[list[Any]]:
-    """Result rows as plain Python, converted column by column through Arrow (far faster than per value)."""
+def _rows(result, width: int, window: tuple[int, int] | None = None) -> tuple[list[list[Any]], int | None]:
+    """Result rows as plain Python, converted column by column through Arrow (far faster than per value);
+    with a window (offset, limit) only those rows are converted. Also the row count when windowed."""
     if width == 0:  # a write without RETURN: nothing to convert (and Arrow cannot size it)
-        return []
+        return [], None
     table = result.get_as_arrow()
+    total = table.num_rows if window else None
+    if window:
+        table = table.slice(window[0], window[1])
     if table.num_rows == 0:
-        return []
+        return [], total
     columns = []
     for col in table.columns:
         values = column_values(col)
@@ -342,7 +346,7 @@ def _rows(result, width: int) -> list[list[Any]]:
                 values = [plain_value(v) for v in values]
             values = [decode_value(v) for v in values]
         columns.append(values)
-    return [list(row) for row in zip(*columns)]
+    return [list(row) for row in zip(*columns)], total
 
 
 def _table_name(stmt: str) -> str:

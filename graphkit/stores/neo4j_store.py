@@ -210,16 +210,20 @@ class Neo4jStore:
 
     # -- queries ------------------------------------------------------------------
     def query(self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False,
-              timeout_s: float | None = None) -> QueryResult:
+              timeout_s: float | None = None, window: tuple[int, int] | None = None) -> QueryResult:
         from neo4j import unit_of_work
 
         check_statement(cypher, write=write, engine=self.engine)
+        start, stop = (window[0], window[0] + window[1]) if window else (0, None)
 
         @unit_of_work(timeout=timeout_s)
         def work(tx):
             result = tx.run(cypher, params or {})
-            keys = list(result.keys())
-            return QueryResult(keys, [[plain_value(v) for v in rec.values()] for rec in result])
+            keys, rows, total = list(result.keys()), [], 0
+            for total, rec in enumerate(result, 1):  # rows outside the window are counted, not converted
+                if total > start and (stop is None or total <= stop):
+                    rows.append([plain_value(v) for v in rec.values()])
+            return QueryResult(keys, rows, total if window else None)
 
         try:
             with self._session() as session:

@@ -1,0 +1,39 @@
+"""Big answers come a page at a time: the first 100 rows, how many more, and how to get them."""
+from __future__ import annotations
+
+from graphkit.cli import app
+
+NUMBERS = "UNWIND range(1, 250) AS x RETURN x ORDER BY x"
+
+
+def test_a_store_converts_only_the_window_and_counts_the_rest(store):
+    result = store.query(NUMBERS, window=(10, 5))
+    assert result.rows == [[11], [12], [13], [14], [15]] and result.total == 250
+    whole = store.query(NUMBERS)
+    assert len(whole.rows) == 250 and whole.total is None
+
+
+def test_query_shows_a_page_and_says_how_to_see_the_rest(workdir, runner, tiny_dir):
+    assert runner.invoke(app, ["load", str(tiny_dir)]).exit_code == 0
+    result = runner.invoke(app, ["query", NUMBERS, "--format", "csv"])
+    assert result.exit_code == 0
+    assert result.stdout.split()[1:] == [str(i) for i in range(1, 101)]
+    assert "rows 1–100 of 250; 150 more: --offset 100 for the next page" in result.stderr
+    result = runner.invoke(app, ["query", NUMBERS, "--format", "csv", "--offset", "240", "--limit", "20"])
+    assert result.stdout.split()[1:] == [str(i) for i in range(241, 251)] and result.stderr == ""
+    result = runner.invoke(app, ["query", NUMBERS, "--format", "csv", "--all"])
+    assert len(result.stdout.split()) == 251 and result.stderr == ""
+
+
+def test_run_pages_a_named_query_after_its_declared_order(workdir, runner, tiny_dir):
+    assert runner.invoke(app, ["load", str(tiny_dir)]).exit_code == 0
+    whole = runner.invoke(app, ["run", "who-profits", "--format", "csv", "--all"]).stdout.splitlines()
+    first = runner.invoke(app, ["run", "who-profits", "--format", "csv", "--limit", "1"])
+    assert first.stdout.splitlines() == whole[:2]
+    assert ("more: --offset 1" in first.stderr) == (len(whole) > 2)
+
+
+def test_a_bad_page_is_one_line(workdir, runner, tiny_dir):
+    assert runner.invoke(app, ["load", str(tiny_dir)]).exit_code == 0
+    result = runner.invoke(app, ["query", "RETURN 1", "--limit", "0"])
+    assert result.exit_code == 1 and "--limit must be at least 1" in result.output

@@ -59,6 +59,12 @@ def _hostile(out, library):
         "commit then write": "COMMIT",
         "setting": "CALL threads = 1",
         "unknown procedure": "CALL create_fts_index('Organisation', 'i', ['name'])",
+        "clause behind an alias named as": f"UNWIND [1] AS as LOAD FROM '{passwd}' (file_format='csv', header=false, "
+                                           "delim=':') RETURN *",
+        "table function behind an alias": f"UNWIND [1] AS as CALL READ_CSV_SERIAL('{passwd}') RETURN *",
+        "file reader as a function": f"RETURN READ_CSV_SERIAL('{passwd}')",
+        "extension update": "UPDATE httpfs",
+        "alias spelled like a clause": "MATCH (n) RETURN n AS load",
     }
 
 
@@ -91,7 +97,7 @@ def test_unguarded_engine_would_have_run_the_extension(tmp_path, planted_extensi
 
 def test_graph_reads_with_keywords_in_strings_and_names_still_run(loaded, runner):
     cypher = ("MATCH (n) WHERE n.name <> 'LOAD EXTENSION x; COPY' // COPY in a comment\n"
-              "RETURN count(n) AS `copy`, 'INSTALL' AS load")
+              "RETURN count(n) AS `copy`, 'INSTALL' AS `load`")
     result = runner.invoke(app, ["query", cypher, "--format", "csv"])
     assert result.exit_code == 0, result.output
     assert "INSTALL" in result.output
@@ -106,6 +112,8 @@ def test_writes_need_write(loaded, runner):
 
 @pytest.mark.parametrize("cypher", [
     "LOAD CSV FROM 'file:///etc/passwd' AS row RETURN row",
+    "WITH 1 AS as LOAD CSV FROM 'file:///etc/passwd' AS row RETURN row",
+    "WITH 1 AS as CALL dbms.setConfigValue('db.logs.query.enabled', 'OFF')",
     "CALL dbms.security.createUser('x', 'y')",
     "CALL apoc.load.json('http://example.org/x')",
     "CREATE DATABASE other",

@@ -9,17 +9,19 @@ transaction control are refused even with `write=True`: graphkit's own commands 
 `import`, `export`) are the way to move data in and out.
 
 The check reads tokens, not text: words inside strings, comments and backticks, property keys
-(`n.copy`), labels and map keys do not count.
+(`n.copy`), labels and map keys do not count. A variable or alias spelled like a refused
+keyword does count (both engines accept `AS load`, and a clause could hide behind it): such a
+name needs backticks.
 
->>> check_statement("MATCH (n) WHERE n.name = 'COPY' RETURN n.load AS copy")
+>>> check_statement("MATCH (n) WHERE n.name = 'COPY' RETURN n.load AS `copy`")
 >>> check_statement("LOAD EXTENSION '/tmp/x.so'")
 Traceback (most recent call last):
 ...
-graphkit.problems.GraphkitError: refused: LOAD reads files, code or the network; a query may only read and (with --write) change the graph
+graphkit.problems.GraphkitError: refused: LOAD reads files, code or the network; a query may only read and (with --write) change the graph (a name spelled like a keyword needs backticks: `load`)
 >>> check_statement("MATCH (n) DETACH DELETE n")
 Traceback (most recent call last):
 ...
-graphkit.problems.GraphkitError: refused: DETACH DELETE changes the store; add --write to run it
+graphkit.problems.GraphkitError: refused: DETACH DELETE changes the store; add --write to run it (a name spelled like a keyword needs backticks: `load`)
 >>> check_statement("MATCH (n) DETACH DELETE n", write=True)
 """
 from __future__ import annotations
@@ -29,8 +31,9 @@ import re
 from ..problems import GraphkitError
 
 # Clauses that reach outside the graph: files, native code, the network, other databases.
-OUTSIDE = {"LOAD", "COPY", "INSTALL", "UNINSTALL", "ATTACH", "EXPORT", "IMPORT", "USE",
+OUTSIDE = {"LOAD", "COPY", "INSTALL", "UNINSTALL", "UPDATE", "ATTACH", "EXPORT", "IMPORT", "USE",
            "GRANT", "DENY", "REVOKE", "TERMINATE"}
+_FILE_FUNCTION = re.compile(r"(?:READ|WRITE)_\w+|\w+_SCAN", re.IGNORECASE)  # Ladybug's file readers (READ_CSV_SERIAL …)
 TRANSACTION = {"BEGIN", "COMMIT", "ROLLBACK", "CHECKPOINT"}
 WRITES = {"CREATE", "MERGE", "SET", "DELETE", "REMOVE", "DROP", "ALTER", "RENAME", "FOREACH", "COMMENT"}
 ADMIN_VERBS = {"CREATE", "DROP", "ALTER", "RENAME", "START", "STOP", "ENABLE", "DEALLOCATE", "REALLOCATE"}
@@ -74,18 +77,21 @@ def check_statement(cypher: str, *, write: bool = False, engine: str = "ladybug"
         if kind != "word" or not _is_keyword(toks, i):
             continue
         word = text.upper()
-        if word in OUTSIDE or word == "DETACH" and _next_word(toks, i) != "DELETE":
+        if word in OUTSIDE or word == "DETACH" and _next_word(toks, i) != "DELETE" or _FILE_FUNCTION.fullmatch(word):
             _refuse(f"{word} reads files, code or the network; a query may only read and (with --write) "
-                    "change the graph")
+                    f"change the graph{_BACKTICKS}")
         if word in TRANSACTION:
-            _refuse(f"{word}: each query runs in its own transaction")
+            _refuse(f"{word}: each query runs in its own transaction{_BACKTICKS}")
         if word in ADMIN_VERBS and _next_word(toks, i) in ADMIN_OBJECTS:
             _refuse(f"{word} {_next_word(toks, i)} administers the server, not the graph")
         if word == "CALL":
             _check_call(toks, i, engine)
         if word in WRITES and not write:
             what = "DETACH DELETE" if word == "DELETE" and _previous_word(toks, i) == "DETACH" else word
-            _refuse(f"{what} changes the store; add --write to run it")
+            _refuse(f"{what} changes the store; add --write to run it{_BACKTICKS}")
+
+
+_BACKTICKS = " (a name spelled like a keyword needs backticks: `load`)"
 
 
 def _one_statement(toks: list[tuple[str, str]]) -> None:
@@ -114,18 +120,18 @@ def _check_call(toks: list[tuple[str, str]], i: int, engine: str) -> None:
 
 
 def _is_keyword(toks: list[tuple[str, str]], i: int) -> bool:
-    """A word in keyword position: not a property key (n.copy), label (:Load), map key (copy:) or alias (AS load)."""
+    """A word in keyword position: not a property key (n.copy), label or type (:Load) or map key ({copy: 1}).
+
+    Aliases and variables spelled like a refused keyword (`AS load`) count as the keyword: both
+    engines accept such names, so exempting them would let a clause hide behind one.
+    """
     before = toks[i - 1][1] if i else ""
     after = toks[i + 1][1] if i + 1 < len(toks) else ""
-    return before not in (".", ":") and after != ":" and before.upper() != "AS" and not _is_function_name(toks, i)
-
-
-def _is_function_name(toks: list[tuple[str, str]], i: int) -> bool:
-    """A word followed by `(` names a function (e.g. `count(`) unless it is a clause such as `CALL (x)`, `CREATE (`."""
-    after = toks[i + 1][1] if i + 1 < len(toks) else ""
-    clause_words = {"CALL", "CREATE", "MERGE", "MATCH", "DELETE", "FOREACH", "LOAD", "COPY", "EXPORT",
-                    "IMPORT", "ATTACH", "INSTALL", "USE", "SET", "REMOVE", "DETACH"}
-    return after == "(" and toks[i][1].upper() not in clause_words
+    if before in (".", ":") or after == ":":
+        return False
+    word = toks[i][1].upper()
+    refused = word in OUTSIDE | TRANSACTION | WRITES | {"CALL", "DETACH"} or _FILE_FUNCTION.fullmatch(word)
+    return bool(refused) or after != "("  # any other word followed by ( is a function, e.g. count(
 
 
 def _next_word(toks: list[tuple[str, str]], i: int) -> str:

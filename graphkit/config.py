@@ -2,6 +2,8 @@
 
 >>> redact("Neo4j at bolt://neo:S3cr3t@127.0.0.1:notaport failed")
 'Neo4j at bolt://127.0.0.1:notaport failed'
+>>> redact("at bolt://neo:p@ss/w@rd@127.0.0.1:1 failed")
+'at bolt://127.0.0.1:1 failed'
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ DEFAULT_STORE = Path(".graphkit") / "graph.lbug"
 DEFAULT_NEO4J_URI = "bolt://localhost:7687"
 DEFAULT_CHROMIUM = Path("/usr/bin/chromium")
 
-_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)[^/?#\s@]*@")
+_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)\S*@")  # to the last @: a password may hold / or @
 
 
 def store_path() -> Path:
@@ -50,6 +52,16 @@ def redact(text: str, *secrets: str | None) -> str:
         if secret:
             text = text.replace(secret, "***")
     return text
+
+
+def uri_userinfo(uri: str) -> str:
+    """The user:password part of a URI (everything between :// and the last @), or "".
+
+    >>> uri_userinfo("bolt://neo:pa/ss@h:7687"), uri_userinfo("bolt://h:7687")
+    ('neo:pa/ss', '')
+    """
+    match = re.match(r"[A-Za-z][A-Za-z0-9+.-]*://(\S*)@", uri)
+    return match.group(1) if match else ""
 
 
 def safe_uri(uri: str) -> str:

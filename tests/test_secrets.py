@@ -16,6 +16,8 @@ BAD_URIS = [
     f"neo4j://neo:{SECRET}@[::1",
     f"bolt://neo:{SECRET}@127.0.0.1:1",
     f"nosuch://neo:{SECRET}@example.invalid",
+    f"bolt://neo:{SECRET}/x@127.0.0.1:1",
+    f"bolt://neo:x@{SECRET}@127.0.0.1:1",
 ]
 
 

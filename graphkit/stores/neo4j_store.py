@@ -60,6 +60,9 @@ class Neo4jStore:
         from neo4j import GraphDatabase
 
         self.settings = settings or Neo4jSettings.from_env()
+        if config.uri_userinfo(self.settings.uri):  # never handed to the driver, whose errors would repeat parts of it
+            raise GraphkitError(f"NEO4J_URI {self.settings.safe_uri} carries a user or password: put them in "
+                                "NEO4J_USERNAME and NEO4J_PASSWORD instead")
         self.onto = onto or load_ontology()
         self.batch_size = max(1, int(batch_size))
         try:
@@ -92,9 +95,9 @@ class Neo4jStore:
         except Neo4jError as exc:
             self._driver.close()
             raise GraphkitError(f"{where}: {_neo4j_message(exc, self.settings)}") from None
-        except OSError as exc:
+        except (OSError, ValueError) as exc:  # ValueError: a URI the driver cannot resolve
             self._driver.close()
-            raise GraphkitError(f"{where} is unreachable: {exc}") from None
+            raise GraphkitError(f"{where} is unreachable: {_scrub(str(exc), self.settings)}") from None
 
     # -- schema -----------------------------------------------------------------
     def schema_statements(self) -> list[str]:

@@ -65,12 +65,9 @@ def totals_table(graph: nx.MultiDiGraph, evidence: Evidence) -> str:
     if not totals:
         return ""
     roles, grades = load_roles(), item_grades(graph)
-    items: dict[tuple, dict[str, float]] = defaultdict(dict)
-    for row in rows:
-        items[(row.money, row.vat)].update(row.amounts)
 
-    def weak_part(total) -> str:
-        weak = sum(a for item, a in items[(total.money, total.vat)].items() if roles.is_weak(grades.get(item)))
+    def weak_part(total) -> str:  # only this line's own items: never those held apart on other lines
+        weak = sum(a for item, a in total.amounts.items() if roles.is_weak(grades.get(item)))
         return esc(money_full(weak, total.vat)) if weak else "none"
     body = "".join(f"<tr><td>{esc(MONEY_WORDS.get(t.money, t.money))}</td><td>{esc(money_full(t.total_gbp, t.vat))}</td>"
                    f"<td>{weak_part(t)}</td><td>{t.items}</td></tr>" for t in totals)

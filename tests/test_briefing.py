@@ -67,6 +67,57 @@ def test_who_profited_ranks_suppliers_apart_from_public_money_and_ceilings(money
     assert "<td>payments</td><td>£12,000 inc VAT</td><td>none</td><td>1</td>" in totals
 
 
+OVERLAPS = """
+  - id: contract-big
+    label: Contract
+    kind: contract
+    name: Back office
+    value_gbp: 1000000
+    evidence: documented
+    sources: [{source: foi, quote: "Back office contract worth £1m"}]
+"""
+OVERLAP_LINKS = """
+  - {source: dclg, type: COMMISSIONED, target: contract-big, evidence: documented,
+     sources: [{source: foi, quote: "DCLG let the back office contract"}]}
+  - {source: contract-big, type: AWARDED_TO, target: tribal, amount_gbp: 900000, evidence: reported,
+     sources: [{source: blog, quote: "Tribal won the back office work, worth £900k"}]}
+  - {source: dclg, type: FUNDS, target: total-place, amount_gbp: 5000000, evidence: documented,
+     sources: [{source: foi, quote: "£5m for Total Place"}]}
+  - {source: dclg, type: FUNDS, target: croydon, amount_gbp: 250000, evidence: inferred,
+     sources: [{source: blog, quote: "each pilot had £250k"}]}
+  - {source: dclg, type: FUNDS, target: lewisham, amount_gbp: 250000, evidence: alleged,
+     sources: [{source: blog, quote: "each pilot had £250k"}]}
+"""
+
+
+def money_cells(html: str) -> list[list[str]]:
+    return [re.findall(r"<td>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", html, re.S)[1:]]
+
+
+def gbp(cell: str) -> int:
+    return int(re.sub(r"[^0-9]", "", cell.split("(")[0]) or 0)
+
+
+def test_each_total_counts_as_weak_only_its_own_items_never_overlapping_ones(tiny_dir, tmp_path):
+    """The pilots' £250k (inferred, alleged) may be part of the £5m for Total Place: each stands on its own line,
+    and no line's weak part takes in another line's items."""
+    with open(tiny_dir / "actors.yaml", "a", encoding="utf-8") as fh:
+        fh.write(MONEY + OVERLAPS)
+    with open(tiny_dir / "links.yaml", "a", encoding="utf-8") as fh:
+        fh.write(MONEY_LINKS + OVERLAP_LINKS)
+    cells = money_cells(section(build_briefing_html(load_graph(tiny_dir, tmp_path)), "all-money"))
+    assert sorted(c for c in cells if c[0] == "funding") == sorted([
+        ["funding", "£9,000,000 (VAT basis unknown)", "none", "1"],
+        ["funding", "£5,000,000 (VAT basis unknown)", "none", "1"],
+        ["funding", "£250,000 (VAT basis unknown)", "£250,000 (VAT basis unknown)", "1"],
+        ["funding", "£250,000 (VAT basis unknown)", "£250,000 (VAT basis unknown)", "1"]])
+    contracts = [c[1:3] for c in cells if c[0] == "contract values"]
+    assert ["£278,000 ex VAT", "£278,000 ex VAT"] in contracts  # both of Tribal's alleged contracts, one line
+    assert ["£1,000,000 (VAT basis unknown)", "none"] in contracts and ["£900,000 (VAT basis unknown)", "none"] in contracts
+    for kind, total, weak, _ in cells:
+        assert gbp(weak) <= gbp(total), (kind, total, weak)
+
+
 def test_who_advised_names_advisers_with_whom_when_and_grade(money_graph):
     advised = section(build_briefing_html(money_graph), "who-advised")
     assert "Tribal" in advised and "advises <b>Department for Communities and Local Government</b>" in advised

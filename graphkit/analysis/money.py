@@ -83,6 +83,7 @@ class MoneyTotal:
     programme: str | None = None
     year: str | None = None
     overlaps: list[str] = field(default_factory=list)
+    amounts: dict[str, float] = field(default_factory=dict)  # the items on this line, id -> GBP
 
 
 def _sourced(props: dict) -> bool:
@@ -348,5 +349,6 @@ def money_summary(rows: list[MoneyRow]) -> list[MoneyTotal]:
         programme_id, year, money, vat, _ = key
         totals.append(MoneyTotal(money=money, vat=vat, total_gbp=sum(by_item.values()), items=len(by_item),
                                  source_ids=sorted(sources[key]), programme_id=programme_id,
-                                 programme=names[key], year=year, overlaps=sorted(overlaps[key])))
+                                 programme=names[key], year=year, overlaps=sorted(overlaps[key]),
+                                 amounts=dict(by_item)))
     return sorted(totals, key=lambda t: (t.programme or "", t.year or "", t.money, t.vat, t.overlaps))

@@ -18,7 +18,7 @@ import networkx as nx
 
 from .analysis.brokers import brokers, simple_graph
 from .analysis.money import money_summary, money_totals
-from .files import write_text_atomic
+from .files import check_output, write_text_atomic
 from .maps import MapOptions, MapTooLarge, build_map_html, filter_graph
 from .maps.brief_sections import (at_a_glance, framework_ceilings, public_funding, timeline, weak_note,
                                   who_advised, who_profited)
@@ -200,5 +200,5 @@ def write_briefing(graph: nx.MultiDiGraph, path: str | Path, options: BriefingOp
     """Write the briefing to `path` (folders created) and return the path; nothing is written on a bad story."""
     html_text = build_briefing_html(graph, options)
     path = Path(path)
-    write_text_atomic(path, html_text)  # a reader never sees half a page
+    write_text_atomic(check_output(path, ".html"), html_text)  # a reader never sees half a page
     return path

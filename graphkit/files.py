@@ -63,6 +63,26 @@ def write_text_atomic(path: Path, text: str) -> None:
         raise
 
 
+PAGE_SUFFIXES = {".html": "an HTML page", ".htm": "an HTML page", ".png": "a PNG picture"}
+
+
+def check_output(path: Path, suffix: str) -> Path:
+    """Refuse to write a page or picture anywhere but a file named for it (or a device such as /dev/stdout),
+    so `-o` can never replace the store, a dataset file or anything else by mistake.
+
+    >>> check_output(Path("out/map.html"), ".html")
+    PosixPath('out/map.html')
+    >>> check_output(Path(".graphkit/graph.lbug"), ".html")
+    Traceback (most recent call last):
+    ...
+    graphkit.problems.GraphkitError: .graphkit/graph.lbug: the output must be a file ending in .html (or a device such as /dev/stdout)
+    """
+    wanted = {s for s, what in PAGE_SUFFIXES.items() if what == PAGE_SUFFIXES[suffix]}
+    if _kind(path) == "special" or path.suffix.lower() in wanted:
+        return path
+    raise GraphkitError(f"{path}: the output must be a file ending in {suffix} (or a device such as /dev/stdout)")
+
+
 def _kind(path: Path) -> str:
     """"missing", "file", "folder" or "special" (a device, pipe or socket), following symlinks."""
     try:

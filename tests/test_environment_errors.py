@@ -106,3 +106,14 @@ def test_a_lock_file_that_is_a_symlink_is_one_line(runner, tiny_dir, workdir, tm
     result = runner.invoke(app, ["add", "source", "https://example.org/l", "--dataset", str(tiny_dir), "--no-store"])
     assert "Traceback" not in result.output
     assert result.exit_code in (0, 1), result.output
+
+
+@pytest.mark.parametrize("command", ["map", "brief"])
+def test_a_page_never_replaces_the_store_or_a_dataset_file(runner, tiny_dir, workdir, command):
+    assert runner.invoke(app, ["load", str(tiny_dir)]).exit_code == 0
+    store = workdir / ".graphkit" / "graph.lbug"
+    for target in (store, tiny_dir / "actors.yaml"):
+        before = target.read_bytes()
+        result = runner.invoke(app, [command, "-o", str(target)])
+        assert result.exit_code == 1 and "must be a file ending in .html" in result.output, result.output
+        assert target.read_bytes() == before

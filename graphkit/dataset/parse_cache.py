@@ -29,12 +29,9 @@ DEPENDS_ON = ("records.py", "values.py", "ontology.py", "resolution.py")  # and 
 
 def cache_folder() -> Path | None:
     """`parse-cache/` in the folder of the default embedded store, once that folder exists (after a first load)."""
-    try:
-        from ..config import store_path
-    except ImportError:  # pragma: no cover - older layouts
-        store = Path(os.environ.get("GRAPHKIT_STORE") or Path(".graphkit") / "graph.lbug")
-    else:
-        store = store_path()
+    from ..config import store_path
+
+    store = store_path()
     return store.parent / FOLDER if store.parent.is_dir() else None
 
 

@@ -20,7 +20,7 @@ from .emptiness import empty_note
 from .filters import MapOptions, MapTooLarge, filter_graph, resolve_focus
 from .page import render_page, script_json
 from .screenshot import ChromiumMissing, chromium_path, render_png, require_chromium
-from ..files import write_text_atomic
+from ..files import check_output, write_text_atomic
 
 
 @dataclass
@@ -40,7 +40,7 @@ def save_map(graph: nx.MultiDiGraph, path: str | Path, options: MapOptions | Non
     """Write the map to `path` (folders created); say what it holds and whether its filters left nothing."""
     path = Path(path)
     payload = map_payload(graph, options or MapOptions())
-    write_text_atomic(path, render_page(payload))  # a reader never sees half a page
+    write_text_atomic(check_output(path, ".html"), render_page(payload))  # a reader never sees half a page
     return WrittenMap(path, len(payload["nodes"]), len(payload["edges"]), payload.get("empty"))
 
 

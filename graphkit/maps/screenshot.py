@@ -1,12 +1,13 @@
 """PNG pictures of a map through headless Chromium (Debian's /usr/bin/chromium driven by Playwright)."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from .. import config
+from ..files import check_output
 from ..problems import GraphkitError
 
-DEFAULT_CHROMIUM = "/usr/bin/chromium"
+DEFAULT_CHROMIUM = str(config.DEFAULT_CHROMIUM)
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--disable-dev-shm-usage"]
@@ -18,7 +19,7 @@ class ChromiumMissing(GraphkitError):
 
 def chromium_path() -> Path:
     """The Chromium binary: GRAPHKIT_CHROMIUM, else /usr/bin/chromium."""
-    return Path(os.environ.get("GRAPHKIT_CHROMIUM") or DEFAULT_CHROMIUM)
+    return config.chromium_path()
 
 
 def require_chromium() -> Path:
@@ -59,7 +60,7 @@ def render_png(html_path: str | Path, png_path: str | Path, *, width: int = 1600
     """Screenshot a map (or briefing) file, offline, once it has drawn; return the PNG's path."""
     from playwright.sync_api import sync_playwright
 
-    html_path, png_path = Path(html_path).resolve(), Path(png_path)
+    html_path, png_path = Path(html_path).resolve(), check_output(Path(png_path), ".png")
     require_chromium()
     png_path.parent.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:

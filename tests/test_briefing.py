@@ -118,6 +118,27 @@ def test_each_total_counts_as_weak_only_its_own_items_never_overlapping_ones(tin
         assert gbp(weak) <= gbp(total), (kind, total, weak)
 
 
+def test_figures_that_may_be_the_same_money_stand_side_by_side_marked(tiny_dir, tmp_path):
+    """Two sources give one contract £1m and £900k: Tribal's row shows both, each naming the other, never a sum."""
+    with open(tiny_dir / "actors.yaml", "a", encoding="utf-8") as fh:
+        fh.write(OVERLAPS)
+    with open(tiny_dir / "links.yaml", "a", encoding="utf-8") as fh:
+        fh.write(OVERLAP_LINKS)
+    page = build_briefing_html(load_graph(tiny_dir, tmp_path))
+    row = re.search(r"<th scope=\"row\">Tribal.*?</tr>", section(page, "who-profited"), re.S)[0]
+    figures = re.findall(r'<div class="figure([a-z ]*)"><strong>(.*?)</strong>.*?</div>', row, re.S)
+    assert figures == [(" overlapping", "£1,000,000 (VAT basis unknown)"),
+                       (" overlapping joined", "£900,000 (VAT basis unknown)"), ("", "£278,000 ex VAT")]
+    assert ("may be the same money as £900,000 (VAT basis unknown) from another source, so not added to it" in row
+            and "may be the same money as £1,000,000 (VAT basis unknown) from another source" in row)
+    public = section(page, "public-funding")  # the £5m for Total Place may include each pilot's £250k
+    assert "may be the same money as £250,000 (VAT basis unknown) to Croydon; £250,000 (VAT basis unknown) to " \
+           "Lewisham from other sources, so not added to them" in public
+    assert "may be the same money as £5,000,000 (VAT basis unknown) to Total Place from another source" in public
+    for name in ("who-profited", "public-funding", "all-money"):
+        assert "£1,900,000" not in section(page, name) and "£5,500,000" not in section(page, name)
+
+
 def test_who_advised_names_advisers_with_whom_when_and_grade(money_graph):
     advised = section(build_briefing_html(money_graph), "who-advised")
     assert "Tribal" in advised and "advises <b>Department for Communities and Local Government</b>" in advised

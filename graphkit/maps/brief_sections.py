@@ -10,17 +10,41 @@ import networkx as nx
 
 from .advice import Adviser, advisers
 from .cites import Evidence, esc, grade_badge
-from .money_view import MONEY_WORDS, MoneyView, Recipient
+from ..analysis.money import MoneyItem
+from .money_view import MONEY_WORDS, MoneyLine, MoneyView, Recipient
 from .roles import load_roles
 from .style import VAT_WORDS, money_full, money_short, words
 from .timeline import dated_events
 
 LEAD_ROWS = 6  # rows of each answer shown above the fold; the rest fold away
 NOT_STATED = '<span class="n">not stated</span>'
+OVERLAPS_SHOWN = 2
 
 
-def _figure_lines(row: Recipient, evidence: Evidence, payer_names: bool = False, graph=None) -> str:
-    lines = []
+def _name(graph, node: str) -> str:
+    return (graph.nodes[node].get("name") or node) if graph is not None and node in graph else node
+
+
+def _overlap_note(line: MoneyLine, row: Recipient, items: dict[str, MoneyItem], graph) -> str:
+    """'may be the same money as £320,000,000 (VAT basis unknown) from another source', naming the kind of
+    money and the recipient when they differ from the line's."""
+    others = sorted((items[i] for i in line.overlaps if i in items), key=lambda i: (-i.amount_gbp, i.id))
+    if not others:
+        return ""
+    told = []
+    for other in others[:OVERLAPS_SHOWN]:
+        to = ", ".join(_name(graph, p) for p in other.payees if p != row.actor_id)
+        kind = "" if other.money == line.money else f" {MONEY_WORDS.get(other.money, other.money)}"
+        told.append(money_full(other.amount_gbp, other.vat) + kind + (f" to {to}" if to else ""))
+    more = f" and {len(others) - OVERLAPS_SHOWN} more" if len(others) > OVERLAPS_SHOWN else ""
+    sources, them = ("another source", "it") if len(others) == 1 else ("other sources", "them")
+    return (f"<span class=\"overlap\">may be the same money as {esc('; '.join(told))}{more} from {sources}, "
+            f"so not added to {them}</span>")
+
+
+def _figure_lines(row: Recipient, evidence: Evidence, payer_names: bool = False, graph=None,
+                  items: dict[str, MoneyItem] | None = None) -> str:
+    lines, previous = [], None
     for line in row.lines:
         noun = "item" if len(line.items) == 1 else "items"
         what = MONEY_WORDS.get(line.money, line.money)
@@ -28,8 +52,13 @@ def _figure_lines(row: Recipient, evidence: Evidence, payer_names: bool = False,
             names = ", ".join((graph.nodes[p].get("name") or p) if p in graph else p for p in line.payers)
             what += f" from {names}" if names else ""
         badge = grade_badge(line.grade) if len(row.lines) > 1 else ""  # one line: the row's badge says it
-        lines.append(f"<div class=\"figure\"><strong>{esc(money_full(line.total_gbp, line.vat))}</strong> "
-                     f"{badge} <span class=\"n\">{esc(what)} · {len(line.items)} {noun}</span></div>")
+        note = _overlap_note(line, row, items or {}, graph)
+        joined = previous is not None and set(previous.items) & set(line.overlaps)  # same group as the line above
+        marks = (" overlapping" if note else "") + (" joined" if joined else "")
+        previous = line
+        lines.append(f"<div class=\"figure{marks}\"><strong>"
+                     f"{esc(money_full(line.total_gbp, line.vat))}</strong> {badge} "
+                     f"<span class=\"n\">{esc(what)} · {len(line.items)} {noun}</span>{note}</div>")
     return "".join(lines)
 
 
@@ -37,27 +66,31 @@ def _row_cites(row: Recipient, evidence: Evidence) -> list[tuple[str, str]]:
     return [c for line in row.lines for item in line.items for c in evidence.item(item)]
 
 
-def _money_rows(rows: list[Recipient], evidence: Evidence, graph: nx.MultiDiGraph, payers: bool, start: int = 1) -> str:
+def _money_rows(rows: list[Recipient], evidence: Evidence, graph: nx.MultiDiGraph, payers: bool, start: int = 1,
+                items: dict[str, MoneyItem] | None = None) -> str:
     body = []
     for rank, row in enumerate(rows, start):
         body.append(f"<tr><td class=\"rank\">{rank}</td><th scope=\"row\">{esc(row.actor)}"
                     f"<div class=\"kind\">{esc(words(row.kind))}</div></th>"
-                    f"<td>{_figure_lines(row, evidence, payers, graph)}</td>"
+                    f"<td>{_figure_lines(row, evidence, payers, graph, items)}</td>"
                     f"<td>{grade_badge(row.grade) or NOT_STATED}</td>"
                     f"<td>{evidence.folded(_row_cites(row, evidence))}</td></tr>")
     return "".join(body)
 
 
 def money_table(rows: list[Recipient], evidence: Evidence, graph: nx.MultiDiGraph, *, who: str,
-                lead: int | None = None, payers: bool = False) -> str:
-    """A ranking of recipients: name, amounts with VAT basis, evidence grade, sources; past `lead` rows folded."""
+                lead: int | None = None, payers: bool = False, items: dict[str, MoneyItem] | None = None) -> str:
+    """A ranking of recipients: name, amounts with VAT basis, evidence grade, sources; past `lead` rows folded.
+
+    With `items` (a money view's), a figure that may be the same money as another says which.
+    """
     head = (f"<thead><tr><th>#</th><th>{esc(who)}</th><th>Amount (VAT basis)</th><th>Evidence</th>"
             f"<th>Sources</th></tr></thead>")
     shown = rows if lead is None else rows[:lead]
-    table = f"<table class=\"money\">{head}<tbody>{_money_rows(shown, evidence, graph, payers)}</tbody></table>"
+    table = f"<table class=\"money\">{head}<tbody>{_money_rows(shown, evidence, graph, payers, 1, items)}</tbody></table>"
     rest = rows[len(shown):]
     if rest:
-        more = f"<table class=\"money\">{head}<tbody>{_money_rows(rest, evidence, graph, payers, len(shown) + 1)}</tbody></table>"
+        more = f"<table class=\"money\">{head}<tbody>{_money_rows(rest, evidence, graph, payers, len(shown) + 1, items)}</tbody></table>"
         table += f"<details class=\"more\"><summary>{len(rest)} more</summary>{more}</details>"
     return table
 
@@ -76,7 +109,7 @@ def who_profited(view: MoneyView, evidence: Evidence, graph: nx.MultiDiGraph) ->
     if not view.profited:
         return ("<p class=\"none\">No sourced money received by suppliers or other non-public recipients in the data.</p>"
                 + _elsewhere(view))
-    return money_table(view.profited, evidence, graph, who="Recipient", lead=LEAD_ROWS) + _elsewhere(view)
+    return money_table(view.profited, evidence, graph, who="Recipient", lead=LEAD_ROWS, items=view.items) + _elsewhere(view)
 
 
 def _adviser_whom(row: Adviser) -> str:
@@ -115,13 +148,13 @@ def who_advised(graph: nx.MultiDiGraph, evidence: Evidence) -> str:
 def public_funding(view: MoneyView, evidence: Evidence, graph: nx.MultiDiGraph) -> str:
     if not view.public:
         return "<p class=\"none\">No sourced funding between public bodies in the data.</p>"
-    return money_table(view.public, evidence, graph, who="Received by", payers=True)
+    return money_table(view.public, evidence, graph, who="Received by", payers=True, items=view.items)
 
 
 def framework_ceilings(view: MoneyView, evidence: Evidence, graph: nx.MultiDiGraph) -> str:
     if not view.ceilings:
         return "<p class=\"none\">No framework ceilings in the data.</p>"
-    return money_table(view.ceilings, evidence, graph, who="Supplier on the framework")
+    return money_table(view.ceilings, evidence, graph, who="Supplier on the framework", items=view.items)
 
 
 def timeline(graph: nx.MultiDiGraph, evidence: Evidence) -> str:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from ..analysis.money import held_apart, money_items
+from ..analysis.money import MoneyItem, held_apart, money_items
 from .roles import load_roles
 
 CEILING = "framework_ceiling"
@@ -42,6 +42,7 @@ class MoneyLine:
     grade: str | None
     source_ids: list[str]
     payers: list[str]
+    overlaps: list[str] = field(default_factory=list)  # items on other lines that may be the same money
 
 
 @dataclass
@@ -71,6 +72,7 @@ class MoneyView:
     public: list[Recipient]
     ceilings: list[Recipient]
     grades: dict[str, str | None]  # money item id -> evidence grade
+    items: dict[str, MoneyItem] = field(default_factory=dict)  # money item id -> the item
 
 
 def item_grades(graph: nx.MultiDiGraph) -> dict[str, str | None]:
@@ -109,24 +111,42 @@ def money_view(graph: nx.MultiDiGraph) -> MoneyView:
     for item in items:
         for payee in item.payees:
             key = (_section(graph, payee, item.money), payee, item.money, item.vat, item.id if item.id in apart else None)
-            entry = lines.setdefault(key, {"amounts": {}, "sources": set(), "payers": set(), "grades": []})
+            entry = lines.setdefault(key, {"amounts": {}, "sources": set(), "payers": set(), "grades": [],
+                                           "overlaps": set()})
             entry["amounts"][item.id] = item.amount_gbp
             entry["sources"].update(item.source_ids)
             entry["payers"].update(item.payers)
             entry["grades"].append(grades.get(item.id))
+            entry["overlaps"].update(item.overlaps)
     sections: dict[str, dict[str, Recipient]] = defaultdict(dict)
     for (section, payee, money, vat, _), entry in lines.items():
         props = graph.nodes[payee] if payee in graph else {}
         row = sections[section].setdefault(payee, Recipient(payee, props.get("name") or payee, props.get("kind")))
         row.lines.append(MoneyLine(money, vat, sum(entry["amounts"].values()), sorted(entry["amounts"]),
-                                   roles.weakest(entry["grades"]), sorted(entry["sources"]), sorted(entry["payers"])))
+                                   roles.weakest(entry["grades"]), sorted(entry["sources"]), sorted(entry["payers"]),
+                                   sorted(entry["overlaps"] - set(entry["amounts"]))))
     ranked = {}
     for section in ("profited", "public", "ceilings"):
         rows = list(sections[section].values())
         for row in rows:
-            row.lines.sort(key=lambda line: (-line.total_gbp, line.money, line.vat))
+            row.lines = side_by_side(sorted(row.lines, key=lambda line: (-line.total_gbp, line.money, line.vat)))
         ranked[section] = sorted(rows, key=lambda r: (-r.top_gbp, r.actor))
-    return MoneyView(ranked["profited"], ranked["public"], ranked["ceilings"], grades)
+    return MoneyView(ranked["profited"], ranked["public"], ranked["ceilings"], grades, {i.id: i for i in items})
+
+
+def side_by_side(lines: list[MoneyLine]) -> list[MoneyLine]:
+    """The lines in their order, except that a line that may be the same money as an earlier one follows it.
+
+    >>> a, b, c = (MoneyLine("contract", "unknown", t, [i], None, [], [], o)
+    ...            for t, i, o in ((350, "a", ["c"]), (200, "b", []), (150, "c", ["a"])))
+    >>> [line.total_gbp for line in side_by_side([a, b, c])]
+    [350, 150, 200]
+    """
+    placed: dict[int, MoneyLine] = {}  # by identity, in order
+    for line in lines:
+        for follower in (line, *(o for o in lines if set(o.items) & set(line.overlaps))):
+            placed.setdefault(id(follower), follower)
+    return list(placed.values())
 
 
 def actor_grades(graph: nx.MultiDiGraph, view: MoneyView | None = None) -> dict[str, str | None]:

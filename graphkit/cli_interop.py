@@ -147,9 +147,12 @@ def _print_import(report) -> None:
         say(f"  {name}: {shown}")
     for f in report.files:
         say(f"wrote {f}")
-    if report.loaded is not None:
-        t = report.loaded.totals()
-        say(f"loaded: {t['created']} created, {t['updated']} updated, {t['unchanged']} unchanged")
+    if report.loaded is not None:  # as `graphkit load` says it: notes, then what was created, updated, deleted
+        from dataclasses import replace
+
+        from .cli import _print_load
+
+        _print_load(replace(report.loaded, notes=[shown_text(n, 2 * SHOWN_CHARS) for n in report.loaded.notes]))
 
 
 def _require_extra(fmt: str) -> None:

@@ -30,7 +30,8 @@ from ..problems import GraphkitError
 from ..resolution import normalise_names
 from ..stores import Store
 from .export_csv import unguard_column
-from .importing import REL_KEY, ImportPlan, Progress, actor_index, discount_previous, previous_record, read_existing
+from .importing import (REL_KEY, ImportPlan, Progress, actor_index, discount_previous, load_store, previous_record,
+                        read_existing)
 from .report import ImportReport
 from .targets import StagedFolder, check_folder_target, writing
 from .writer import copy_atomic
@@ -73,7 +74,7 @@ def import_csv(paths: list[str | Path], into: str | Path | None = None, *, datas
     if store is not None:
         if decisions:
             ds = read_dataset(plan.load_paths())
-        report.loaded = store.load(ds, progress=progress)
+        report.loaded = load_store(store, ds, [plan], progress)
     return report
 
 

@@ -9,6 +9,7 @@ atomic rename each. `dry_run` converts and validates, then writes and loads noth
 from __future__ import annotations
 
 import contextlib
+import shlex
 import tempfile
 from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
@@ -18,7 +19,7 @@ from typing import Callable
 from ..dataset import Dataset, dataset_files, display_path, read_dataset
 from ..problems import GraphkitError, InvalidDataset
 from ..resolution import ActorIndex
-from ..stores import Store
+from ..stores import LoadReport, Store
 from ..values import slugify
 from .batch import ImportBatch
 from .report import ImportReport
@@ -59,8 +60,11 @@ class ImportPlan:
     def load_paths(self) -> list[Path]:
         """The dataset folders that exist, and the import folder unless it lies inside one of them."""
         roots = [r for r in self.dataset if r.exists()]
-        inside = any(_is_within(self.into, r) for r in roots)
-        return roots if inside else [*roots, self.into]
+        return roots if self.in_dataset() else [*roots, self.into]
+
+    def in_dataset(self) -> bool:
+        """Whether the import folder lies in a dataset folder (a load of the dataset holds it)."""
+        return any(_is_within(self.into, r) for r in self.dataset if r.exists())
 
     def existing_files(self, replacing: list[Path]) -> list[Path]:
         """Dataset files the import joins, without the files it is about to replace."""
@@ -89,9 +93,26 @@ def run_per_file(fmt: str, paths: list[str | Path], into: str | Path | None,
     parts = [one([f], None, None) for f in files]
     report = ImportReport.combined(parts)
     if store is not None and not dry_run:
-        paths = [p for f in files for p in ImportPlan.make(fmt, [f], None, dataset).load_paths()]
-        report.loaded = store.load(read_dataset(list(dict.fromkeys(paths))), progress=progress)
+        plans = [ImportPlan.make(fmt, [f], None, dataset) for f in files]
+        paths = [p for plan in plans for p in plan.load_paths()]
+        report.loaded = load_store(store, read_dataset(list(dict.fromkeys(paths))), plans, progress)
     return report
+
+
+def load_store(store: Store, ds: Dataset, plans: list[ImportPlan], progress: Progress | None = None) -> LoadReport:
+    """Load an import with its dataset: synced (the store then holds exactly these files) when every
+    import folder lies in the dataset; else added and updated only, with a note saying so, since
+    the store may hold records of other folders that this load does not read.
+    """
+    outside = [p.into for p in plans if not p.in_dataset()]
+    loaded = store.load(ds, sync=not outside, progress=progress)
+    if outside:
+        roots = [r for r in plans[0].dataset if r.exists()]
+        command = " ".join(shlex.quote(str(p)) for p in [*roots, *outside])
+        loaded.notes.append(f"the store was not synced ({', '.join(map(str, outside))} is outside the dataset): "
+                            f"records were added and updated, none deleted; to make it hold exactly the files, run "
+                            f"graphkit load {command} (with any other import folders)")
+    return loaded
 
 
 def default_into(dataset: Path, fmt: str, inputs: list[Path]) -> Path:
@@ -215,7 +236,7 @@ def run_record_import(plan: ImportPlan, convert: Callable[[ImportBatch], None], 
     texts = record_files(batch.sections(), header)
     ds = _validate_and_place(plan, texts, existing_files, dry_run, report, batch.updates, existing)
     if store is not None and not dry_run:
-        report.loaded = store.load(ds, progress=progress)
+        report.loaded = load_store(store, ds, [plan], progress)
     return report
 
 
@@ -239,10 +260,10 @@ def _validate_and_place(plan: ImportPlan, texts: dict[str, str], existing_files:
     with contextlib.ExitStack() as stack:
         rewritten = []
         for folder, ids in updates.items():
-            staged = _stage(stack, folder, dry_run, keep_other_files=True, replaces=list(RECORD_FILES))
+            staged = _stage(stack, folder, dry_run, replaces=list(RECORD_FILES))
             _write_texts(staged.path, without_records(folder, ids, existing))
             rewritten.append(staged)
-        staged = _stage(stack, plan.into, dry_run, keep_other_files=plan.force, replaces=list(texts))
+        staged = _stage(stack, plan.into, dry_run, replaces=list(texts))  # what graphkit did not write stays
         names = _write_texts(staged.path, texts)
         ds = _read_staged([*kept, *[s.path for s in rewritten], staged.path],
                           {str(s.path): str(s.target) for s in [*rewritten, staged]})

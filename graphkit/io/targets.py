@@ -4,8 +4,9 @@
   over a file that is not a regular file (`/dev/full`): always refused.
 - Never over a file graphkit did not write. Each folder an import or export writes
   keeps `.graphkit-written.json`, the SHA-256 of every file it wrote; a file that is
-  missing from it, or changed since, is someone else's. A target holding such files is
-  refused unless `force`; even then a foreign dataset file is never overwritten.
+  missing from it, or changed since, is someone else's, hidden ones (`.git`, `.notes/`)
+  too. A target holding such files is refused unless `force`; even then a foreign
+  dataset file is never overwritten, and every foreign file is kept.
 - An import folder is built complete in a hidden sibling folder and swapped in with
   one rename (an atomic exchange where the kernel offers one), so a crash leaves the
   old folder or the new one, never a mix. Failures leave no staging folder behind.
@@ -19,6 +20,7 @@ import errno
 import hashlib
 import json
 import os
+import re
 import shutil
 import uuid
 from pathlib import Path
@@ -31,6 +33,8 @@ MANIFEST = ".graphkit-written.json"
 LEGACY_IMPORT_FILES = {"sources.csv", "entities.csv", "relationships.csv", "records.yaml"}
 LEGACY_MARK = "# Written by `graphkit import"
 STAGING = ".staging-"
+_STAGING_NAME = re.compile(r"\..+\.staging-[0-9a-f]{8}(-old)?")  # a folder being built (or left by a kill)
+_LOCK_NAME = re.compile(r"\..+\.lock")  # a dataset write lock (graphkit.files.dataset_lock)
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
@@ -87,20 +91,44 @@ def record_written(folder: Path, names: list[str], keep_previous: bool = True) -
     write_text_atomic(folder / MANIFEST, json.dumps({"files": dict(sorted(files.items()))}, indent=1) + "\n")
 
 
-def foreign_files(folder: Path) -> list[str]:
-    """Visible entries of `folder` that graphkit did not write (or that changed since)."""
+def foreign_files(folder: Path, hidden: bool = True) -> list[str]:
+    """Entries of `folder` that graphkit did not write (or that changed since), hidden ones
+    included unless `hidden` is False; graphkit's manifest, staging folders and locks are its own.
+
+    >>> import tempfile; folder = Path(tempfile.mkdtemp())
+    >>> for name in (".git", ".merges.lock", MANIFEST, "notes.txt"): (folder / name).touch()
+    >>> foreign_files(folder), foreign_files(folder, hidden=False)
+    (['.git', 'notes.txt'], ['notes.txt'])
+    """
     if not folder.is_dir():
         return []
     known = written_by_graphkit(folder)
-    entries = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
-    if not known and _legacy_import_folder(folder, entries):
-        return []
-    return [p.name for p in entries if not (p.is_file() and known.get(p.name) == file_digest(p))]
+    entries = sorted(p for p in folder.iterdir() if not graphkit_own_hidden(p.name))
+    visible = [p for p in entries if not p.name.startswith(".")]
+    if not known and _legacy_import_folder(folder, visible):
+        visible = []  # the record files of an import written before manifests
+    dot = [p for p in entries if p.name.startswith(".")] if hidden else []
+    return sorted(p.name for p in [*visible, *dot] if not written_here(p, known))
+
+
+def graphkit_own_hidden(name: str) -> bool:
+    """The manifest, a staging folder left by a killed write, a dataset lock.
+
+    >>> [graphkit_own_hidden(n) for n in (MANIFEST, ".fw.staging-0123abcd", ".merges.lock", ".git", ".keep")]
+    [True, True, True, False, False]
+    """
+    return name == MANIFEST or bool(_STAGING_NAME.fullmatch(name) or _LOCK_NAME.fullmatch(name))
+
+
+def written_here(path: Path, known: dict[str, str]) -> bool:
+    """Whether graphkit wrote `path` as it is now (`known`: its folder's manifest)."""
+    return path.is_file() and not path.is_symlink() and known.get(path.name) == file_digest(path)
 
 
 def is_import_folder(folder: Path) -> bool:
-    """Whether every visible file of `folder` was written by a graphkit import (it may be rewritten)."""
-    return folder.is_dir() and not foreign_files(folder)
+    """Whether every visible file of `folder` was written by a graphkit import (its record files may
+    be rewritten; hidden entries are kept as they are)."""
+    return folder.is_dir() and not foreign_files(folder, hidden=False)
 
 
 def _legacy_import_folder(folder: Path, entries: list[Path]) -> bool:
@@ -232,11 +260,14 @@ def _within(path: Path, folder: Path) -> bool:
 class StagedFolder:
     """A hidden sibling of `target` to build in; `swap_in()` replaces `target` with it whole.
 
+    What graphkit did not write in `target` (hidden entries too) is copied into the new
+    folder first, so the swap replaces only graphkit's own earlier files and `replaces`;
+    `keep_other_files=False` starts empty, for a target known to hold nothing else.
     Leaving the `with` block without a swap (an error) removes the staging folder and any
     parent folders it had to create, so a failed import leaves nothing behind.
     """
 
-    def __init__(self, target: Path, keep_other_files: bool = False, replaces: list[str] = ()):
+    def __init__(self, target: Path, keep_other_files: bool = True, replaces: list[str] = ()):
         self.target = target
         self.keep_other_files = keep_other_files
         self.replaces = set(replaces)
@@ -250,14 +281,23 @@ class StagedFolder:
             remove_stale_staging(self.target)
             self.path.mkdir()
             if self.keep_other_files and self.target.is_dir():
-                own = written_by_graphkit(self.target)  # graphkit's earlier output: replaced whole
-                for entry in self.target.iterdir():
-                    if entry.name in self.replaces or entry.name in own or entry.name == MANIFEST \
-                            or entry.name.startswith(f".{self.target.name}{STAGING}"):
-                        continue
-                    copy = shutil.copytree if entry.is_dir() else shutil.copy2
-                    copy(entry, self.path / entry.name)
+                self._keep_others()
         return self
+
+    def _keep_others(self) -> None:
+        """Copy what graphkit did not write (or changed since) into the staging folder, links as links."""
+        known = written_by_graphkit(self.target)  # graphkit's earlier output, as written: replaced whole
+        for entry in self.target.iterdir():
+            if entry.name in self.replaces or entry.name == MANIFEST or _STAGING_NAME.fullmatch(entry.name) \
+                    or written_here(entry, known):
+                continue
+            copy = self.path / entry.name
+            if entry.is_symlink():
+                os.symlink(os.readlink(entry), copy)
+            elif entry.is_dir():
+                shutil.copytree(entry, copy, symlinks=True)
+            else:
+                shutil.copy2(entry, copy)
 
     def _make_parents(self) -> None:
         for folder in reversed(_missing_folders(self.target.parent)):

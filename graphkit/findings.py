@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import pyarrow.compute as pc
 import yaml
 from pydantic import ValidationError
 
-from .dataset import Dataset, read_dataset
+from .dataset import Dataset, dataset_files, read_dataset
 from .files import dataset_lock, write_text_atomic
 from .dataset.tables import entity_schema, relationship_ids, relationship_schema, rows_to_table, source_schema
 from .ontology import Ontology, load_ontology
@@ -197,7 +198,8 @@ def _commit(dataset_dir: Path, store: Store | None, index: Index, new_source: di
     _write_findings(path, data)
     result.file = str(path)
     if store is not None:
-        _upsert(store, index, new_source, entities, rels, labels or {})
+        written = read_dataset(dataset_files([dataset_dir])) if index.from_dataset else None
+        _upsert(store, index, new_source, entities, rels, labels or {}, written)
         result.stored = True
     return result
 
@@ -228,19 +230,21 @@ def _check_whole(dataset_dir: Path, path: Path, data: dict, index: Index) -> Non
         Path(tmp).unlink(missing_ok=True)
 
 
-def _upsert(store: Store, index: Index, new_source, entities, rels, labels) -> None:
+def _upsert(store: Store, index: Index, new_source, entities, rels, labels, written: Dataset | None) -> None:
+    """Write one finding into the store as the files now state it.
+
+    The store's update replaces a row, citations and all, so each entity or link the finding
+    touches is sent whole: as the files (`written`, read again after the finding) state it, or,
+    when the dataset is too large to re-read, as the store holds it with the finding added.
+    """
     onto = load_ontology()
-    ent_rows = []
-    for ent in entities:
-        current = index.stored_entity(store, ent["label"], ent["id"])
-        row = {**(current or {}), **{k: v for k, v in ent.items() if k != "sources"}}
-        pairs = list(zip(row.get("source_ids") or [], row.get("quotes") or []))
-        pairs += [(c["source"], c["quote"]) for c in ent["sources"] if (c["source"], c["quote"]) not in pairs]
-        row["source_ids"], row["quotes"] = [p[0] for p in pairs], [p[1] for p in pairs]
-        ent_rows.append(row)
-    rel_rows = [{**{k: v for k, v in r.items() if k != "sources"},
-                 "source_ids": [c["source"] for c in r["sources"]], "quotes": [c["quote"] for c in r["sources"]]}
-                for r in rels]
+    ent_rows = [_store_row(ent, index.stored_entity(store, ent["label"], ent["id"]),
+                           None if written is None else written.entity(ent["id"])) for ent in entities]
+    rel_rows = []
+    for rel in rels:
+        rid = _link_id(rel, onto)
+        rel_rows.append(_store_row(rel, index.stored_link(store, rel["type"], rid),
+                                   None if written is None else _link(written, rid)))
     rel_table = rows_to_table(rel_rows, relationship_schema(onto))
     if rel_table.num_rows:
         rel_table = rel_table.set_column(0, "rid", relationship_ids(rel_table))
@@ -248,6 +252,37 @@ def _upsert(store: Store, index: Index, new_source, entities, rels, labels) -> N
                  rows_to_table([new_source] if new_source else [], source_schema(onto)))
     ds.known_labels = labels
     store.load(ds, sync=False)  # one finding: the rest of the store stays
+
+
+def _store_row(record: dict, stored: dict | None, in_files: dict | None) -> dict:
+    """The row to store for `record` (a findings entry): its row in the files, else the stored row
+    with the record's fields; either way with every citation the store already holds.
+
+    >>> _store_row({"id": "a", "sources": [{"source": "s2", "quote": "q2"}, {"source": "s1", "quote": "q1"}]},
+    ...            {"id": "a", "name": "A", "source_ids": ["s1"], "quotes": ["q1"]}, None)
+    {'id': 'a', 'name': 'A', 'source_ids': ['s1', 's2'], 'quotes': ['q1', 'q2']}
+    """
+    if in_files is not None:
+        row, first, then = dict(in_files), in_files, stored or {}
+    else:
+        fields = {k: v for k, v in record.items() if k != "sources"}
+        cites = record["sources"]
+        cited = {"source_ids": [c["source"] for c in cites], "quotes": [c["quote"] for c in cites]}
+        row, first, then = {**(stored or {}), **fields}, stored or {}, cited
+    pairs = list(zip(first.get("source_ids") or [], first.get("quotes") or []))
+    pairs += [p for p in zip(then.get("source_ids") or [], then.get("quotes") or []) if p not in pairs]
+    row["source_ids"], row["quotes"] = [p[0] for p in pairs], [p[1] for p in pairs]
+    return row
+
+
+def _link_id(rel: dict, onto: Ontology) -> str:
+    """The relationship id (`rid`) under which the files and the store keep `rel`."""
+    return relationship_ids(rows_to_table([rel], relationship_schema(onto)))[0].as_py()
+
+
+def _link(ds: Dataset, rid: str) -> dict | None:
+    rows = ds.relationships.filter(pc.equal(ds.relationships.column("rid"), rid)).to_pylist()
+    return rows[0] if rows else None
 
 
 def add_contract(dataset_dir: str | Path, buyer: str, supplier: str, *, title: str, citation: Citation,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Iterable
 from .dialect import list_property
 from .ontology import load_ontology
 from .problems import GraphkitError
-from .resolution import ActorIndex
+from .resolution import ActorIndex, several_actors
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -120,25 +120,39 @@ class Index:
     def free_id(self, base: str) -> str:
         candidate, n = base, 2
         while candidate in self.actors.taken or candidate in self.sources or (
-                not self.from_dataset and self._from_store(candidate)):
+                not self.from_dataset and self._stored(candidate)):
             candidate, n = f"{base}-{n}", n + 1
         return candidate
 
     def _from_store(self, text: str) -> Match | None:
+        """The stored actor `text` names (its id wins), or None; a name or alias of several is an error."""
+        found = self._stored(text)
+        exact = [m for m in found if m.id == text]
+        if exact or len(found) < 2:
+            return (exact or found or [None])[0]
+        raise several_actors(repr(text), [(m.id, m.name, m.label) for m in found])
+
+    def _stored(self, text: str) -> list[Match]:
+        """Every stored actor whose id, name (ignoring case) or alias is `text`."""
         if self.store is None or not text.strip():
-            return None
-        onto = load_ontology()
+            return []
         aliases = list_property(self.store.engine, "n.aliases")
-        for label in onto.labels:
+        found: list[Match] = []
+        for label in load_ontology().labels:
             rows = self.store.query(
                 f"MATCH (n:{label}) WHERE n.id = $t OR toLower(n.name) = toLower($t) OR $t IN {aliases} "
-                "RETURN n.id, n.kind, n.name LIMIT 1", {"t": text}).rows
-            if rows:
-                return Match(rows[0][0], label, rows[0][1], rows[0][2])
-        return None
+                "RETURN n.id, n.kind, n.name", {"t": text}).rows
+            found += [Match(r[0], label, r[1], r[2]) for r in rows]
+        return found
 
     def stored_entity(self, store: "Store", label: str, entity_id: str) -> dict | None:
         rows = store.query(f"MATCH (n:{load_ontology().check_label(label)} {{id: $id}}) RETURN n", {"id": entity_id}).rows
+        return rows[0][0] if rows else None
+
+    def stored_link(self, store: "Store", rel_type: str, rid: str) -> dict | None:
+        """The stored relationship of type `rel_type` with relationship id `rid`, or None."""
+        rows = store.query(f"MATCH ()-[r:{load_ontology().check_type(rel_type)} {{rid: $rid}}]->() RETURN r",
+                           {"rid": rid}).rows
         return rows[0][0] if rows else None
 
 

@@ -146,3 +146,45 @@ def test_names_match_the_way_entity_resolution_matches(runner, workdir, tiny_dir
     result = add(runner, "relation", "Communities & Local Government", "ADVISES", "TRIBAL GROUP PLC.", "--source", URL,
                  "--quote", "q", "--dataset", str(tiny_dir), "--no-store")
     assert result.exit_code == 0 and "dclg -ADVISES-> tribal" in result.output, result.output
+
+
+def test_a_link_added_again_keeps_its_earlier_citations_in_the_store(runner, workdir, tiny_dir):
+    """The store's update replaces a link's citations: `add relation` on a recorded link once dropped them."""
+    assert runner.invoke(app, ["load", str(tiny_dir)]).exit_code == 0
+    result = add(runner, "relation", "contract-spend", "PART_OF", "total-place", "--source", URL,
+                 "--quote", "part of Total Place", "--dataset", str(tiny_dir))
+    assert result.exit_code == 0 and "store updated" in result.output, result.output
+    rows = runner.invoke(app, ["query", "MATCH (:Contract {id: 'contract-spend'})-[r:PART_OF]->() "
+                                        "RETURN r.quotes", "--format", "json"]).output
+    assert '"Total Place"' in rows and '"part of Total Place"' in rows
+    doctor = runner.invoke(app, ["doctor", str(tiny_dir)])
+    assert doctor.exit_code == 0 and "the store equals the files" in doctor.output, doctor.output
+
+
+def test_an_actor_added_again_is_stored_as_the_files_state_it(runner, workdir, tiny_dir):
+    """As in seeds/, the actors lie in a folder read after findings.yaml: the store lists citations in file order."""
+    (tiny_dir / "total_place").mkdir()
+    (tiny_dir / "actors.yaml").rename(tiny_dir / "total_place" / "actors.yaml")
+    assert runner.invoke(app, ["load", str(tiny_dir)]).exit_code == 0
+    result = add(runner, "entity", "--label", "Organisation", "--kind", "consultancy", "--name", "Tribal",
+                 "--source", URL, "--quote", "Tribal again", "--dataset", str(tiny_dir))
+    assert result.exit_code == 0 and "matched existing tribal" in result.output, result.output
+    doctor = runner.invoke(app, ["doctor", str(tiny_dir)])
+    assert doctor.exit_code == 0 and "the store equals the files" in doctor.output, doctor.output
+
+
+def test_a_link_added_again_through_a_large_stores_index_keeps_its_citations(store, tiny_dir, monkeypatch):
+    """When the dataset is too large to re-read, the link is merged with what the store holds."""
+    import graphkit.resolve
+    from graphkit.findings import Citation, add_relation
+    from graphkit.loading import load
+
+    load([tiny_dir], store)
+    monkeypatch.setattr(graphkit.resolve, "SMALL_DATASET_BYTES", 0)
+    added = add_relation(tiny_dir, "contract-spend", "PART_OF", "total-place",
+                         citation=Citation(URL, "part of Total Place"), store=store)
+    assert added.stored
+    [[ids, quotes]] = store.query("MATCH (:Contract {id: 'contract-spend'})-[r:PART_OF]->() "
+                                  "RETURN r.source_ids, r.quotes").rows
+    assert sorted(zip(ids, quotes))[0] == ("blog", "Total Place") and "part of Total Place" in quotes
+    assert len(ids) == len(quotes) == 2

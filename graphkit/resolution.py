@@ -30,6 +30,7 @@ _IDENTIFIER = re.compile(r"^([A-Z]{2}-[A-Z0-9]{2,8}-\S+|[a-z][a-z0-9]*:\S+)$")
 MAX_BLOCK = 400  # names sharing only a token more common than this are compared by exact key only
 MIN_TOKEN = 3
 FEW_NAMES = 5_000  # up to this many names, normalise one by one in Python
+MAX_LISTED = 10  # an error naming several actors lists this many
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,8 @@ class ActorIndex:
 
     labels: dict[str, str] = field(default_factory=dict)  # id -> label
     names: dict[str, str] = field(default_factory=dict)  # id -> name
-    aliases: dict[str, str] = field(default_factory=dict)  # exact alias -> id
+    aliases: dict[str, str] = field(default_factory=dict)  # exact alias -> first id (identifier matching on import)
+    alias_owners: dict[str, list[str]] = field(default_factory=dict)  # exact alias -> every id holding it
     keys: dict[tuple[str, str], str | None] = field(default_factory=dict)  # (label, key) -> id; None: ambiguous
     taken: set[str] = field(default_factory=set)  # ids in use (entities and sources)
     kinds: dict[str, str | None] = field(default_factory=dict)  # id -> kind
@@ -189,14 +191,13 @@ class ActorIndex:
         self.taken.add(entity_id)
         for alias in aliases:
             self.aliases.setdefault(alias, entity_id)
+            _own(self.alias_owners, alias, entity_id)
         for key in keys:
             if not key:
                 continue
             current = self.keys.get((label, key), entity_id)
             self.keys[(label, key)] = entity_id if current == entity_id else None
-            owners = self.named.setdefault(key, [])
-            if entity_id not in owners:
-                owners.append(entity_id)
+            _own(self.named, key, entity_id)
 
     def add(self, entity_id: str, label: str, name: str, aliases: Iterable[str] = (), kind: str | None = None) -> None:
         aliases = list(aliases)
@@ -206,8 +207,9 @@ class ActorIndex:
     def lookup(self, text: str, kinds: Iterable[str] = (), what: str = "") -> str:
         """The one id that `text` names: an id, an alias, or a name or alias equal after normalisation.
 
-        A miss raises GraphkitError suggesting the nearest actor; a name shared by several
-        actors raises one listing them. `kinds` narrows the actors considered (e.g. pilot areas).
+        A miss raises GraphkitError suggesting the nearest actor; a name or alias shared by
+        several actors raises one listing them; an id always names its actor alone.
+        `kinds` narrows the actors considered (e.g. pilot areas).
 
         >>> index = ActorIndex.from_entities([
         ...     {"id": "ey", "label": "Organisation", "name": "Ernst & Young LLP", "aliases": []},
@@ -217,6 +219,11 @@ class ActorIndex:
         >>> index.lookup("pilot-croydn")
         Traceback (most recent call last):
         graphkit.problems.GraphkitError: 'pilot-croydn' is not a recorded id, name or alias (did you mean 'pilot-croydon'?)
+        >>> index.add("ac-one", "Organisation", "Audit Commission", ["AC"])
+        >>> index.add("ac-two", "Organisation", "Arts Council", ["AC"])
+        >>> index.lookup("AC")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        graphkit.problems.GraphkitError: 'AC' names 2 actors: ac-one (Audit Commission, Organisation), ac-two ...
         """
         kinds = set(kinds)
         fits = (lambda i: self.kinds.get(i) in kinds) if kinds else (lambda i: True)
@@ -226,21 +233,20 @@ class ActorIndex:
             return matching[0]
         named = f"{what} {text!r}" if what else repr(text)
         if matching:
-            listed = ", ".join(f"{i} ({self.names.get(i)}, {self.labels.get(i)})" for i in matching[:10])
-            raise GraphkitError(f"{named} names {len(matching)} actors: {listed}; give one id")
+            raise several_actors(named, [(i, self.names.get(i), self.labels.get(i)) for i in matching])
         wanted = f" of kind {', '.join(sorted(kinds))}" if kinds else ""
         if found:
             raise GraphkitError(f"{named} is {found[0]!r}, which is not{wanted}{self._hint(text, fits)}")
         raise GraphkitError(f"{named} is not a recorded id, name or alias{wanted}{self._hint(text, fits)}")
 
     def candidates(self, text: str) -> list[str]:
-        """Ids `text` names exactly: the id itself, an exact alias, else every actor with that name key."""
+        """Ids `text` names exactly: the id itself, else every actor holding it as an alias or with its name key."""
         if text in self.labels:
             return [text]
-        if text in self.aliases:
-            return [self.aliases[text]]
+        found = list(self.alias_owners.get(text) or ([self.aliases[text]] if text in self.aliases else []))
         key = normalise_name(text)
-        return list(self.named.get(key, [])) if key else []
+        found += [i for i in self.named.get(key, []) if i not in found] if key else []
+        return found
 
     def _hint(self, text: str, fits) -> str:
         """' (did you mean 'x'?)' naming the id of the closest id, name or alias."""
@@ -285,6 +291,23 @@ class ActorIndex:
             candidate, n = f"{base}-{n}", n + 1
         self.taken.add(candidate)
         return candidate
+
+
+def _own(owners: dict[str, list[str]], key: str, entity_id: str) -> None:
+    """Record `entity_id` among the owners of `key` (once)."""
+    ids = owners.setdefault(key, [])
+    if entity_id not in ids:
+        ids.append(entity_id)
+
+
+def several_actors(named: str, matches: list[tuple[str, str | None, str | None]]) -> GraphkitError:
+    """The error for a text that names several actors, listing (id, name, label) of the first MAX_LISTED.
+
+    >>> str(several_actors("'AC'", [("ac-one", "Audit Commission", "Organisation"), ("ac", "A C", "Person")]))
+    "'AC' names 2 actors: ac-one (Audit Commission, Organisation), ac (A C, Person); give one id"
+    """
+    listed = ", ".join(f"{i} ({name}, {label})" for i, name, label in matches[:MAX_LISTED])
+    return GraphkitError(f"{named} names {len(matches)} actors: {listed}; give one id")
 
 
 # -- fuzzy suggestions ------------------------------------------------------------------------

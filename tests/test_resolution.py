@@ -219,3 +219,83 @@ def test_merge_and_unmerge_take_names(tiny_dir):
     assert remove_merge(tiny_dir, "Lewisham", "croydon").merge == "croydon"
     with pytest.raises(GraphkitError, match="did you mean 'lewisham'"):
         record_merge(tiny_dir, "Lewishm", "croydon")
+
+
+# -- a name or alias several actors share names none of them ------------------------------------
+SHARED = [
+    {"id": "audit-commission", "label": "Organisation", "kind": "public_body", "name": "Audit Commission", "aliases": ["AC"]},
+    {"id": "arts-council", "label": "Organisation", "kind": "council", "name": "Arts Council England", "aliases": ["AC"]},
+    {"id": "a-carter", "label": "Person", "kind": "person", "name": "AC", "aliases": []},
+    {"id": "ey", "label": "Organisation", "kind": "consultancy", "name": "Ernst & Young LLP", "aliases": []},
+    {"id": "ey-uk", "label": "Organisation", "kind": "consultancy", "name": "EY UK", "aliases": ["ey"]},
+]
+
+
+def test_an_alias_of_several_actors_lists_them_all_instead_of_picking_the_first():
+    index = ActorIndex.from_entities(SHARED)
+    assert index.candidates("AC") == ["audit-commission", "arts-council", "a-carter"]
+    with pytest.raises(GraphkitError, match=r"^'AC' names 3 actors: audit-commission \(Audit Commission, Organisation\), "
+                                            r"arts-council \(Arts Council England, Organisation\), "
+                                            r"a-carter \(AC, Person\); give one id$"):
+        index.lookup("AC")
+    assert index.lookup("AC", kinds=["council"]) == "arts-council"  # one of the asked kinds holds it
+    assert index.lookup("ey") == "ey"  # an id wins over another actor's alias
+    assert index.lookup("Audit Commission") == "audit-commission"
+
+
+def test_the_dataset_index_of_add_and_merge_refuses_a_shared_alias(tiny_dir):
+    from graphkit.resolve import build_index
+
+    (tiny_dir / "more.yaml").write_text(
+        "entities:\n"
+        "  - {id: audit-commission, label: Organisation, kind: public_body, name: Audit Commission, aliases: [AC],\n"
+        "     sources: [{source: blog, quote: Audit Commission}]}\n"
+        "  - {id: arts-council, label: Organisation, kind: council, name: Arts Council England, aliases: [AC],\n"
+        "     sources: [{source: blog, quote: Arts Council}]}\n", encoding="utf-8")
+    index = build_index(tiny_dir, None)
+    for attempt in (lambda: index.find("AC"), lambda: index.require("AC"), lambda: record_merge(tiny_dir, "tribal", "AC")):
+        with pytest.raises(GraphkitError, match="'AC' names 2 actors: audit-commission .*, arts-council"):
+            attempt()
+    assert index.require("arts-council").id == "arts-council"
+
+
+def test_a_store_index_refuses_a_shared_alias_and_takes_an_id(store, tiny_dir):
+    from graphkit.loading import load
+    from graphkit.resolve import Index
+
+    (tiny_dir / "more.yaml").write_text(
+        "entities:\n"
+        "  - {id: audit-commission, label: Organisation, kind: public_body, name: Audit Commission, aliases: [AC],\n"
+        "     sources: [{source: blog, quote: Audit Commission}]}\n"
+        "  - {id: ac, label: Person, kind: person, name: A. Carter, aliases: [AC],\n"
+        "     sources: [{source: blog, quote: A. Carter}]}\n", encoding="utf-8")
+    load([tiny_dir], store)
+    index = Index(from_dataset=False, store=store)
+    with pytest.raises(GraphkitError, match=r"'AC' names 2 actors: .*audit-commission \(Audit Commission, Organisation\)"):
+        index.find("AC")
+    assert index.find("ac").id == "ac" and index.find("Audit Commission").id == "audit-commission"
+    assert index.free_id("ac") == "ac-2"
+
+
+def test_show_with_a_shared_alias_lists_the_candidates(runner, workdir, tiny_dir):
+    (tiny_dir / "more.yaml").write_text(
+        "entities:\n"
+        "  - {id: audit-commission, label: Organisation, kind: public_body, name: Audit Commission, aliases: [AC],\n"
+        "     sources: [{source: blog, quote: Audit Commission}]}\n"
+        "  - {id: arts-council, label: Organisation, kind: council, name: Arts Council England, aliases: [AC],\n"
+        "     sources: [{source: blog, quote: Arts Council}]}\n", encoding="utf-8")
+    assert runner.invoke(app, ["load", str(tiny_dir)]).exit_code == 0
+    result = runner.invoke(app, ["show", "AC"])
+    assert result.exit_code == 1 and "'AC' names 2 actors" in result.output, result.output
+    assert "audit-commission" in result.output and "arts-council" in result.output
+
+
+def test_shared_aliases_among_100k_actors_keep_one_entry_per_alias():
+    """Every owner of an alias is kept once, in the one dict entry of that alias: a lookup reads one entry."""
+    rows = [{"id": f"org-{i}", "label": "Organisation", "name": f"Supplier {i}", "aliases": [f"S{i // 2}", f"GB-COH-{i:08d}"]}
+            for i in range(100_000)]
+    index = ActorIndex.from_entities(rows)
+    assert len(index.alias_owners) == 150_000 and index.alias_owners["S7"] == ["org-14", "org-15"]
+    assert index.lookup("GB-COH-00099999") == "org-99999" and index.lookup("supplier 4242") == "org-4242"
+    with pytest.raises(GraphkitError, match=r"'S7' names 2 actors: org-14 \(Supplier 14, Organisation\), org-15"):
+        index.lookup("S7")

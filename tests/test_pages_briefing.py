@@ -42,7 +42,8 @@ def demo(tmp_path_factory):
         read_dataset([default_dataset_dir()])
     except InvalidDataset as exc:
         pytest.skip(f"the seed dataset does not validate yet (test_seeds.py reports it): {exc}")
-    result = run_demo(tmp_path_factory.mktemp("demo"))
+    folder = tmp_path_factory.mktemp("demo")
+    result = run_demo(folder, store=folder / "graph.lbug")  # not the working folder's active store
     store = LadybugStore(result.store)
     try:
         graph = store_graph(store)

@@ -240,15 +240,18 @@ def test_an_alias_of_several_actors_lists_them_all_instead_of_picking_the_first(
     assert index.lookup("Audit Commission") == "audit-commission"
 
 
+TWO_ACTORS_ALIASED_AC = (
+    "entities:\n"
+    "  - {id: audit-commission, label: Organisation, kind: public_body, name: Audit Commission, aliases: [AC],\n"
+    "     sources: [{source: blog, quote: Audit Commission}]}\n"
+    "  - {id: arts-council, label: Organisation, kind: council, name: Arts Council England, aliases: [AC],\n"
+    "     sources: [{source: blog, quote: Arts Council}]}\n")
+
+
 def test_the_dataset_index_of_add_and_merge_refuses_a_shared_alias(tiny_dir):
     from graphkit.resolve import build_index
 
-    (tiny_dir / "more.yaml").write_text(
-        "entities:\n"
-        "  - {id: audit-commission, label: Organisation, kind: public_body, name: Audit Commission, aliases: [AC],\n"
-        "     sources: [{source: blog, quote: Audit Commission}]}\n"
-        "  - {id: arts-council, label: Organisation, kind: council, name: Arts Council England, aliases: [AC],\n"
-        "     sources: [{source: blog, quote: Arts Council}]}\n", encoding="utf-8")
+    (tiny_dir / "more.yaml").write_text(TWO_ACTORS_ALIASED_AC, encoding="utf-8")
     index = build_index(tiny_dir, None)
     for attempt in (lambda: index.find("AC"), lambda: index.require("AC"), lambda: record_merge(tiny_dir, "tribal", "AC")):
         with pytest.raises(GraphkitError, match="'AC' names 2 actors: audit-commission .*, arts-council"):
@@ -275,12 +278,7 @@ def test_a_store_index_refuses_a_shared_alias_and_takes_an_id(store, tiny_dir):
 
 
 def test_show_with_a_shared_alias_lists_the_candidates(runner, workdir, tiny_dir):
-    (tiny_dir / "more.yaml").write_text(
-        "entities:\n"
-        "  - {id: audit-commission, label: Organisation, kind: public_body, name: Audit Commission, aliases: [AC],\n"
-        "     sources: [{source: blog, quote: Audit Commission}]}\n"
-        "  - {id: arts-council, label: Organisation, kind: council, name: Arts Council England, aliases: [AC],\n"
-        "     sources: [{source: blog, quote: Arts Council}]}\n", encoding="utf-8")
+    (tiny_dir / "more.yaml").write_text(TWO_ACTORS_ALIASED_AC, encoding="utf-8")
     assert runner.invoke(app, ["load", str(tiny_dir)]).exit_code == 0
     result = runner.invoke(app, ["show", "AC"])
     assert result.exit_code == 1 and "'AC' names 2 actors" in result.output, result.output

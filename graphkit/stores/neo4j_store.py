@@ -125,16 +125,10 @@ class Neo4jStore:
                 self._delete_all()
             self.ensure_schema()
             stored: dict[str, Stored] = {}
-            held: dict[str, set] = {name: set() for name in [*self.onto.all_labels, *self.onto.relationships]}
-            for label, table in node_tables(dataset, self.onto).items():
-                split = rows.node_rows(self.onto, label, table, self._stored_cached(stored, label))
-                self._send(label, split, rows.create_nodes(label), rows.set_nodes(), report, progress, written)
-                held[label] |= split.keys
-            for group in rel_groups(dataset, self.onto):
-                split = rows.rel_rows(self.onto, group, self._stored_cached(stored, group.type))
-                create = rows.create_rels(group.type, group.from_label, group.to_label)
-                self._send(group.type, split, create, rows.set_rels(), report, progress, written)
-                held[group.type] |= split.keys
+            held = self._held()
+            for name, split, create, update in self._splits(dataset, stored):
+                self._send(name, split, create, update, report, progress, written)
+                held[name] |= split.keys
             if sync and not reset:
                 self._delete_gone(held, stored, report)
         except GraphkitError:
@@ -174,19 +168,26 @@ class Neo4jStore:
 
     # -- sync -------------------------------------------------------------------------
     def differences(self, dataset: Dataset) -> LoadReport:
-        report, stored = LoadReport(), {}
-        held: dict[str, set] = {name: set() for name in [*self.onto.all_labels, *self.onto.relationships]}
-        for label, table in node_tables(dataset, self.onto).items():
-            split = rows.node_rows(self.onto, label, table, self._stored_cached(stored, label))
-            report.add(label, len(split.new), len(split.changed), split.same)
-            held[label] |= split.keys
-        for group in rel_groups(dataset, self.onto):
-            split = rows.rel_rows(self.onto, group, self._stored_cached(stored, group.type))
-            report.add(group.type, len(split.new), len(split.changed), split.same)
-            held[group.type] |= split.keys
+        report, stored, held = LoadReport(), {}, self._held()
+        for name, split, _, _ in self._splits(dataset, stored):
+            report.add(name, len(split.new), len(split.changed), split.same)
+            held[name] |= split.keys
         for name, keys in held.items():
             report.add(name, 0, 0, 0, sum(1 for k in self._stored_cached(stored, name) if k not in keys))
         return report
+
+    def _splits(self, dataset: Dataset, stored: dict[str, Stored]):
+        """Per node label, then per relationship group: (name, rows split against the store, create, update)."""
+        for label, table in node_tables(dataset, self.onto).items():
+            split = rows.node_rows(self.onto, label, table, self._stored_cached(stored, label))
+            yield label, split, rows.create_nodes(label), rows.set_nodes()
+        for group in rel_groups(dataset, self.onto):
+            split = rows.rel_rows(self.onto, group, self._stored_cached(stored, group.type))
+            yield group.type, split, rows.create_rels(group.type, group.from_label, group.to_label), rows.set_rels()
+
+    def _held(self) -> dict[str, set]:
+        """Every label and relationship type, with the keys the files hold (filled as tables are split)."""
+        return {name: set() for name in [*self.onto.all_labels, *self.onto.relationships]}
 
     def _stored_cached(self, cache: dict[str, Stored], name: str) -> Stored:
         """What graphkit wrote under a label or type (read once per load): key → (element id, signature)."""

@@ -46,7 +46,7 @@ def end_to_end(data_dir: Path, store_path: Path, stages: list[dict]) -> None:
 
 def copy_tables(ds) -> list[tuple[str, str, pa.Table]]:
     """(table, COPY options, Arrow table) exactly as graphkit lays them out, ready for COPY."""
-    from graphkit.ontology import load_ontology
+    from graphkit.model.ontology import load_ontology
     from graphkit.stores.ladybug_store import copy_options, store_tables
 
     nodes, groups = store_tables(ds, load_ontology())
@@ -61,7 +61,7 @@ def engine_copy(tables: list[tuple[str, str, pa.Table]], store_path: Path) -> No
     """Ladybug alone: create the schema, then COPY every ready table, each in its own transaction
     (faster, and far leaner, than one transaction holding them all)."""
     import ladybug
-    from graphkit.ontology import load_ontology
+    from graphkit.model.ontology import load_ontology
     from graphkit.stores.ladybug_store import schema_statements
 
     db = ladybug.Database(str(store_path))
@@ -91,7 +91,7 @@ def networkx_graph(files: list[Path]) -> nx.MultiDiGraph:
 
 
 def has_import_csv() -> bool:
-    from graphkit.cli import app
+    from graphkit.cli.app import app
 
     names = {c.name for c in app.registered_commands} | {g.name for g in app.registered_groups}
     return "import" in names

@@ -56,7 +56,7 @@ def map_writer():
 def subgraph(store_path: Path, nodes: int) -> nx.MultiDiGraph:
     """The `nodes` best-linked actors and up to two links per node among them (the seed dataset has 1.5),
     shaped like analysis.store_graph's graph."""
-    from graphkit.ontology import load_ontology
+    from graphkit.model.ontology import load_ontology
     from graphkit.stores import LadybugStore
 
     source_label = load_ontology().source_label

@@ -98,8 +98,8 @@ def _joined(col: pa.ChunkedArray) -> pa.Array:
 
 def write_admin_csv(ds, folder: Path) -> list[str]:
     """neo4j-admin import files, one per node label and per (type, from, to); returns the CLI arguments."""
-    from graphkit.ontology import load_ontology
-    from graphkit.stores.layout import node_columns, node_tables, rel_columns, rel_groups
+    from graphkit.model.ontology import load_ontology
+    from graphkit.stores.columns import node_columns, node_tables, rel_columns, rel_groups
 
     onto = load_ontology()
     types = {"number": ":double", "list": ":string[]"}

@@ -14,8 +14,8 @@ TIMEOUT_S = 120
 
 
 def run(ctx: Context) -> list[Row]:
-    from graphkit.named_queries import named_queries, run_named
-    from graphkit.problems import GraphkitError
+    from graphkit.query.named import named_queries, run_named
+    from graphkit.errors import GraphkitError
     from graphkit.stores import LadybugStore
 
     params = ctx.manifest["params"]

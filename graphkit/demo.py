@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .analysis import store_graph
-from .briefing import BriefingOptions, write_briefing
+from .maps.briefing import BriefingOptions, write_briefing
 from .dataset import read_dataset
 from .maps import MapOptions, write_map
 from .maps.story import read_story

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from .problems import GraphkitError
+from .errors import GraphkitError
 
 LOCK_TIMEOUT_S = 30
 
@@ -75,7 +75,7 @@ def check_output(path: Path, suffix: str) -> Path:
     >>> check_output(Path(".graphkit/graph.lbug"), ".html")
     Traceback (most recent call last):
     ...
-    graphkit.problems.GraphkitError: .graphkit/graph.lbug: the output must be a file ending in .html (or a device such as /dev/stdout)
+    graphkit.errors.GraphkitError: .graphkit/graph.lbug: the output must be a file ending in .html (or a device such as /dev/stdout)
     """
     wanted = {s for s, what in PAGE_SUFFIXES.items() if what == PAGE_SUFFIXES[suffix]}
     if _kind(path) == "special" or path.suffix.lower() in wanted:

@@ -94,8 +94,8 @@ def test_two_adds_at_the_same_moment_keep_both_findings(workdir, tiny_dir):
 
 
 def test_actors_held_only_in_the_store_are_found_by_id_name_or_alias(store, tiny_dir, tmp_path):
-    from graphkit.loading import load
-    from graphkit.resolve import Index
+    from graphkit.stores.loading import load
+    from graphkit.resolve.sources import Index
 
     load([tiny_dir], store)
     index = Index(from_dataset=False, store=store)
@@ -175,12 +175,12 @@ def test_an_actor_added_again_is_stored_as_the_files_state_it(runner, workdir, t
 
 def test_a_link_added_again_through_a_large_stores_index_keeps_its_citations(store, tiny_dir, monkeypatch):
     """When the dataset is too large to re-read, the link is merged with what the store holds."""
-    import graphkit.resolve
-    from graphkit.findings import Citation, add_relation
-    from graphkit.loading import load
+    import graphkit.resolve.sources
+    from graphkit.dataset.findings import Citation, add_relation
+    from graphkit.stores.loading import load
 
     load([tiny_dir], store)
-    monkeypatch.setattr(graphkit.resolve, "SMALL_DATASET_BYTES", 0)
+    monkeypatch.setattr(graphkit.resolve.sources, "SMALL_DATASET_BYTES", 0)
     added = add_relation(tiny_dir, "contract-spend", "PART_OF", "total-place",
                          citation=Citation(URL, "part of Total Place"), store=store)
     assert added.stored

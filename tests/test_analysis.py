@@ -9,7 +9,7 @@ import pytest
 from graphkit.analysis import (bridges_between, brokers, communities, ego, money_items, money_summary,
                                money_totals, paths, resolve, store_graph)
 from graphkit.cli import app
-from graphkit.problems import GraphkitError
+from graphkit.errors import GraphkitError
 
 
 @pytest.fixture

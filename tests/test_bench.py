@@ -41,7 +41,7 @@ def test_runner_writes_results(tmp_path, capsys):
     assert {g: groups[g]["status"] for g in ("validate", "load", "memory", "queries", "add")} == dict.fromkeys(
         ("validate", "load", "memory", "queries", "add"), "ok")
     assert groups["maps"]["status"] in ("ok", "pending", "skipped")
-    from graphkit.named_queries import named_queries
+    from graphkit.query.named import named_queries
 
     assert {r["name"] for r in groups["queries"]["rows"]} == set(named_queries())
     for row in groups["load"]["rows"]:

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from browser import open_offline
-from graphkit.briefing import BriefingOptions, build_briefing_html, write_briefing
+from graphkit.maps.briefing import BriefingOptions, build_briefing_html, write_briefing
 from graphkit.cli import app
 from graphkit.maps import MapOptions
 from test_maps import IMG, SCRIPT, load_graph, planted_graph, tiny_graph, tiny_store  # noqa: F401 - fixtures
@@ -257,7 +257,7 @@ def test_brief_command_with_a_story(runner, workdir, tiny_store):
 
 def test_roles_name_only_kinds_and_types_of_the_ontology():
     from graphkit.maps.roles import load_roles
-    from graphkit.ontology import load_ontology
+    from graphkit.model.ontology import load_ontology
 
     roles, onto = load_roles(), load_ontology()
     kinds = {k for spec in onto.labels.values() for k in spec.kinds}

@@ -8,7 +8,7 @@ from test_maps import load_graph
 from graphkit.cli import app
 from graphkit.dataset import read_dataset
 from graphkit.demo import run_demo
-from graphkit.problems import InvalidDataset
+from graphkit.errors import InvalidDataset
 from graphkit.resources import default_dataset_dir
 
 

@@ -10,7 +10,7 @@ from graphkit.cli import app
 from graphkit.io import export_store, store_dataset
 from graphkit.io.csv_import import import_csv
 from graphkit.io.export_csv import guard_cell, unguard_cell
-from graphkit.loading import load
+from graphkit.stores.loading import load
 from graphkit.stores import LadybugStore
 
 

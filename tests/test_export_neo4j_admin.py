@@ -17,8 +17,8 @@ import pytest
 
 from graphkit.io import export_store
 from graphkit.io.export_neo4j_admin import ARRAY_DELIMITER, import_arguments
-from graphkit.loading import load
-from graphkit.named_queries import named_queries, run_named
+from graphkit.stores.loading import load
+from graphkit.query.named import named_queries, run_named
 from graphkit.stores import LadybugStore
 
 HEADER_CELL = re.compile(r"^(id:ID|:LABEL|:START_ID|:END_ID|:TYPE|[a-z_]+(:(double|boolean|string\[\]))?)$")

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from graphkit.cli import app
 from graphkit.dataset import read_dataset, validate
-from graphkit.loading import load
-from graphkit.problems import InvalidDataset
+from graphkit.stores.loading import load
+from graphkit.errors import InvalidDataset
 
 HOSTILE = [
     "'}) DETACH DELETE n //",

@@ -8,7 +8,7 @@ from graphkit.cli import app
 from graphkit.dataset import read_dataset
 from graphkit.dataset.merges import MERGES_FILE, read_merges
 from graphkit.io.csv_import import import_csv
-from graphkit.problems import InvalidDataset
+from graphkit.errors import InvalidDataset
 
 ENTITIES = """id,label,kind,name,aliases,description,source_id,quote
 acme,Organisation,company,Acme Ltd,ACME|Acme Limited,,reg,Acme Ltd

@@ -79,7 +79,7 @@ def test_multi_supplier_awards_are_frameworks_whose_ceiling_is_counted_once(impo
                                              "-[:AWARDED_TO]->(s) RETURN c.id, c.kind, c.value_gbp, count(s)")
     # 30 listings; one firm appears under several Contracts Finder ids (Axis Europe five times)
     assert (kind, value) == ("framework_agreement", 175_000_000) and suppliers >= 15
-    from graphkit.named_queries import run_named
+    from graphkit.query.named import run_named
 
     money = run_named(store, "who-profits").records()
     assert not any(cid in r["what"] for r in money if r["money"] == "contract")  # a ceiling is not contract money

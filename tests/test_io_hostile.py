@@ -19,7 +19,7 @@ from graphkit.cli import app
 from graphkit.dataset import read_dataset
 from graphkit.io.ftm import import_ftm
 from graphkit.io.ocds import import_ocds
-from graphkit.problems import GraphkitError
+from graphkit.errors import GraphkitError
 
 pytest.importorskip("followthemoney")
 

@@ -13,7 +13,7 @@ import pytest
 from graphkit.cli import app
 from graphkit.dataset import read_dataset
 from graphkit.io.ocds import import_ocds
-from graphkit.named_queries import run_named
+from graphkit.query.named import run_named
 from graphkit.stores import LadybugStore
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "ocds-examples"

@@ -14,8 +14,8 @@ from graphkit.dataset import read_dataset
 from graphkit.io import export_store
 from graphkit.io import targets as targets_module
 from graphkit.io.ocds import import_ocds
-from graphkit.loading import load
-from graphkit.problems import GraphkitError
+from graphkit.stores.loading import load
+from graphkit.errors import GraphkitError
 from graphkit.stores import LadybugStore
 
 

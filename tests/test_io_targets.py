@@ -11,7 +11,7 @@ from graphkit.cli import app
 from graphkit.io.ocds import import_ocds
 from graphkit.io.targets import MANIFEST, foreign_files, record_written
 from graphkit.io.writer import RECORD_FILES
-from graphkit.problems import GraphkitError
+from graphkit.errors import GraphkitError
 from graphkit.stores import LadybugStore
 
 

@@ -15,7 +15,7 @@ from graphkit.analysis import store_graph
 from graphkit.cli import app
 from graphkit.dataset import read_dataset
 from graphkit.maps import MapOptions, MapTooLarge, build_map_html, filter_graph, map_payload, write_map
-from graphkit.problems import GraphkitError
+from graphkit.errors import GraphkitError
 from graphkit.stores import LadybugStore
 
 IMG = "<img src=x onerror=window.__pwned=1>"

@@ -8,9 +8,9 @@ import pytest
 from graphkit.analysis.graph import store_graph
 from graphkit.analysis.money import money_totals
 from graphkit.cli import app
-from graphkit.loading import load
-from graphkit.named_queries import named_queries, run_named
-from graphkit.problems import GraphkitError
+from graphkit.stores.loading import load
+from graphkit.query.named import named_queries, run_named
+from graphkit.errors import GraphkitError
 
 
 @pytest.fixture
@@ -216,7 +216,7 @@ def test_named_queries_declare_their_order_and_list_each_source_once(loaded):
 
 
 def test_param_values_are_trimmed_and_ids_that_look_like_numbers_stay_text():
-    from graphkit.named_queries import parse_params
+    from graphkit.query.named import parse_params
 
     assert parse_params(["supplier=007", "pilot= croydon ", "top=5", "code=1e3"]) == \
         {"supplier": "007", "pilot": "croydon", "top": 5, "code": "1e3"}

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from graphkit.cli import app
-from graphkit.problems import GraphkitError
+from graphkit.errors import GraphkitError
 from graphkit.stores import Neo4jSettings, Neo4jStore
 
 

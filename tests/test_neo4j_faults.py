@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from graphkit.dataset import read_dataset
-from graphkit.problems import GraphkitError
+from graphkit.errors import GraphkitError
 from graphkit.stores import Neo4jSettings, Neo4jStore
 from tcp_proxy import CuttableProxy
 from test_faults import write_bulk

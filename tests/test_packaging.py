@@ -21,7 +21,7 @@ def wheel(tmp_path_factory) -> Path:
 
 def test_the_wheel_carries_ontology_queries_and_seeds(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert "graphkit/ontology.yaml" in names
+    assert "graphkit/model/ontology.yaml" in names
     assert {"graphkit/cypher/who-profits.cypher", "graphkit/cypher/shortest-path.neo4j.cypher"} <= names
     assert any(n.startswith("graphkit/seeds/total_place/") and n.endswith(".yaml") for n in names)
 

@@ -16,7 +16,7 @@ from graphkit.maps.advice import advisers
 from graphkit.maps.money_view import money_view
 from graphkit.maps.roles import load_roles
 from graphkit.maps.style import money_full, money_short
-from graphkit.problems import InvalidDataset
+from graphkit.errors import InvalidDataset
 from graphkit.resources import default_dataset_dir
 from graphkit.stores import LadybugStore
 

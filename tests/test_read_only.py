@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from graphkit.cli import app
-from graphkit.problems import GraphkitError
+from graphkit.errors import GraphkitError
 from graphkit.stores.statements import check_statement
 
 MARKER_SOURCE = """

@@ -7,8 +7,8 @@ import pytest
 from graphkit.cli import app
 from graphkit.dataset import read_dataset
 from graphkit.dataset.merges import MERGES_FILE, read_merges, record_merge, remove_merge
-from graphkit.problems import GraphkitError, InvalidDataset
-from graphkit.resolution import ActorIndex, normalise_name, normalise_names, suggest_matches
+from graphkit.errors import GraphkitError, InvalidDataset
+from graphkit.resolve.index import ActorIndex, normalise_name, normalise_names, suggest_matches
 
 
 @pytest.mark.parametrize("a, b", [
@@ -39,7 +39,7 @@ def test_different_names_keep_different_keys(a, b):
 
 
 def test_the_column_and_the_single_name_paths_agree_on_odd_text(monkeypatch):
-    import graphkit.resolution as resolution
+    import graphkit.resolve.index as resolution
 
     names = ["  The  ACME & Sons (UK) Ltd. ", "Ærø Σίσυφος plc", "'=SUM(A1)", "x t/a y", "", "½ dept",
              "Department for Communities & Local Government", "H.M. Treasury", None]
@@ -51,7 +51,7 @@ def test_the_column_and_the_single_name_paths_agree_on_odd_text(monkeypatch):
 def test_the_abbreviation_table_is_data_in_the_package():
     from importlib import resources
 
-    text = resources.files("graphkit.io").joinpath("name_variants.yaml").read_text(encoding="utf-8")
+    text = resources.files("graphkit.resolve").joinpath("name_variants.yaml").read_text(encoding="utf-8")
     assert "DCLG" in text and "legal_suffixes" in text
 
 
@@ -249,7 +249,7 @@ TWO_ACTORS_ALIASED_AC = (
 
 
 def test_the_dataset_index_of_add_and_merge_refuses_a_shared_alias(tiny_dir):
-    from graphkit.resolve import build_index
+    from graphkit.resolve.sources import build_index
 
     (tiny_dir / "more.yaml").write_text(TWO_ACTORS_ALIASED_AC, encoding="utf-8")
     index = build_index(tiny_dir, None)
@@ -260,8 +260,8 @@ def test_the_dataset_index_of_add_and_merge_refuses_a_shared_alias(tiny_dir):
 
 
 def test_a_store_index_refuses_a_shared_alias_and_takes_an_id(store, tiny_dir):
-    from graphkit.loading import load
-    from graphkit.resolve import Index
+    from graphkit.stores.loading import load
+    from graphkit.resolve.sources import Index
 
     (tiny_dir / "more.yaml").write_text(
         "entities:\n"

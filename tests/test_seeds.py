@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from graphkit.dataset import read_dataset
-from graphkit.loading import load
-from graphkit.named_queries import run_named
+from graphkit.stores.loading import load
+from graphkit.query.named import run_named
 
 PILOTS = {
     "pilot-birmingham", "pilot-bradford", "pilot-coventry-solihull-warwickshire", "pilot-croydon",

@@ -58,7 +58,7 @@ def test_piped_tables_are_plain_text_one_row_a_line(runner, workdir, tiny_dir):
 def test_terminal_tables_cut_long_cells_and_never_wrap_ids(runner, workdir, tiny_dir, monkeypatch):
     from rich.console import Console
 
-    import graphkit.cli_output as out
+    import graphkit.cli.output as out
 
     long_id = "contract-" + "very-long-" * 8 + "id"
     (tiny_dir / "more.yaml").write_text(

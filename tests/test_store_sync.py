@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from graphkit.cli import app
 from graphkit.dataset.merges import record_merge, remove_merge
-from graphkit.loading import load
+from graphkit.stores.loading import load
 
 SECOND_TRIBAL = (
     "entities:\n"

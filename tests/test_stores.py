@@ -4,10 +4,10 @@ from __future__ import annotations
 import pytest
 
 from graphkit.dataset import InvalidDataset, read_dataset
-from graphkit.dialect import list_property
-from graphkit.loading import load
-from graphkit.ontology import load_ontology
-from graphkit.problems import GraphkitError
+from graphkit.stores.dialect import list_property
+from graphkit.stores.loading import load
+from graphkit.model.ontology import load_ontology
+from graphkit.errors import GraphkitError
 from graphkit.stores.ladybug_store import LadybugStore, copy_arrow as _real_copy_arrow, schema_statements
 
 

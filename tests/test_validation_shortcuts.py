@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from graphkit.dataset import read_dataset, validate
-from graphkit.problems import InvalidDataset
+from graphkit.errors import InvalidDataset
 
 SOURCES = "id,url,title,publisher,date\nreg,https://example.org/register,Register,Example,2010-01\n"
 ENTITIES = (

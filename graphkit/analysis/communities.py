@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from ..problems import GraphkitError
+from ..errors import GraphkitError
 from .brokers import simple_graph
 
 METHODS = ("louvain", "label_propagation")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from ..ontology import load_ontology
+from ..model.ontology import load_ontology
 from ..stores import Store
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from ..problems import GraphkitError
+from ..errors import GraphkitError
 
 FRAMEWORK_KINDS = ("framework_agreement", "dynamic_purchasing_system")
 GROUPINGS = ("actor", "programme", "year")

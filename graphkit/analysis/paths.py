@@ -6,7 +6,7 @@ from itertools import islice, product
 
 import networkx as nx
 
-from ..problems import GraphkitError
+from ..errors import GraphkitError
 from .brokers import simple_graph
 
 
@@ -49,7 +49,7 @@ def resolve(graph: nx.MultiDiGraph, text: str) -> str:
     >>> resolve(g, "dclg"), resolve(g, "communities & local government"), resolve(g, "DCLG")
     ('dclg', 'dclg', 'dclg')
     """
-    from ..resolve import find_in_graph
+    from ..resolve.sources import find_in_graph
 
     return find_in_graph(graph, text)
 

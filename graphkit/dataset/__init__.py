@@ -14,15 +14,15 @@ from queue import Queue
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..ontology import Ontology, load_ontology
-from ..problems import GraphkitError, InvalidDataset, Problem, ProblemList
+from ..model.ontology import Ontology, load_ontology
+from ..errors import GraphkitError, InvalidDataset, Problem, ProblemList
 from .checks import References
-from .duplicates import find_duplicates, merge_duplicates
+from .repeated_ids import find_duplicates, merge_duplicates
 from .endpoints import Endpoints, rid_candidates
 from .parallel import at_once, pieces, release_memory
 from .csv_reader import ReadSpace, csv_section, read_csv_table
 from .merges import apply_merge_decisions
-from .tables import entity_schema, relationship_schema, rows_to_table, source_schema, with_relationship_ids
+from ..model.tables import entity_schema, relationship_schema, rows_to_table, source_schema, with_relationship_ids
 from .yaml_reader import MAX_BYTES, read_yaml_records
 
 YAML_SUFFIXES = (".yaml", ".yml")

@@ -8,8 +8,8 @@ import pyarrow.compute as pc
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from ..ontology import Ontology
-from ..problems import ProblemList
+from ..model.ontology import Ontology
+from ..errors import ProblemList
 from .endpoints import ENDS, Endpoints
 from .parallel import at_once
 

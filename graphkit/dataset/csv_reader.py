@@ -19,11 +19,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from .. import values
-from ..ontology import Ontology
-from ..problems import ProblemList
+from ..model import values
+from ..model.ontology import Ontology
+from ..errors import ProblemList
 from .checks import is_blank
-from .tables import STR_LIST, conform, entity_schema, relationship_schema, source_schema, with_relationship_ids
+from ..model.tables import STR_LIST, conform, entity_schema, relationship_schema, source_schema, with_relationship_ids
 from .yaml_reader import decode_text
 
 CONTROL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"

@@ -13,7 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .duplicates import Duplicates
+from .repeated_ids import Duplicates
 
 ENDS = ("source", "target")
 BUCKET_BITS = 21  # 2M buckets per round: after three rounds few unrelated pairs of endpoints still share one

@@ -25,8 +25,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from ..files import dataset_lock, write_text_atomic
 
-from ..problems import GraphkitError, ProblemList
-from ..values import check_id
+from ..errors import GraphkitError, ProblemList
+from ..model.values import check_id
 
 MERGES_FILE = "merges.csv"
 HEADER = ["keep", "merge", "reason", "decided"]
@@ -234,7 +234,7 @@ def _actor_id(ds, current: list[MergeDecision], text: str) -> str:
     """The id `text` names: an id (also one already merged away), else a name or alias (`ActorIndex.lookup`)."""
     if ds.entity(text) is not None or _merged_away(current, text):
         return text
-    from ..resolve import dataset_actor_index
+    from ..resolve.sources import dataset_actor_index
 
     return dataset_actor_index(ds).lookup(text)
 
@@ -242,8 +242,8 @@ def _actor_id(ds, current: list[MergeDecision], text: str) -> str:
 def _recorded_pair(dataset_dir: Path, recorded: list[MergeDecision], keep: str, merge: str) -> tuple[str, str]:
     """(keep, merge) ids of a recorded merge named by id, name or alias: B's name is A's alias once merged."""
     from . import read_dataset
-    from ..resolution import normalise_name
-    from ..resolve import dataset_actor_index
+    from ..resolve.index import normalise_name
+    from ..resolve.sources import dataset_actor_index
 
     keep_id = keep if any(d.keep == keep for d in recorded) else dataset_actor_index(read_dataset([dataset_dir])).lookup(keep)
     mine = [d.merge for d in recorded if d.keep == keep_id]

@@ -22,8 +22,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from ..problems import Problem
-from ..resolution import name_rules
+from ..errors import Problem
+from ..resolve.index import name_rules
 
 
 def text_key(text: str) -> str:

@@ -14,8 +14,8 @@ from yaml.composer import Composer, ComposerError
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
-from ..ontology import Ontology
-from ..problems import ProblemList
+from ..model.ontology import Ontology
+from ..errors import ProblemList
 
 try:
     from yaml._yaml import CParser as _EventParser
@@ -102,7 +102,7 @@ def _context(section: str, record: dict) -> str:
 
 
 def _report(exc, record: dict, display: str, context: str, problems: ProblemList) -> None:
-    from ..records import describe_error
+    from ..model.records import describe_error
 
     lines = record.get("__lines__", {})
     for err in exc.errors():
@@ -118,7 +118,7 @@ def _report(exc, record: dict, display: str, context: str, problems: ProblemList
 
 
 def _model_for(section: str, record: dict, onto: Ontology, display: str, problems: ProblemList):
-    from ..records import entity_model, relationship_model, source_model  # pydantic: only when a file is parsed
+    from ..model.records import entity_model, relationship_model, source_model  # pydantic: only when a file is parsed
 
     if section == "sources":
         return source_model(onto)

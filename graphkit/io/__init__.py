@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from ..problems import GraphkitError
+from ..errors import GraphkitError
 from ..stores import Store
 from .csv_import import import_csv
 from .export_csv import export_csv

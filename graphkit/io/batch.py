@@ -11,8 +11,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from .. import values
-from ..resolution import ActorIndex
+from ..model import values
+from ..resolve.index import ActorIndex
 from .report import ImportReport
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -236,7 +236,7 @@ def record_problem(record: dict) -> str | None:
     """The first reason the dataset would refuse `record`, in its words; None when it is valid."""
     from pydantic import ValidationError
 
-    from ..records import describe_error, entity_model, relationship_model
+    from ..model.records import describe_error, entity_model, relationship_model
 
     try:
         if "label" in record:

@@ -26,8 +26,8 @@ import pyarrow.csv as pacsv
 from ..dataset import Dataset, dataset_files, display_path, read_dataset
 from ..dataset.csv_reader import HEADERS, csv_section
 from ..dataset.merges import MERGES_FILE, MergeDecision, write_decisions
-from ..problems import GraphkitError
-from ..resolution import normalise_names
+from ..errors import GraphkitError
+from ..resolve.index import normalise_names
 from ..stores import Store
 from .export_csv import unguard_column
 from .importing import (REL_KEY, ImportPlan, Progress, actor_index, discount_previous, load_store, previous_record,

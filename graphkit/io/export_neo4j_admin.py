@@ -24,8 +24,8 @@ from pathlib import Path
 import pyarrow.compute as pc
 
 from ..dataset import Dataset
-from ..ontology import Ontology, load_ontology
-from ..stores.layout import node_columns, node_tables, rel_columns, rel_groups
+from ..model.ontology import Ontology, load_ontology
+from ..stores.columns import node_columns, node_tables, rel_columns, rel_groups
 from .report import ExportReport
 from ..files import write_text_atomic
 from .targets import StagedFolder, check_folder_target, writing

@@ -49,8 +49,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .. import values
-from ..problems import GraphkitError
+from ..model import values
+from ..errors import GraphkitError
 from ..stores import Store
 from .batch import Cite, ImportBatch, clean_text, safe_id, short_hash
 from .importing import ImportPlan, Progress, run_record_import
@@ -395,7 +395,7 @@ def _edge(batch: ImportBatch, proxy, ids: dict[str, str], proxies: dict, source_
 def _stated_type(roles: list[str]) -> tuple[str, list[str]]:
     """An UnknownLink that `graphkit export ftm` wrote names its relationship type in its role
     (`PART_OF` or `PART_OF: lead partner`): that type again, and the role after it."""
-    from ..ontology import load_ontology
+    from ..model.ontology import load_ontology
 
     for i, role in enumerate(roles):
         head, _, rest = role.partition(":")
@@ -405,7 +405,7 @@ def _stated_type(roles: list[str]) -> tuple[str, list[str]]:
 
 
 def _relate_checked(batch: ImportBatch, a: str, rtype: str, b: str, cite: Cite, props: dict, where: str) -> None:
-    from ..ontology import load_ontology
+    from ..model.ontology import load_ontology
 
     la, lb = batch.index.labels.get(a), batch.index.labels.get(b)
     if not load_ontology().allows(la, rtype, lb):

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Callable
 
 from ..dataset import Dataset, dataset_files, display_path, read_dataset
-from ..problems import GraphkitError, InvalidDataset
-from ..resolution import ActorIndex
+from ..errors import GraphkitError, InvalidDataset
+from ..resolve.index import ActorIndex
 from ..stores import LoadReport, Store
-from ..values import slugify
+from ..model.values import slugify
 from .batch import ImportBatch
 from .report import ImportReport
 from ..files import write_text_atomic

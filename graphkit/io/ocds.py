@@ -48,8 +48,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
-from .. import values
-from ..problems import GraphkitError
+from ..model import values
+from ..errors import GraphkitError
 from ..stores import Store
 from .batch import Cite, ImportBatch, clean_text, safe_id
 from .importing import ImportPlan, Progress, run_record_import

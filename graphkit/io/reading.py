@@ -4,14 +4,14 @@
 '{}'
 >>> decode_utf8(b'{"name": "Caf\\xe9"}', "a.json")
 Traceback (most recent call last):
-graphkit.problems.GraphkitError: a.json: not UTF-8 at byte offset 13 (0xe9); save the file as UTF-8
+graphkit.errors.GraphkitError: a.json: not UTF-8 at byte offset 13 (0xe9); save the file as UTF-8
 """
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from ..problems import GraphkitError
+from ..errors import GraphkitError
 
 MAX_DEPTH = 64  # OCDS releases nest about 8 levels, FtM entities 3
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 import pyarrow as pa
 
 from ..dataset import Dataset
-from ..dataset.tables import arrow_type, conform, entity_schema, relationship_schema, source_schema
-from ..ontology import Ontology, load_ontology
+from ..model.tables import arrow_type, conform, entity_schema, relationship_schema, source_schema
+from ..model.ontology import Ontology, load_ontology
 from ..stores import Store
-from ..stores.layout import node_columns, rel_columns
+from ..stores.columns import node_columns, rel_columns
 
 
 def store_dataset(store: Store, onto: Ontology | None = None) -> Dataset:

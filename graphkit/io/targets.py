@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..files import fsync_path, write_text_atomic
-from ..problems import GraphkitError
+from ..errors import GraphkitError
 
 MANIFEST = ".graphkit-written.json"
 LEGACY_IMPORT_FILES = {"sources.csv", "entities.csv", "relationships.csv", "records.yaml"}

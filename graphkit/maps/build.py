@@ -8,11 +8,11 @@ import networkx as nx
 from pyvis.network import Network
 
 from ..analysis.money import money_totals
-from ..ontology import load_ontology
+from ..model.ontology import load_ontology
 from . import style
 from .filters import WEAK_EVIDENCE, MapOptions, filter_graph
 from . import names
-from .layout import layout_positions
+from .positions import layout_positions
 from .emptiness import empty_note
 from .legend import legend, vis_options
 from .money_view import item_grades

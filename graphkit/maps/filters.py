@@ -6,9 +6,9 @@ from dataclasses import dataclass
 import networkx as nx
 
 from ..dataset.checks import suggest
-from ..ontology import load_ontology
-from ..problems import GraphkitError
-from ..values import check_date
+from ..model.ontology import load_ontology
+from ..errors import GraphkitError
+from ..model.values import check_date
 
 WEAK_EVIDENCE = ("alleged", "inferred")
 CONTRACT_LABEL = "Contract"
@@ -77,7 +77,7 @@ def _check_names(values, known: list[str], what: str) -> None:
 
 def resolve_focus(graph: nx.MultiDiGraph, text: str) -> str:
     """The node id for an id, a name or an alias, found as every command finds an actor (`resolve.find_in_graph`)."""
-    from ..resolve import find_in_graph
+    from ..resolve.sources import find_in_graph
 
     return find_in_graph(graph, text, what="--focus:")
 

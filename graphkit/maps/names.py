@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .layout import EXACT_LIMIT, box_array, remove_overlaps
+from .positions import EXACT_LIMIT, box_array, remove_overlaps
 
 NAMED_ON_OVERVIEW = 25
 MIN_PX = 11  # names and amounts smaller than this on screen are not drawn (they appear on zooming in)

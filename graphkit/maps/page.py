@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-from ..problems import GraphkitError
+from ..errors import GraphkitError
 
 VIS_DIR = "lib/vis-9.1.2"
 TOKEN = re.compile(r"/\*@(\w+)@\*/")

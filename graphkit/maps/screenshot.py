@@ -5,7 +5,7 @@ from pathlib import Path
 
 from .. import config
 from ..files import check_output
-from ..problems import GraphkitError
+from ..errors import GraphkitError
 
 DEFAULT_CHROMIUM = str(config.DEFAULT_CHROMIUM)
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -22,8 +22,8 @@ import networkx as nx
 from ..dataset import display_path
 from ..dataset.checks import suggest
 from ..dataset.yaml_reader import decode_text, parse_yaml
-from ..problems import GraphkitError, ProblemList
-from ..values import check_date
+from ..errors import GraphkitError, ProblemList
+from ..model.values import check_date
 
 STEP_FIELDS = ("title", "text", "actors", "links", "date")
 LINK_FIELDS = ("from", "type", "to")

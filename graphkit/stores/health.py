@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from ..dataset import Dataset
-from ..problems import GraphkitError
+from ..errors import GraphkitError
 from .base import LoadReport
 
 

@@ -14,10 +14,10 @@ from pathlib import Path
 import pyarrow as pa
 
 from ..dataset import Dataset
-from ..ontology import Ontology
-from ..problems import GraphkitError
+from ..model.ontology import Ontology
+from ..errors import GraphkitError
 from .base import LoadReport, ProgressFn
-from .layout import RelGroup, node_columns, node_tables, rel_columns, rel_groups
+from .columns import RelGroup, node_columns, node_tables, rel_columns, rel_groups
 from .list_text import encode_lists
 
 LADYBUG_TYPES = {"number": "DOUBLE", "bool": "BOOLEAN", "list": "STRING"}  # lists as marked text

@@ -21,16 +21,16 @@ import pyarrow.compute as pc
 from .. import config
 from ..dataset import Dataset
 from ..files import fsync_path
-from ..ontology import Ontology, load_ontology
-from ..problems import GraphkitError
+from ..model.ontology import Ontology, load_ontology
+from ..errors import GraphkitError
 from .base import LoadReport, ProgressFn, QueryResult
-from .layout import RelGroup, node_columns, rel_columns
+from .columns import RelGroup, node_columns, rel_columns
 from .ladybug_file import (StoreUnreadable, ladybug_type, build_file, copy_arrow, copy_options, endpoints_first,
                            remove_store_files, schema_statements, set_aside, store_tables, busy_or)
 from .plans import TablePlan
 from .statements import check_statement
 from .list_text import column_values, decode_value
-from .values import plain_value
+from .plain import plain_value
 
 DEFAULT_PATH = config.DEFAULT_STORE
 def default_store_path() -> Path:

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from ..ontology import Ontology
-from .layout import RelGroup, node_columns, rel_columns, signature
+from ..model.ontology import Ontology
+from .columns import RelGroup, node_columns, rel_columns, signature
 
 Key = tuple
 Stored = dict[Key, tuple[str, str]]  # key → (element id, signature)

@@ -14,14 +14,14 @@ from typing import Any
 
 from .. import config
 from ..dataset import Dataset
-from ..ontology import Ontology, load_ontology
-from ..problems import GraphkitError
+from ..model.ontology import Ontology, load_ontology
+from ..errors import GraphkitError
 from .base import LoadReport, ProgressFn, QueryResult
 from . import neo4j_rows as rows
-from .layout import node_tables, rel_groups
+from .columns import node_tables, rel_groups
 from .neo4j_rows import Stored
 from .statements import check_statement
-from .values import plain_value
+from .plain import plain_value
 
 DEFAULT_BATCH = 10_000  # best or within 5 % of best in bench (1k–50k at 100k and 1m)
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .layout import signature
+from .columns import signature
 
 
 @dataclass

@@ -17,18 +17,18 @@ name needs backticks.
 >>> check_statement("LOAD EXTENSION '/tmp/x.so'")
 Traceback (most recent call last):
 ...
-graphkit.problems.GraphkitError: refused: LOAD reads files, code or the network; a query may only read and (with --write) change the graph (a name spelled like a keyword needs backticks: `load`)
+graphkit.errors.GraphkitError: refused: LOAD reads files, code or the network; a query may only read and (with --write) change the graph (a name spelled like a keyword needs backticks: `load`)
 >>> check_statement("MATCH (n) DETACH DELETE n")
 Traceback (most recent call last):
 ...
-graphkit.problems.GraphkitError: refused: DETACH DELETE changes the store; add --write to run it (a name spelled like a keyword needs backticks: `load`)
+graphkit.errors.GraphkitError: refused: DETACH DELETE changes the store; add --write to run it (a name spelled like a keyword needs backticks: `load`)
 >>> check_statement("MATCH (n) DETACH DELETE n", write=True)
 """
 from __future__ import annotations
 
 import re
 
-from ..problems import GraphkitError
+from ..errors import GraphkitError
 
 # Clauses that reach outside the graph: files, native code, the network, other databases.
 OUTSIDE = {"LOAD", "COPY", "INSTALL", "UNINSTALL", "UPDATE", "ATTACH", "EXPORT", "IMPORT", "USE",

@@ -15,8 +15,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..dataset import Dataset
-from ..dataset.tables import STR_LIST, arrow_type
-from ..ontology import Ontology
+from ..model.tables import STR_LIST, arrow_type
+from ..model.ontology import Ontology
 
 CITATION_COLUMNS = [("source_ids", "list"), ("quotes", "list")]
 

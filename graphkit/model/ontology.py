@@ -124,5 +124,5 @@ def load_ontology(path: str | None = None) -> Ontology:
     if path:
         text = Path(path).read_text(encoding="utf-8")
     else:
-        text = resources.files("graphkit").joinpath("ontology.yaml").read_text(encoding="utf-8")
+        text = resources.files("graphkit.model").joinpath("ontology.yaml").read_text(encoding="utf-8")
     return parse_ontology(yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))  # noqa: S506 - safe loader (libyaml)

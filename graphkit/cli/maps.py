@@ -7,8 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from .cli import Neo4jOpt, StoreOpt, _store, app, command  # noqa: F401 - commands register on the shared app
-from .cli_output import console, err_console
+from .common import Neo4jOpt, StoreOpt, store_from_options, app, command  # noqa: F401 - commands register on the shared app
+from .output import console, err_console
 
 OpenOpt = Annotated[bool, typer.Option("--open", help="Open the result in a web browser.")]
 PngOpt = Annotated[Optional[Path], typer.Option("--png", help="Also save a PNG picture (needs headless Chromium).")]
@@ -24,9 +24,9 @@ def _names(values: list[str] | None) -> tuple[str, ...]:
 
 
 def _graph(store: Path | None, neo4j: bool | None):
-    from .analysis import store_graph
+    from ..analysis import store_graph
 
-    target = _store(store, neo4j, read_only=True)
+    target = store_from_options(store, neo4j, read_only=True)
     try:
         return store_graph(target)
     finally:
@@ -35,7 +35,7 @@ def _graph(store: Path | None, neo4j: bool | None):
 
 def _check_png(png: Path | None) -> None:
     if png:
-        from .maps import require_chromium
+        from ..maps import require_chromium
 
         require_chromium()  # fail before the work, not after it
 
@@ -43,7 +43,7 @@ def _check_png(png: Path | None) -> None:
 def _done(what: str, path: Path, open_: bool, png: Path | None = None) -> None:
     console.print(f"{what}: {path}", markup=False, highlight=False, soft_wrap=True)
     if png:
-        from .maps import render_png
+        from ..maps import render_png
 
         console.print(f"picture: {render_png(path, png)}", markup=False, highlight=False, soft_wrap=True)
     if open_:
@@ -63,7 +63,7 @@ def map_cmd(output: Annotated[Path, typer.Option("--output", "-o", help="HTML fi
             title: TitleOpt = None, open_: OpenOpt = False, png: PngOpt = None, max_nodes: MaxNodesOpt = 5000,
             store: StoreOpt = None, neo4j: Neo4jOpt = None):
     """Write an interactive map as one offline HTML file: click anything for its sources."""
-    from .maps import MapOptions, save_map
+    from ..maps import MapOptions, save_map
 
     options = MapOptions(focus=focus, hops=hops, kinds=_names(kinds), types=_names(types), min_amount=min_amount,
                          since=since, until=until, evidence=_names(evidence), max_nodes=max_nodes)
@@ -84,7 +84,7 @@ def brief_cmd(output: Annotated[Path, typer.Option("--output", "-o", help="HTML 
               max_nodes: MaxNodesOpt = 5000, open_: OpenOpt = False, png: PngOpt = None,
               store: StoreOpt = None, neo4j: Neo4jOpt = None):
     """Write the campaigners' briefing: who profited, who advised, the map, a timeline and every source, offline."""
-    from .briefing import BriefingOptions, write_briefing
+    from ..maps.briefing import BriefingOptions, write_briefing
 
     options = BriefingOptions(top=top, story=story)
     options.map.max_nodes = max_nodes
@@ -99,7 +99,7 @@ def demo_cmd(out: Annotated[Path, typer.Option("--out", help="Folder for the bri
              dataset: Annotated[Optional[list[Path]], typer.Option("--dataset", "-d", help="Dataset folder or file (default: the seed dataset).")] = None,
              story: StoryOpt = None, open_: OpenOpt = False, store: StoreOpt = None):
     """Load the seed dataset into the active embedded store and write the briefing (with the seed story) and the map."""
-    from .demo import run_demo
+    from ..demo import run_demo
 
     result = run_demo(out, dataset=dataset, story=story, store=store)
     console.print(f"loaded {result.nodes:,} nodes and {result.edges:,} links from {', '.join(map(str, result.dataset))} "

@@ -11,7 +11,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..problems import ProblemList
+from ..errors import ProblemList
 from .parallel import each, release_memory
 
 CITATIONS = ("source_ids", "quotes")

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .dataset import Dataset, read_dataset
-from .stores import LoadReport, Store
+from ..dataset import Dataset, read_dataset
+from . import LoadReport, Store
 
 
 def load(paths: list[str | Path], store: Store, *, reset: bool = False, progress=None) -> LoadReport:

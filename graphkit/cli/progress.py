@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from .dataset import Dataset
-from .stores import LoadReport, Store
+from ..dataset import Dataset
+from ..stores import LoadReport, Store
 
 QUIET_BELOW_ROWS = 20_000  # small loads finish before a bar is worth drawing
 

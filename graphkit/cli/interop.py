@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from .cli import FormatOpt, Neo4jOpt, StoreOpt, app, command  # noqa: F401 - commands register on the shared app
-from .cli_output import console, render
+from .common import FormatOpt, Neo4jOpt, StoreOpt, app, command, default_dataset, store_from_options  # noqa: F401 - commands register on the shared app
+from .output import console, render
 
 BAR_FROM_BYTES = 5 * 2**20  # smaller inputs finish before a bar is worth drawing
 EXAMPLES_SHOWN = 3
@@ -22,17 +22,11 @@ MergeDatasetOpt = Annotated[Path, typer.Option("--dataset", "-d", envvar="GRAPHK
                                                help="Dataset folder that records the decision (merges.csv).")]
 
 
-def _open_store(store, neo4j, read_only: bool = False):
-    from .stores import open_store
-
-    return open_store(store, neo4j=neo4j, read_only=read_only)
-
-
 class StoreOnDemand:
     """The embedded store, opened only when an import has something to load (a refused file creates none)."""
 
     def __init__(self, path: Path | None, neo4j: bool | None):
-        from .stores.ladybug_store import default_store_path
+        from ..stores.ladybug_store import default_store_path
 
         self.args = (path, neo4j)
         self.path = Path(path) if path else default_store_path()
@@ -41,13 +35,13 @@ class StoreOnDemand:
     @classmethod
     def or_server(cls, path: Path | None, neo4j: bool | None):
         """Neo4j is opened at once: its connectivity is checked before any work."""
-        from .stores import use_neo4j
+        from ..stores import use_neo4j
 
-        return _open_store(path, neo4j) if use_neo4j(neo4j) and path is None else cls(path, neo4j)
+        return store_from_options(path, neo4j) if use_neo4j(neo4j) and path is None else cls(path, neo4j)
 
     def load(self, *args, **kwargs):
         if self.opened is None:
-            self.opened = _open_store(*self.args)
+            self.opened = store_from_options(*self.args)
         return self.opened.load(*args, **kwargs)
 
     def close(self) -> None:
@@ -94,8 +88,8 @@ def import_cmd(fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="csv, f
 
     OCDS files without --into get one folder each (<dataset>/imports/ocds-<file name>).
     """
-    from .io import IMPORTERS
-    from .problems import GraphkitError
+    from ..io import IMPORTERS
+    from ..errors import GraphkitError
 
     _require_extra(fmt)
     importer = IMPORTERS.get(fmt)
@@ -150,7 +144,7 @@ def _print_import(report) -> None:
     if report.loaded is not None:  # as `graphkit load` says it: notes, then what was created, updated, deleted
         from dataclasses import replace
 
-        from .cli import _print_load
+        from .common import _print_load
 
         _print_load(replace(report.loaded, notes=[shown_text(n, 2 * SHOWN_CHARS) for n in report.loaded.notes]))
 
@@ -162,7 +156,7 @@ def _require_extra(fmt: str) -> None:
     try:
         import followthemoney  # noqa: F401
     except ImportError:
-        from .problems import GraphkitError
+        from ..errors import GraphkitError
 
         raise GraphkitError("FollowTheMoney needs the ftm extra: pip install 'graphkit[ftm]'") from None
 
@@ -174,11 +168,11 @@ def export_cmd(fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="ftm, g
                                                                     "(never the store or a dataset file).")] = False,
                store: StoreOpt = None, neo4j: Neo4jOpt = None):
     """Export everything in the store (FtM JSON lines, GEXF, GraphML, dataset CSV, neo4j-admin CSV)."""
-    from .io import export_store
+    from ..io import export_store
 
     _require_extra(fmt)
 
-    source = _open_store(store, neo4j, read_only=True)
+    source = store_from_options(store, neo4j, read_only=True)
     try:
         report = export_store(fmt, source, target, force=force, datasets=_dataset_folders())
     finally:
@@ -195,9 +189,7 @@ def _dataset_folders() -> list[Path]:
     """Folders holding the record, which exports never write into."""
     import os
 
-    from .cli import _dataset_default
-
-    found = [_dataset_default(), Path("seeds")]
+    found = [default_dataset(), Path("seeds")]
     if os.environ.get("GRAPHKIT_DATASET"):
         found.append(Path(os.environ["GRAPHKIT_DATASET"]))
     return [p for p in dict.fromkeys(found) if p.exists()]
@@ -209,10 +201,9 @@ def dedupe(paths: Annotated[Optional[list[Path]], typer.Argument(help="Dataset f
            limit: Annotated[Optional[int], typer.Option(help="Show at most N pairs.")] = None,
            fmt: FormatOpt = "table"):
     """List pairs of entities that may be one actor, best first; record one with `graphkit merge KEEP MERGE`."""
-    from .cli import _dataset_default
-    from .resolution import find_duplicates
+    from ..resolve.index import find_duplicates
 
-    pairs = find_duplicates(paths or [_dataset_default()], threshold=threshold)
+    pairs = find_duplicates(paths or [default_dataset()], threshold=threshold)
     shown = pairs[:limit] if limit else pairs
     rows = [[c.score, c.keep, c.keep_name, c.merge, c.merge_name, c.label, c.reason] for c in shown]
     render(["score", "keep", "keep_name", "merge", "merge_name", "label", "reason"], rows, fmt,
@@ -225,7 +216,7 @@ def merge(keep: Annotated[str, typer.Argument(metavar="A", help="Id of the actor
           reason: Annotated[str, typer.Option(help="Why they are one actor.")] = "",
           dataset: MergeDatasetOpt = Path("seeds")):
     """Record that B is A: B's id, name and aliases become A's aliases, B's links point at A (reversible)."""
-    from .dataset.merges import record_merge
+    from ..dataset.merges import record_merge
 
     decision = record_merge(dataset, keep, other, reason)
     console.print(f"recorded in {decision.file}: {other} merged into {keep}. Run `graphkit load --reset` "
@@ -236,7 +227,7 @@ def merge(keep: Annotated[str, typer.Argument(metavar="A", help="Id of the actor
 def unmerge(keep: Annotated[str, typer.Argument(metavar="A")], other: Annotated[str, typer.Argument(metavar="B")],
             dataset: MergeDatasetOpt = Path("seeds")):
     """Undo `graphkit merge A B`: both actors are separate again."""
-    from .dataset.merges import remove_merge
+    from ..dataset.merges import remove_merge
 
     decision = remove_merge(dataset, keep, other)
     console.print(f"removed from {decision.file}: {other} is separate from {keep} again. "

@@ -18,15 +18,15 @@ import pyarrow.compute as pc
 import yaml
 from pydantic import ValidationError
 
-from .dataset import Dataset, dataset_files, read_dataset
-from .files import dataset_lock, write_text_atomic
-from .dataset.tables import entity_schema, relationship_ids, relationship_schema, rows_to_table, source_schema
-from .ontology import Ontology, load_ontology
-from .problems import GraphkitError
-from .records import describe_error, entity_model, relationship_model, source_model
-from .resolve import Index, build_index
-from .stores import Store
-from .values import slugify
+from . import Dataset, dataset_files, read_dataset
+from ..files import dataset_lock, write_text_atomic
+from ..model.tables import entity_schema, relationship_ids, relationship_schema, rows_to_table, source_schema
+from ..model.ontology import Ontology, load_ontology
+from ..errors import GraphkitError
+from ..model.records import describe_error, entity_model, relationship_model, source_model
+from ..resolve.sources import Index, build_index
+from ..stores import Store
+from ..model.values import slugify
 
 FINDINGS_FILE = "findings.yaml"
 DEFAULT_EVIDENCE = "reported"  # a claim read in a document; `documented` for primary records, `alleged` for partisan ones
@@ -332,7 +332,7 @@ def _contract_link(onto: Ontology, who, rtype: str, cid: str, start_date, eviden
 
 def _same_contract(index: Index, buyer: str, supplier: str, title: str) -> dict | None:
     """The recorded contract from `buyer` to `supplier` whose title normalises as `title` does."""
-    from .resolution import normalise_name
+    from ..resolve.index import normalise_name
 
     key = normalise_name(title)
     for contract in index.contracts:

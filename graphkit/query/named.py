@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .problems import GraphkitError
-from .resources import cypher_dir
-from .stores import QueryResult, Store
+from ..errors import GraphkitError
+from ..resources import cypher_dir
+from ..stores import QueryResult, Store
 
 _HEADER = re.compile(r"^//\s*(\w+)\s*:\s*(.*)$")
 ENGINES = ("neo4j", "ladybug")
@@ -203,7 +203,7 @@ def run_named(store: Store, name: str, params: dict[str, Any] | None = None,
             raise GraphkitError(f"{name}: parameter {p.name!r} is required ({p.description})")
     for param, kinds in query.actors.items():
         if values.get(param) not in (None, ""):
-            from .resolve import find_in_store
+            from ..resolve.sources import find_in_store
 
             values[param] = find_in_store(store, str(values[param]), kinds, what=f"--param {param}")
     if not query.order:  # the engine's own order: only the window is converted

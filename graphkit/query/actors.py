@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .dialect import node_label, rel_type
-from .ontology import load_ontology
-from .problems import GraphkitError
-from .stores import Store
+from ..stores.dialect import node_label, rel_type
+from ..model.ontology import load_ontology
+from ..errors import GraphkitError
+from ..stores import Store
 
 
 @dataclass
@@ -22,7 +22,7 @@ def show_actor(store: Store, actor: str) -> ActorView:
     A link to a contract without an amount of its own shows the contract's value (and VAT basis),
     so an award reads as the money it stands for.
     """
-    from .resolve import find_in_store
+    from ..resolve.sources import find_in_store
 
     actor_id = find_in_store(store, actor)
     rows = store.query("MATCH (n) WHERE n.id = $id RETURN n", {"id": actor_id}).rows

@@ -5,9 +5,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from .cli import FormatOpt, Neo4jOpt, StoreOpt, app, command
-from .cli_output import WideOpt, render
-from .problems import GraphkitError
+from .common import FormatOpt, Neo4jOpt, StoreOpt, app, command, store_from_options
+from .output import WideOpt, render
+from ..errors import GraphkitError
 
 analyse_app = typer.Typer(help="Follow the money, find brokers, paths, neighbourhoods and communities.",
                           no_args_is_help=True)
@@ -15,10 +15,8 @@ app.add_typer(analyse_app, name="analyse")
 
 
 def _graph(store, neo4j):
-    from .analysis import store_graph
-    from .stores import open_store
-
-    target = open_store(store, neo4j=neo4j, read_only=True)
+    from ..analysis import store_graph
+    target = store_from_options(store, neo4j, read_only=True)
     try:
         return store_graph(target)
     finally:
@@ -45,7 +43,7 @@ def money_cmd(by: Annotated[str, typer.Option("--by", help="actor, programme or 
                                                     help="Only the grand totals (each item once).")] = False,
               fmt: FormatOpt = "table", store: StoreOpt = None, neo4j: Neo4jOpt = None):
     """Who received and paid how much: contract values, payments, funding; VAT bases kept apart."""
-    from .analysis import money_summary, money_totals
+    from ..analysis import money_summary, money_totals
 
     rows = money_totals(_graph(store, neo4j), by=by)
     group = {"actor": [], "programme": ["programme_id", "programme"], "year": ["year"]}.get(by, [])
@@ -96,7 +94,7 @@ def brokers_cmd(top: Annotated[int, typer.Option("--top", help="Show the N best 
 
     With --bridges A --to B, betweenness is the share of the shortest chains from A to B through each node.
     """
-    from .analysis import bridges_between, brokers
+    from ..analysis import bridges_between, brokers
 
     if bool(bridges) != bool(to):
         raise GraphkitError("--bridges and --to go together: e.g. --bridges pilot_area,council --to government_department")
@@ -119,7 +117,7 @@ def path_cmd(a: Annotated[str, typer.Argument(metavar="A", help="Id, name or ali
              max_paths: Annotated[int, typer.Option("--max", help="Show at most N chains.")] = 5,
              fmt: FormatOpt = "table", wide: WideOpt = False, store: StoreOpt = None, neo4j: Neo4jOpt = None):
     """The shortest chains linking two actors, each link with its direction and sources."""
-    from .analysis import paths
+    from ..analysis import paths
 
     found = paths(_graph(store, neo4j), a, b, max_paths=max_paths)
     if fmt == "table":
@@ -148,7 +146,7 @@ def ego_cmd(actor: Annotated[str, typer.Argument(metavar="ID", help="Id, name or
             hops: Annotated[int, typer.Option("--hops", help="How many links out.")] = 1,
             fmt: FormatOpt = "table", wide: WideOpt = False, store: StoreOpt = None, neo4j: Neo4jOpt = None):
     """An actor's neighbourhood: every link among the actors within N links of it."""
-    from .analysis import ego
+    from ..analysis import ego
 
     sub = ego(_graph(store, neo4j), actor, hops=hops)
     name = {n: p.get("name") or n for n, p in sub.nodes(data=True)}
@@ -164,7 +162,7 @@ def communities_cmd(method: Annotated[str, typer.Option("--method", help="louvai
                     seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same answer).")] = 42,
                     fmt: FormatOpt = "table", store: StoreOpt = None, neo4j: Neo4jOpt = None):
     """Clusters of actors more linked to each other than to the rest."""
-    from .analysis import communities
+    from ..analysis import communities
 
     found = communities(_graph(store, neo4j), method=method, seed=seed)
     cols = ["community", "size", "top_members", "kinds", "labels"] + ([] if fmt == "table" else ["members"])

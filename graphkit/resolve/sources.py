@@ -10,16 +10,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-from .dialect import list_property
-from .ontology import load_ontology
-from .problems import GraphkitError
-from .resolution import ActorIndex, several_actors
+from ..stores.dialect import list_property
+from ..model.ontology import load_ontology
+from ..errors import GraphkitError
+from .index import ActorIndex, several_actors
 
 if TYPE_CHECKING:
     import networkx as nx
 
-    from .dataset import Dataset
-    from .stores import Store
+    from ..dataset import Dataset
+    from ..stores import Store
 
 SMALL_DATASET_BYTES = 8 * 2**20  # above this, `add` looks ids up in the store instead of re-reading files
 ENTITY_COLUMNS = ["id", "label", "kind", "name", "aliases"]
@@ -158,7 +158,7 @@ class Index:
 
 def build_index(dataset_dir: Path, store: "Store | None") -> Index:
     """Index of the dataset folder; of the store when the folder is too large to re-read per finding."""
-    from .dataset import dataset_files, read_dataset
+    from ..dataset import dataset_files, read_dataset
 
     files = dataset_files([dataset_dir]) if dataset_dir.is_dir() else []
     names = [str(f) for f in files]

@@ -10,7 +10,7 @@ from functools import lru_cache
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..ontology import Ontology, load_ontology
+from .ontology import Ontology, load_ontology
 
 STR_LIST = pa.list_(pa.string())
 ORIGIN = [pa.field("_file", pa.string()), pa.field("_line", pa.int64())]

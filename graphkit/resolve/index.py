@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
 
-from .problems import GraphkitError
+from ..errors import GraphkitError
 
 _IDENTIFIER = re.compile(r"^([A-Z]{2}-[A-Z0-9]{2,8}-\S+|[a-z][a-z0-9]*:\S+)$")
 MAX_BLOCK = 400  # names sharing only a token more common than this are compared by exact key only
@@ -45,7 +45,7 @@ class NameRules:
 @lru_cache(maxsize=1)
 def name_rules() -> NameRules:
     # through the top package: importing graphkit.io would load every format (networkx among them)
-    text = resources.files("graphkit").joinpath("io", "name_variants.yaml").read_text(encoding="utf-8")
+    text = resources.files("graphkit.resolve").joinpath("name_variants.yaml").read_text(encoding="utf-8")
     raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - safe loader (libyaml)
     return NameRules({str(k).lower(): str(v).lower() for k, v in (raw.get("words") or {}).items()},
                      tuple(str(s).lower() for s in raw.get("legal_suffixes") or []),
@@ -218,12 +218,12 @@ class ActorIndex:
         ('ey', 'pilot-croydon', 'ey')
         >>> index.lookup("pilot-croydn")
         Traceback (most recent call last):
-        graphkit.problems.GraphkitError: 'pilot-croydn' is not a recorded id, name or alias (did you mean 'pilot-croydon'?)
+        graphkit.errors.GraphkitError: 'pilot-croydn' is not a recorded id, name or alias (did you mean 'pilot-croydon'?)
         >>> index.add("ac-one", "Organisation", "Audit Commission", ["AC"])
         >>> index.add("ac-two", "Organisation", "Arts Council", ["AC"])
         >>> index.lookup("AC")  # doctest: +ELLIPSIS
         Traceback (most recent call last):
-        graphkit.problems.GraphkitError: 'AC' names 2 actors: ac-one (Audit Commission, Organisation), ac-two ...
+        graphkit.errors.GraphkitError: 'AC' names 2 actors: ac-one (Audit Commission, Organisation), ac-two ...
         """
         kinds = set(kinds)
         fits = (lambda i: self.kinds.get(i) in kinds) if kinds else (lambda i: True)
@@ -383,7 +383,7 @@ ACTOR_LABELS = ("Organisation", "Person")
 
 def find_duplicates(paths: list, threshold: float = 90.0, labels: Iterable[str] = ACTOR_LABELS) -> list[Candidate]:
     """Candidate duplicate actors in the dataset files under `paths` (merge decisions already applied)."""
-    from .dataset import read_dataset
+    from ..dataset import read_dataset
 
     ds = read_dataset(paths)
     actors = ds.entities.filter(pc.is_in(ds.entities.column("label"), pa.array(list(labels), pa.string())))

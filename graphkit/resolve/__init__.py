@@ -1,0 +1,1 @@
+"""Who is who: normalised names and their variants, the one actor index, candidates for dedupe."""

@@ -22,11 +22,10 @@ import pyarrow.csv as pacsv
 from ..model import values
 from ..model.ontology import Ontology
 from ..errors import ProblemList
-from .checks import is_blank
+from .csv_checks import CONTROL_CHARACTERS, Checker, check_dates, field_column, numbers  # noqa: F401 - the rule tests read
 from ..model.tables import STR_LIST, conform, entity_schema, relationship_schema, source_schema, with_relationship_ids
 from .yaml_reader import decode_text
 
-CONTROL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 HEADERS = {
     "entities": ["id", "label", "kind", "name", "aliases", "description", "source_id", "quote"],
     "relationships": ["source", "type", "target", "amount_gbp", "vat", "start_date", "end_date",
@@ -43,17 +42,29 @@ FREE_TEXT = {  # columns no other check constrains: none may hold control charac
     "relationships": ["role", "quote"],
     "sources": ["url", "title", "publisher"],
 }
-MAX_REPORTED = 50  # per column and rule: enough to act on, not a flood
 BLOCK_SIZE = 1 << 22  # bytes per parse block (a file parsed on all cores is split into blocks)
 BOM = b"\xef\xbb\xbf"
 NEWLINE = ord("\n")
 REFUSED_BYTES = [b for b in [*range(0x20), 0x7F] if b not in b"\t\n\r"]  # the bytes CONTROL_CHARACTERS matches
 
 
-def text_convert_options(**options) -> pacsv.ConvertOptions:
-    """Every documented column read as text; only a blank, unquoted field is missing
-    ("NA", "N/A", "null" and "NaN" are text: an alias, a quote)."""
-    return pacsv.ConvertOptions(column_types={h: pa.string() for headers in HEADERS.values() for h in headers},
+def field_columns(onto: Ontology) -> dict[str, str]:
+    """Further columns an entities CSV may hold: the ontology's entity fields (name -> field type),
+    e.g. a contract's `value_gbp`, `start_date`, `ocid`.
+
+    >>> from graphkit.model.ontology import load_ontology
+    >>> cols = field_columns(load_ontology()); cols["value_gbp"], cols["start_date"], "name" in cols
+    ('number', 'date', False)
+    """
+    fields = {**onto.node_fields, **onto.extra_node_fields}
+    return {n: f.type for n, f in fields.items() if n not in HEADERS["entities"]}
+
+
+def text_convert_options(onto: Ontology | None = None, **options) -> pacsv.ConvertOptions:
+    """Every documented column (and field column, given `onto`) read as text; only a blank, unquoted
+    field is missing ("NA", "N/A", "null" and "NaN" are text: an alias, a quote)."""
+    names = [h for headers in HEADERS.values() for h in headers] + list(field_columns(onto) if onto else [])
+    return pacsv.ConvertOptions(column_types={h: pa.string() for h in names},
                                 strings_can_be_null=True, quoted_strings_can_be_null=False, null_values=[""],
                                 **options)
 
@@ -81,7 +92,7 @@ def read_csv_table(path: Path, display: str, onto: Ontology, problems: ProblemLi
     if _is_blank_bytes(raw):
         problems.add(display, 1, "", "", f"is empty; expected the header {','.join(HEADERS[section])}")
         return section, None
-    table = _parse(raw, display, section, problems, threads)
+    table = _parse(raw, display, section, problems, threads, onto)
     if table is None:
         return section, None
     checked = _check(table, raw, display, section, onto, problems)
@@ -132,21 +143,23 @@ def _is_blank_bytes(raw: pa.Buffer) -> bool:
     return raw.to_pybytes().isspace()
 
 
-def _parse(raw: pa.Buffer, display: str, section: str, problems: ProblemList, threads: bool) -> pa.Table | None:
+def _parse(raw: pa.Buffer, display: str, section: str, problems: ProblemList, threads: bool,
+           onto: Ontology) -> pa.Table | None:
     try:
         table = pacsv.read_csv(
             pa.BufferReader(raw),
             read_options=pacsv.ReadOptions(autogenerate_column_names=False, block_size=BLOCK_SIZE, use_threads=threads),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
             # the whole file was checked as UTF-8, so every field is: no second check per value
-            convert_options=text_convert_options(check_utf8=False),
+            convert_options=text_convert_options(onto, check_utf8=False),
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
         line, msg = _locate_csv_fault(raw.to_pybytes())
         problems.add(display, line, "", "", msg or f"is not valid CSV: {exc}")
         return None
     header = table.column_names
-    unknown = [h for h in header if h not in HEADERS[section]]
+    allowed = HEADERS[section] + (list(field_columns(onto)) if section == "entities" else [])
+    unknown = [h for h in header if h not in allowed]
     missing = [h for h in REQUIRED[section] if h not in header]
     for h in unknown:
         problems.add(display, 1, "header", h, f"is not a column of {section} CSV ({','.join(HEADERS[section])})")
@@ -218,91 +231,12 @@ def _origin(display: str, lines: pa.Array) -> dict[str, pa.Array]:
     return {"_file": pa.repeat(pa.scalar(display, pa.string()), len(lines)), "_line": lines}
 
 
-def invalid_ids(col):
-    """True where a non-null value breaks values.ID_PATTERN: 1 to 200 of values.ID_CHARS, not
-    starting with one of values.ID_NOT_FIRST. Null stays null.
-
-    >>> invalid_ids(pa.array(["tribal", "x.y_z:1-2", "-a", "A", "a b", "a" * 200, "a" * 201, "", "é", None])).to_pylist()
-    [False, False, True, True, True, False, True, True, True, None]
-    """
-    length = pc.binary_length(col)
-    foreign = pc.greater(pc.binary_length(pc.ascii_trim(col, values.ID_CHARS)), 0)
-    bad_start = pc.starts_with(col, values.ID_NOT_FIRST[0])
-    for char in values.ID_NOT_FIRST[1:]:
-        bad_start = pc.or_(bad_start, pc.starts_with(col, char))
-    bad_length = pc.or_(pc.equal(length, 0), pc.greater(length, values.ID_MAX_LENGTH))
-    return pc.or_(pc.or_(foreign, bad_start), bad_length)
-
-
-class _Checker:
-    """Runs one rule over one column and reports the rows that break it."""
-
-    def __init__(self, table, lines, display, context_col, section, problems):
-        self.table, self.lines, self.display = table, lines, display
-        self.context_col, self.section, self.problems = context_col, section, problems
-
-    def context(self, i: int) -> str:
-        value = self.table.column(self.context_col)[i].as_py()
-        return f"{self.section[:-1]} {value}"
-
-    def report(self, bad_mask, column: str, message) -> None:
-        rows = pc.indices_nonzero(pc.fill_null(bad_mask, False)).to_pylist()
-        self.report_rows(rows, [self.table.column(column)[i].as_py() for i in rows[:MAX_REPORTED]], column, message)
-
-    def report_given(self, bad_mask, given_rows: np.ndarray, given_values, column: str, message) -> None:
-        """`report` for a check run on the rows that give a value only (`given_rows`, with `given_values`)."""
-        at = pc.indices_nonzero(pc.fill_null(bad_mask, False)).to_numpy()
-        values = pc.take(given_values, pa.array(at[:MAX_REPORTED])).to_pylist()
-        self.report_rows(given_rows[at].tolist(), values, column, message)
-
-    def report_rows(self, rows: list[int], values: list, column: str, message) -> None:
-        """Report the rows (the first MAX_REPORTED with their values), then how many more there are."""
-        for i, value in zip(rows[:MAX_REPORTED], values):
-            self.problems.add(self.display, self.lines[i].as_py(), self.context(i), column,
-                              message(value) if callable(message) else message)
-        if len(rows) > MAX_REPORTED:
-            self.problems.add(self.display, self.lines[rows[MAX_REPORTED]].as_py(), self.section, column,
-                              f"… and {len(rows) - MAX_REPORTED} more rows with the same problem")
-
-    def required(self, column: str) -> None:
-        self.report(is_blank(self.table.column(column)), column, "is required")
-
-    def pattern(self, column: str, regex: str, message) -> None:
-        col = self.table.column(column)
-        bad = pc.and_kleene(pc.is_valid(col), pc.invert(pc.match_substring_regex(col, regex)))
-        self.report(bad, column, message)
-
-    def plain_text(self, column: str) -> None:
-        """Report values holding control characters (tab, newline and carriage return are allowed)."""
-        col = self.table.column(column)
-        self.report(pc.match_substring_regex(col, CONTROL_CHARACTERS), column, "contains control characters")
-
-    def ids(self, column: str, message) -> None:
-        """`pattern` with values.ID_PATTERN, checked without a regular expression."""
-        self.report(invalid_ids(self.table.column(column)), column, message)
-
-    def distinct(self, column: str) -> pa.Array:
-        """The distinct non-null values of the column."""
-        return pc.drop_null(pc.unique(self.table.column(column)))
-
-    def report_values(self, column: str, distinct: pa.Array, is_bad, message) -> None:
-        """Report the rows whose value is_bad, judging each of the column's `distinct` values once."""
-        bad_values = distinct.filter(pc.fill_null(is_bad(distinct), False))
-        if len(bad_values):
-            self.report(pc.is_in(self.table.column(column), bad_values), column, message)
-
-    def one_of(self, column: str, allowed, message) -> None:
-        col = self.table.column(column)
-        bad = pc.and_kleene(pc.is_valid(col), pc.invert(pc.is_in(col, pa.array(list(allowed), pa.string()))))
-        self.report(bad, column, message)
-
-
 def _check(table, raw, display, section, onto, problems) -> pa.Table:
     newlines, refused_bytes = _count_control_bytes(raw)
     lines = _line_numbers(table, newlines)
     ctx = {"entities": "id", "relationships": "type", "sources": "id"}[section]
     table = table.set_column(table.column_names.index(ctx), ctx, pc.utf8_trim_whitespace(table.column(ctx)))
-    chk = _Checker(table, lines, display, ctx, section, problems)
+    chk = Checker(table, lines, display, ctx, section, problems)
     for col in REQUIRED[section]:
         chk.required(col)
     if refused_bytes:
@@ -311,34 +245,12 @@ def _check(table, raw, display, section, onto, problems) -> pa.Table:
     if section == "sources":
         chk.ids("id", lambda v: f"{v!r} is not a valid id")
         chk.pattern("url", values.URL_PATTERN, lambda v: f"{v!r} is not an http(s) URL")
-        _check_dates(chk, ["date"])
+        check_dates(chk, ["date"])
         out = {name: table.column(name) for name in HEADERS["sources"]}
         return conform(pa.table({**out, **_origin(display, lines)}), source_schema(onto))
     if section == "entities":
         return _entities(table, lines, display, onto, chk)
     return _relationships(table, lines, display, onto, chk)
-
-
-def _check_dates(chk: _Checker, columns: list[str]) -> None:
-    for col in columns:
-        distinct = chk.distinct(col)
-        chk.report_values(col, distinct, _not_iso_dates,
-                          lambda v: f"{v!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
-        chk.report_values(col, distinct, _not_calendar_days, lambda v: f"{v!r} is not a real calendar date")
-
-
-def _not_iso_dates(text: pa.Array) -> pa.Array:
-    return pc.invert(pc.match_substring_regex(text, values.DATE_PATTERN))
-
-
-def _not_calendar_days(full: pa.Array) -> pa.Array:
-    """True for YYYY-MM-29/30/31 values that name no real day (2010-02-30); null or false otherwise."""
-    # days 01-28 exist in every month (the pattern checked the month): only 29-31 need the calendar
-    is_full = pc.and_kleene(pc.is_valid(full), pc.match_substring_regex(full, r"^\d{4}-(0[1-9]|1[0-2])-(29|30|31)$"))
-    parsed = pc.strptime(pc.if_else(is_full, full, None), format="%Y-%m-%d", unit="s", error_is_null=True)
-    # strptime rolls 2010-02-30 over to March: a real day prints back as itself
-    same = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), full)
-    return pc.and_kleene(is_full, pc.invert(pc.fill_null(same, False)))
 
 
 def _citations(table: pa.Table) -> tuple[pa.ChunkedArray, pa.ChunkedArray]:
@@ -366,6 +278,8 @@ def _entities(table, lines, display, onto, chk) -> pa.Table:
         "kind": pc.utf8_trim_whitespace(table.column("kind")), "name": pc.utf8_trim_whitespace(table.column("name")),
         "aliases": _aliases(table.column("aliases")), "description": table.column("description"),
         "source_ids": source_ids, "quotes": quotes, **_origin(display, lines),
+        **{name: field_column(chk, name, kind, onto) for name, kind in field_columns(onto).items()
+           if name in table.column_names},
     })
     return conform(out, entity_schema(onto))
 
@@ -383,26 +297,9 @@ def _relationships(table, lines, display, onto, chk) -> pa.Table:
         chk.ids(col, lambda v: f"{v!r} is not a valid id")
     chk.one_of("vat", onto.enums["vat"], lambda v: f"{v!r} must be one of {', '.join(onto.enums['vat'])}")
     chk.one_of("evidence", onto.enums["evidence"], lambda v: f"{v!r} must be one of {', '.join(onto.enums['evidence'])}")
-    _check_dates(chk, ["start_date", "end_date"])
-    amount = _amounts(chk)
+    check_dates(chk, ["start_date", "end_date"])
+    amount = numbers(chk)
     source_ids, quotes = _citations(table)
     cols = {n: table.column(n) for n in ("source", "type", "target", "start_date", "end_date", "role", "vat", "evidence")}
     out = pa.table({**cols, "amount_gbp": amount, "source_ids": source_ids, "quotes": quotes, **_origin(display, lines)})
     return with_relationship_ids(conform(out, relationship_schema(onto)))
-
-
-def _amounts(chk: _Checker) -> pa.Array:
-    """Amounts as numbers, '£' and thousands separators dropped; only the rows that give one are read."""
-    column = chk.table.column("amount_gbp")
-    given = pc.is_valid(column)
-    given_rows = np.flatnonzero(given.to_numpy(zero_copy_only=False))
-    cleaned = pc.replace_substring(pc.replace_substring(column.filter(given), ",", ""), "£", "")
-    cleaned = pc.if_else(pc.equal(pc.utf8_trim_whitespace(cleaned), ""), None, cleaned)
-    is_number = pc.match_substring_regex(pc.fill_null(cleaned, ""), values.NUMBER_PATTERN)
-    chk.report_given(pc.and_kleene(pc.is_valid(cleaned), pc.invert(is_number)), given_rows, cleaned, "amount_gbp",
-                     lambda v: f"{v!r} is not a number")
-    number = pc.cast(pc.utf8_trim_whitespace(pc.if_else(is_number, cleaned, None)), pa.float64())
-    chk.report_given(pc.less(number, 0), given_rows, cleaned, "amount_gbp", lambda v: f"{v} is negative")
-    chk.report_given(pc.greater(number, values.MAX_AMOUNT), given_rows, cleaned, "amount_gbp",
-                     lambda v: f"{v} is implausibly large")
-    return pc.replace_with_mask(pa.nulls(len(column), pa.float64()), given.combine_chunks(), number.combine_chunks())

@@ -19,8 +19,9 @@ from ..files import _umask
 
 YAML_HEADER = ("# Written by `graphkit import {fmt}` from {inputs}.\n"
                "# Re-running the import rewrites this file; record corrections as merges or findings.\n")
-# What an import writes: the bulk as CSV (fast to read back), and as YAML only the records
-# with fields the CSV columns cannot hold (a contract's value, a report's date …).
+# What an import writes: CSV read back column by column (an entity's fields, a contract's value
+# and dates, as further columns), and YAML only for the rare record the columns cannot hold
+# (an alias holding '|', a field no column has); records.yaml is written only then.
 RECORD_FILES = ("sources.csv", "entities.csv", "relationships.csv", "records.yaml")
 CSV_ENTITY_FIELDS = {"id", "label", "kind", "name", "aliases", "description", "sources"}
 CSV_RELATIONSHIP_FIELDS = {"source", "type", "target", "amount_gbp", "vat", "start_date", "end_date", "role",
@@ -60,28 +61,51 @@ def dataset_yaml(section: str, records: Iterable[dict], header: str = "") -> str
 
 
 def record_files(sections: dict[str, list[dict]], header: str) -> dict[str, str]:
-    """Dataset records as the texts of RECORD_FILES: one CSV row per citation, YAML for the rest."""
+    """Dataset records as the texts of RECORD_FILES: one CSV row per citation, YAML for the rest
+    (records.yaml only when some record needs it).
+
+    >>> texts = record_files({"entities": [{"id": "c1", "label": "Contract", "kind": "contract", "name": "C",
+    ...     "value_gbp": 93007.0, "sources": [{"source": "s1", "quote": "q"}]}]}, "")
+    >>> texts["entities.csv"].splitlines()
+    ['id,label,kind,name,aliases,description,source_id,quote,value_gbp', 'c1,Contract,contract,C,,,s1,q,93007']
+    >>> "records.yaml" in texts
+    False
+    """
+    from ..dataset.csv_reader import field_columns
+    from ..model.ontology import load_ontology
+
+    fields = field_columns(load_ontology())
     rows: dict[str, list[list]] = {"sources": [], "entities": [], "relationships": []}
     detailed: dict[str, list[dict]] = {"entities": [], "relationships": []}
+    used: set[str] = set()
     for src in sections.get("sources", []):
         rows["sources"].append([src.get(h) for h in HEADERS["sources"]])
-    for section, fits in (("entities", _entity_fits_csv), ("relationships", _relationship_fits_csv)):
+    fitting: dict[str, list[dict]] = {"entities": [], "relationships": []}
+    for section, fits in (("entities", _entity_fits_csv(fields)), ("relationships", _relationship_fits_csv)):
         for record in sections.get(section, []):
-            if not fits(record):
-                detailed[section].append(record)
-                continue
+            (fitting if fits(record) else detailed)[section].append(record)
+            if section == "entities" and fits(record):
+                used.update(k for k in record if k in fields)
+    headers = {**HEADERS, "entities": HEADERS["entities"] + [f for f in fields if f in used]}
+    for section in fitting:
+        for record in fitting[section]:
             base = {**record, "aliases": "|".join(record.get("aliases") or [])}
             for cite in record["sources"]:
                 row = {**base, "source_id": cite["source"], "quote": cite["quote"]}
-                rows[section].append([row.get(h) for h in HEADERS[section]])
-    texts = {f"{section}.csv": _csv_text(HEADERS[section], rows[section]) for section in rows}
+                rows[section].append([row.get(h) for h in headers[section]])
+    texts = {f"{section}.csv": _csv_text(headers[section], rows[section]) for section in rows}
     body = {k: v for k, v in detailed.items() if v}
-    texts["records.yaml"] = header + (yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100) if body else "{}\n")
+    if body:
+        texts["records.yaml"] = header + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)
     return texts
 
 
-def _entity_fits_csv(record: dict) -> bool:
-    return set(record) <= CSV_ENTITY_FIELDS and not any("|" in a for a in record.get("aliases") or [])
+def _entity_fits_csv(fields: dict[str, str]):
+    allowed = CSV_ENTITY_FIELDS | set(fields)
+
+    def fits(record: dict) -> bool:
+        return set(record) <= allowed and not any("|" in a for a in record.get("aliases") or [])
+    return fits
 
 
 def _relationship_fits_csv(record: dict) -> bool:

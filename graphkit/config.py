@@ -11,7 +11,10 @@ import os
 import re
 from pathlib import Path
 
+STORE_VARIABLE = "GRAPHKIT_STORE"  # the embedded store file (`--store` names it too)
+DATASET_VARIABLE = "GRAPHKIT_DATASET"  # the dataset folder that `add`, `import` and `merge` write into (`--dataset`)
 DEFAULT_STORE = Path(".graphkit") / "graph.lbug"
+DEFAULT_DATASET = Path("seeds")  # the record in the working folder: `add`, `import` and `merge` write there
 DEFAULT_NEO4J_URI = "bolt://localhost:7687"
 DEFAULT_CHROMIUM = Path("/usr/bin/chromium")
 
@@ -20,7 +23,12 @@ _USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)\S*@")  # to the 
 
 def store_path() -> Path:
     """GRAPHKIT_STORE: the embedded store file."""
-    return Path(os.environ.get("GRAPHKIT_STORE") or DEFAULT_STORE)
+    return Path(os.environ.get(STORE_VARIABLE) or DEFAULT_STORE)
+
+
+def dataset_path() -> Path:
+    """GRAPHKIT_DATASET: the dataset folder that receives findings, imports and merge decisions."""
+    return Path(os.environ.get(DATASET_VARIABLE) or DEFAULT_DATASET)
 
 
 def chromium_path() -> Path:

@@ -28,5 +28,7 @@ def seed_dataset_dir() -> Path:
 
 def default_dataset_dir() -> Path:
     """`seeds/` in the working folder when there is one, else the shipped seed dataset."""
-    local = Path("seeds")
+    from .config import DEFAULT_DATASET
+
+    local = DEFAULT_DATASET
     return local if local.is_dir() else shipped_dir("seeds")

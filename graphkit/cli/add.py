@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import DatasetOpt, Neo4jOpt, StoreOpt, add_app, command, store_from_options
+from .common import DEFAULT_DATASET, DatasetOpt, Neo4jOpt, StoreOpt, add_app, command, store_from_options
 from .output import console
 
 def _citation(source: str, quote: str, title, publisher, date):
@@ -49,7 +49,7 @@ def add_entity_cmd(label: Annotated[str, typer.Option(help="Organisation, Person
                    evidence: EvidenceOpt = "reported",
                    field: Annotated[Optional[list[str]], typer.Option(help="Label field as key=value, e.g. value_gbp=60000.")] = None,
                    title: TitleOpt = None, publisher: PublisherOpt = None, date: DateOpt = None,
-                   dataset: DatasetOpt = Path("seeds"), no_store: NoStoreOpt = False,
+                   dataset: DatasetOpt = DEFAULT_DATASET, no_store: NoStoreOpt = False,
                    store: StoreOpt = None, neo4j: Neo4jOpt = None):
     """Add an actor or other entity (matched by id, name or alias instead of duplicated)."""
     from ..dataset.findings import add_entity
@@ -77,7 +77,7 @@ def add_relation_cmd(src: Annotated[str, typer.Argument(metavar="SRC", help="Id,
                      role: Annotated[Optional[str], typer.Option()] = None,
                      evidence: EvidenceOpt = "reported",
                      title: TitleOpt = None, publisher: PublisherOpt = None, date: DateOpt = None,
-                     dataset: DatasetOpt = Path("seeds"), no_store: NoStoreOpt = False,
+                     dataset: DatasetOpt = DEFAULT_DATASET, no_store: NoStoreOpt = False,
                      store: StoreOpt = None, neo4j: Neo4jOpt = None):
     """Add a link between two recorded actors."""
     from ..dataset.findings import add_relation
@@ -105,7 +105,7 @@ def add_contract_cmd(buyer: Annotated[str, typer.Argument(help="Id, name or alia
                      evidence: EvidenceOpt = "reported",
                      source_title: Annotated[Optional[str], typer.Option(help="Title of a new source.")] = None,
                      publisher: PublisherOpt = None, date: DateOpt = None,
-                     dataset: DatasetOpt = Path("seeds"), no_store: NoStoreOpt = False,
+                     dataset: DatasetOpt = DEFAULT_DATASET, no_store: NoStoreOpt = False,
                      store: StoreOpt = None, neo4j: Neo4jOpt = None):
     """Add a contract: buyer -COMMISSIONED-> contract -AWARDED_TO-> supplier (the same one again gains the citation)."""
     from ..dataset.findings import add_contract
@@ -123,7 +123,7 @@ def add_contract_cmd(buyer: Annotated[str, typer.Argument(help="Id, name or alia
 @command(target=add_app, name="source")
 def add_source_cmd(url: Annotated[str, typer.Argument(help="http(s) URL of the document.")],
                    title: TitleOpt = None, publisher: PublisherOpt = None, date: DateOpt = None,
-                   dataset: DatasetOpt = Path("seeds"), no_store: NoStoreOpt = False,
+                   dataset: DatasetOpt = DEFAULT_DATASET, no_store: NoStoreOpt = False,
                    store: StoreOpt = None, neo4j: Neo4jOpt = None):
     """Record a source document, to cite it later by id."""
     from ..dataset.findings import add_source

@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from .output import WideOpt, console, err_console, render
+from .. import config
 from ..config import redact
 from ..errors import GraphkitError, InvalidDataset, describe_os_error
 
@@ -18,13 +19,22 @@ app = typer.Typer(help="Map who advises, supplies and profits, with every claim 
 add_app = typer.Typer(help="Record a new finding (validated, written to the dataset, upserted).", no_args_is_help=True)
 app.add_typer(add_app, name="add")
 
-StoreOpt = Annotated[Optional[Path], typer.Option("--store", envvar="GRAPHKIT_STORE",
+
+# an option reads the variable config.py names for it, so --help shows it; all else reads through config
+StoreOpt = Annotated[Optional[Path], typer.Option("--store", envvar=config.STORE_VARIABLE,
                                                   help="Embedded store file (default .graphkit/graph.lbug).")]
 Neo4jOpt = Annotated[Optional[bool], typer.Option("--neo4j/--embedded",
                                                   help="Use Neo4j (NEO4J_URI…) or the embedded store; default: Neo4j when NEO4J_URI is set.")]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")]
-DatasetOpt = Annotated[Path, typer.Option("--dataset", "-d", envvar="GRAPHKIT_DATASET",
-                                          help="Dataset folder that receives findings.")]
+
+
+def dataset_option(help_text: str):
+    """A --dataset option for commands that write into the dataset: the folder given, else GRAPHKIT_DATASET, else seeds/."""
+    return typer.Option("--dataset", "-d", envvar=config.DATASET_VARIABLE, help=help_text)
+
+
+DatasetOpt = Annotated[Path, dataset_option("Dataset folder that receives findings.")]
+DEFAULT_DATASET = config.DEFAULT_DATASET
 MAX_SHOWN = 1000
 PAGE = 100  # rows a query shows unless asked for more
 LimitOpt = Annotated[int, typer.Option("--limit", help="Rows to show (a page).")]

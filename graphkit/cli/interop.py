@@ -1,25 +1,22 @@
 """Import, export and entity resolution commands: thin commands over library functions."""
 from __future__ import annotations
 
-import contextlib
 import re
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from .common import FormatOpt, Neo4jOpt, StoreOpt, app, command, default_dataset, store_from_options  # noqa: F401 - commands register on the shared app
+from .common import (DEFAULT_DATASET, FormatOpt, Neo4jOpt, StoreOpt, app, command, dataset_option,  # noqa: F401 - commands
+                     default_dataset, store_from_options)  # register on the shared app
 from .output import console, render
 
-BAR_FROM_BYTES = 5 * 2**20  # smaller inputs finish before a bar is worth drawing
 EXAMPLES_SHOWN = 3
 SHOWN_CHARS = 400
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
-ImportDatasetOpt = Annotated[Path, typer.Option("--dataset", "-d", envvar="GRAPHKIT_DATASET",
-                                                help="The dataset the import joins: matched, validated and loaded with it.")]
-MergeDatasetOpt = Annotated[Path, typer.Option("--dataset", "-d", envvar="GRAPHKIT_DATASET",
-                                               help="Dataset folder that records the decision (merges.csv).")]
+ImportDatasetOpt = Annotated[Path, dataset_option("The dataset the import joins: matched, validated and loaded with it.")]
+MergeDatasetOpt = Annotated[Path, dataset_option("Dataset folder that records the decision (merges.csv).")]
 
 
 class StoreOnDemand:
@@ -49,27 +46,8 @@ class StoreOnDemand:
             self.opened.close()
 
 
-@contextlib.contextmanager
-def _progress(paths: list[Path]):
-    """A rich bar for big inputs (bytes read), then rows loaded; None for small ones."""
-    size = sum(f.stat().st_size for p in paths for f in ([p] if p.is_file() else p.rglob("*")) if f.is_file())
-    if size < BAR_FROM_BYTES:
-        yield None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  transient=True) as bar:
-        reading = bar.add_task("reading", total=size)
-        loading = bar.add_task("loading", total=None, visible=False)
-
-        def step(what: str, n: int) -> None:
-            if what in ("reading", "validated"):
-                bar.update(reading, advance=n)
-            else:
-                bar.update(loading, advance=n, visible=True, description=f"loading {what}")
-
-        yield step
+def _input_bytes(paths: list[Path]) -> int:
+    return sum(f.stat().st_size for p in paths for f in ([p] if p.is_file() else p.rglob("*")) if f.is_file())
 
 
 @command(name="import")
@@ -77,7 +55,7 @@ def import_cmd(fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="csv, f
                files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Files (or folders for csv).")],
                into: Annotated[Optional[Path], typer.Option(help="Folder for the dataset files "
                                                                  "(default <dataset>/imports/<format>-<name>).")] = None,
-               dataset: ImportDatasetOpt = Path("seeds"),
+               dataset: ImportDatasetOpt = DEFAULT_DATASET,
                source_id: Annotated[Optional[str], typer.Option(help="Cite this source id for every claim "
                                                                       "(ftm, ocds).")] = None,
                dry_run: Annotated[bool, typer.Option("--dry-run", help="Convert and validate; write and load nothing.")] = False,
@@ -90,6 +68,7 @@ def import_cmd(fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="csv, f
     """
     from ..io import IMPORTERS
     from ..errors import GraphkitError
+    from .progress import ProgressBar
 
     _require_extra(fmt)
     importer = IMPORTERS.get(fmt)
@@ -100,7 +79,7 @@ def import_cmd(fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="csv, f
     extra = {"source_id": source_id} if source_id else {}
     target = None if dry_run else StoreOnDemand.or_server(store, neo4j)
     try:
-        with _progress(files) as progress:
+        with ProgressBar(read_bytes=_input_bytes(files)) as progress:
             report = importer(files, into, dataset=dataset, store=target, dry_run=dry_run, progress=progress,
                               force=force, **extra)
     finally:
@@ -144,7 +123,7 @@ def _print_import(report) -> None:
     if report.loaded is not None:  # as `graphkit load` says it: notes, then what was created, updated, deleted
         from dataclasses import replace
 
-        from .common import _print_load
+        from .data import _print_load  # `graphkit load`'s report, as `load` prints it
 
         _print_load(replace(report.loaded, notes=[shown_text(n, 2 * SHOWN_CHARS) for n in report.loaded.notes]))
 
@@ -187,11 +166,9 @@ def export_cmd(fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="ftm, g
 
 def _dataset_folders() -> list[Path]:
     """Folders holding the record, which exports never write into."""
-    import os
+    from .. import config
 
-    found = [default_dataset(), Path("seeds")]
-    if os.environ.get("GRAPHKIT_DATASET"):
-        found.append(Path(os.environ["GRAPHKIT_DATASET"]))
+    found = [default_dataset(), config.DEFAULT_DATASET, config.dataset_path()]
     return [p for p in dict.fromkeys(found) if p.exists()]
 
 
@@ -214,7 +191,7 @@ def dedupe(paths: Annotated[Optional[list[Path]], typer.Argument(help="Dataset f
 def merge(keep: Annotated[str, typer.Argument(metavar="A", help="Id of the actor that stays.")],
           other: Annotated[str, typer.Argument(metavar="B", help="Id of the actor merged into A.")],
           reason: Annotated[str, typer.Option(help="Why they are one actor.")] = "",
-          dataset: MergeDatasetOpt = Path("seeds")):
+          dataset: MergeDatasetOpt = DEFAULT_DATASET):
     """Record that B is A: B's id, name and aliases become A's aliases, B's links point at A (reversible)."""
     from ..dataset.merges import record_merge
 
@@ -225,7 +202,7 @@ def merge(keep: Annotated[str, typer.Argument(metavar="A", help="Id of the actor
 
 @command
 def unmerge(keep: Annotated[str, typer.Argument(metavar="A")], other: Annotated[str, typer.Argument(metavar="B")],
-            dataset: MergeDatasetOpt = Path("seeds")):
+            dataset: MergeDatasetOpt = DEFAULT_DATASET):
     """Undo `graphkit merge A B`: both actors are separate again."""
     from ..dataset.merges import remove_merge
 

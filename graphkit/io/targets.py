@@ -142,14 +142,12 @@ def _legacy_import_folder(folder: Path, entries: list[Path]) -> bool:
 
 # -- what may never be written over ---------------------------------------------------------------
 def store_paths(store=None) -> list[Path]:
-    """The active store's files: the open store's, the default and GRAPHKIT_STORE's."""
+    """The active store's files: the open store's, and the default one (GRAPHKIT_STORE's when set, see config)."""
     from ..stores.ladybug_store import default_store_path
 
     paths = [default_store_path()]
     if getattr(store, "path", None):
         paths.append(Path(store.path))
-    if os.environ.get("GRAPHKIT_STORE"):
-        paths.append(Path(os.environ["GRAPHKIT_STORE"]))
     out = []
     for p in paths:
         out += [p, p.with_name(p.name + ".wal")]

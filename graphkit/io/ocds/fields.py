@@ -1,0 +1,52 @@
+"""Reading one OCDS field safely: text, dates, objects and lists as the standard says, None otherwise.
+
+>>> _text("AB Building &amp; Electrical"), _date("2025-01-23T22:10:19Z"), _date("2025-02-30")
+('AB Building & Electrical', '2025-01-23', None)
+"""
+from __future__ import annotations
+
+import html
+import math
+import re
+from typing import Any
+
+from ...model import values
+from ..batch import clean_text
+
+
+def _money_text(value: dict) -> str:
+    amount = value.get("amount")
+    if amount is None:
+        return "not stated"
+    return f"{clean_text(amount, 40)} {clean_text(value.get('currency'), 20) or '(no currency)'}"
+
+
+def _date(value: Any) -> str | None:
+    """The calendar day of an OCDS date-time, when it is a real one."""
+    if not isinstance(value, str) or not re.match(r"^\d{4}-\d{2}-\d{2}", value):
+        return None
+    try:
+        return values.check_date(value[:10])
+    except ValueError:
+        return None
+
+
+def _text(value: Any, limit: int = values.MAX_NAME) -> str | None:
+    """Text of a field that should hold text, HTML entities decoded once; None for anything else."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return clean_text(html.unescape(value) if isinstance(value, str) else value, limit)
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []

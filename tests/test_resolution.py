@@ -8,7 +8,9 @@ from graphkit.cli import app
 from graphkit.dataset import read_dataset
 from graphkit.dataset.merges import MERGES_FILE, read_merges, record_merge, remove_merge
 from graphkit.errors import GraphkitError, InvalidDataset
-from graphkit.resolve.index import ActorIndex, normalise_name, normalise_names, suggest_matches
+from graphkit.resolve.candidates import suggest_matches
+from graphkit.resolve.index import ActorIndex
+from graphkit.resolve.names import normalise_name, normalise_names
 
 
 @pytest.mark.parametrize("a, b", [
@@ -39,7 +41,7 @@ def test_different_names_keep_different_keys(a, b):
 
 
 def test_the_column_and_the_single_name_paths_agree_on_odd_text(monkeypatch):
-    import graphkit.resolve.index as resolution
+    import graphkit.resolve.names as resolution
 
     names = ["  The  ACME & Sons (UK) Ltd. ", "Ærø Σίσυφος plc", "'=SUM(A1)", "x t/a y", "", "½ dept",
              "Department for Communities & Local Government", "H.M. Treasury", None]

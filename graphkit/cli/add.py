@@ -1,7 +1,6 @@
 """`graphkit add …`: record a new finding from the command line."""
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer

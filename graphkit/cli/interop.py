@@ -178,9 +178,9 @@ def dedupe(paths: Annotated[Optional[list[Path]], typer.Argument(help="Dataset f
            limit: Annotated[Optional[int], typer.Option(help="Show at most N pairs.")] = None,
            fmt: FormatOpt = "table"):
     """List pairs of entities that may be one actor, best first; record one with `graphkit merge KEEP MERGE`."""
-    from ..resolve.index import find_duplicates
+    from ..resolve.candidates import dedupe_candidates
 
-    pairs = find_duplicates(paths or [default_dataset()], threshold=threshold)
+    pairs = dedupe_candidates(paths or [default_dataset()], threshold=threshold)
     shown = pairs[:limit] if limit else pairs
     rows = [[c.score, c.keep, c.keep_name, c.merge, c.merge_name, c.label, c.reason] for c in shown]
     render(["score", "keep", "keep_name", "merge", "merge_name", "label", "reason"], rows, fmt,

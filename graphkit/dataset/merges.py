@@ -242,7 +242,7 @@ def _actor_id(ds, current: list[MergeDecision], text: str) -> str:
 def _recorded_pair(dataset_dir: Path, recorded: list[MergeDecision], keep: str, merge: str) -> tuple[str, str]:
     """(keep, merge) ids of a recorded merge named by id, name or alias: B's name is A's alias once merged."""
     from . import read_dataset
-    from ..resolve.index import normalise_name
+    from ..resolve.names import normalise_name
     from ..resolve.sources import dataset_actor_index
 
     keep_id = keep if any(d.keep == keep for d in recorded) else dataset_actor_index(read_dataset([dataset_dir])).lookup(keep)

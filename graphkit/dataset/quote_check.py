@@ -23,7 +23,7 @@ import unicodedata
 from functools import lru_cache
 
 from ..errors import Problem
-from ..resolve.index import name_rules
+from ..resolve.names import name_rules
 
 
 def text_key(text: str) -> str:

@@ -1,4 +1,4 @@
-"""Where the one actor index (`resolution.ActorIndex`) is built from: dataset files, a store, a graph.
+"""Where the one actor index (`resolve.index.ActorIndex`) is built from: dataset files, a store, a graph.
 
 Every command that takes an actor (`show`, `add`, `merge`, `map --focus`, `analyse path|ego`,
 `run --param`) names it the same way: by id, alias, or a name equal after normalisation;

@@ -1,55 +1,76 @@
 """Dataset files: find them, read them, check them, as one validated Dataset.
 
 >>> from graphkit.dataset import read_dataset
->>> ds = read_dataset(["seeds/total_place"])   # doctest: +SKIP
->>> ds.counts()                                  # doctest: +SKIP
-{'sources': 160, 'entities': 140, 'relationships': 260}
+>>> ds = read_dataset([tiny_dataset])
+>>> ds.counts()
+{'sources': 3, 'entities': 11, 'relationships': 14}
+>>> ds.entity("tribal")["name"]
+'Tribal'
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from queue import Queue
-
-import pyarrow as pa
-import pyarrow.compute as pc
+from typing import TYPE_CHECKING, Callable
 
 from ..model.ontology import Ontology, load_ontology
 from ..errors import GraphkitError, InvalidDataset, Problem, ProblemList
-from .checks import References
-from .repeated_ids import find_duplicates, merge_duplicates
-from .endpoints import Endpoints, rid_candidates
-from .parallel import at_once, pieces, release_memory
-from .csv_reader import ReadSpace, csv_section, read_csv_table
-from .merges import apply_merge_decisions
-from ..model.tables import entity_schema, relationship_schema, rows_to_table, source_schema, with_relationship_ids
-from .yaml_reader import MAX_BYTES, read_yaml_records
+
+if TYPE_CHECKING:  # Arrow is imported where tables are read or built: a dataset found in the parse cache needs none
+    import pyarrow as pa
 
 YAML_SUFFIXES = (".yaml", ".yml")
 STORY_FILES = ("story.yaml", "story.yml")  # a briefing's walkthrough (graphkit brief --story), not a dataset file
 CSV_READERS = 2  # files parsed and checked at once: Arrow releases the GIL, so each can use a core
 
 
-@dataclass
 class Dataset:
-    """A validated dataset as three Arrow tables (entities, relationships, sources)."""
+    """A validated dataset as three Arrow tables (entities, relationships, sources).
 
-    entities: pa.Table
-    relationships: pa.Table
-    sources: pa.Table
-    files: list[str] = field(default_factory=list)
-    known_labels: dict[str, str] = field(default_factory=dict)  # labels of endpoints held elsewhere (the store)
+    One found in the parse cache opens its tables when first used: `counts()` and `digest` (what the
+    files hold, None when not read from files) answer without them, so a command that only reports
+    (validate) or finds nothing changed (load) never reads a table.
+    """
+
+    def __init__(self, entities: pa.Table | None = None, relationships: pa.Table | None = None,
+                 sources: pa.Table | None = None, files: list[str] | None = None,
+                 known_labels: dict[str, str] | None = None, *, digest: str | None = None,
+                 kept: tuple[Callable[[], dict[str, pa.Table]], dict[str, int]] | None = None):
+        self._tables = {"entities": entities, "relationships": relationships, "sources": sources}
+        self._kept = kept  # (the function that reads the tables, their row counts) of a parse-cache entry
+        self.files = files if files is not None else []
+        self.known_labels = known_labels if known_labels is not None else {}  # labels of endpoints held elsewhere
+        self.digest = digest
+
+    def _table(self, section: str) -> pa.Table:
+        if self._kept is not None:
+            self._tables, self._kept = self._kept[0](), None
+        return self._tables[section]
+
+    def _set(self, section: str, table: pa.Table) -> None:
+        self._table(section)
+        self._tables[section] = table
+
+    entities = property(lambda self: self._table("entities"), lambda self, t: self._set("entities", t))
+    relationships = property(lambda self: self._table("relationships"), lambda self, t: self._set("relationships", t))
+    sources = property(lambda self: self._table("sources"), lambda self, t: self._set("sources", t))
 
     def counts(self) -> dict[str, int]:
+        if self._kept is not None:
+            return dict(self._kept[1])
         return {"sources": self.sources.num_rows, "entities": self.entities.num_rows,
                 "relationships": self.relationships.num_rows}
 
     def entity(self, entity_id: str) -> dict | None:
+        import pyarrow.compute as pc
+
         rows = self.entities.filter(pc.equal(self.entities.column("id"), entity_id)).to_pylist()
         return rows[0] if rows else None
 
     @classmethod
     def empty(cls, onto: Ontology | None = None) -> "Dataset":
+        from ..model.tables import entity_schema, relationship_schema, source_schema
+
         onto = onto or load_ontology()
         return cls(entity_schema(onto).empty_table(), relationship_schema(onto).empty_table(),
                    source_schema(onto).empty_table())

@@ -1,8 +1,12 @@
 """Record new findings: validate, append to the dataset's findings file, upsert into the store.
 
->>> import tempfile, pathlib                                      # doctest: +SKIP
->>> add_entity("seeds", label="Organisation", kind="consultancy", name="Acme Ltd",
-...            source="https://example.org/acme", quote="Acme won the contract")  # doctest: +SKIP
+>>> acme = Citation("https://example.org/acme", "Acme won the contract; it advised the DCLG")
+>>> add_entity(tiny_dataset, label="Organisation", kind="consultancy", name="Acme Ltd", citation=acme).created
+['acme-ltd']
+>>> add_relation(tiny_dataset, "Acme Ltd", "ADVISES", "DCLG", citation=acme).created  # a name, an alias
+['acme-ltd -ADVISES-> dclg']
+>>> read_dataset([tiny_dataset]).counts()
+{'sources': 4, 'entities': 12, 'relationships': 15}
 """
 from __future__ import annotations
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+CITATION_FIELDS = ("sources", "source_id", "quote")  # where a claim names its source and quote (YAML, CSV)
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -22,6 +24,17 @@ class Problem:
         where = f"{self.file}:{self.line}" if self.line else self.file
         what = f"{self.field} {self.message}" if self.field else self.message
         return f"{where}: {self.context}: {what}" if self.context else f"{where}: {what}"
+
+    @property
+    def about_citation(self) -> bool:
+        """Whether this is a claim lacking a proper source or quote (what `graphkit sources` lists).
+
+        >>> Problem("a.yaml", 3, "relationship FUNDS", "sources.0.quote", "is empty").about_citation
+        True
+        >>> Problem("a.yaml", 2, "entity x", "id", "is also the id of a source; ids must be unique").about_citation
+        False
+        """
+        return self.field.split(".")[0] in CITATION_FIELDS
 
 
 class GraphkitError(Exception):

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import yaml
 
+from .vocabulary import OntologyError, Vocabulary, parse_vocabulary
+
 FIELD_TYPES = {"string", "text", "number", "date", "url", "vat", "evidence", "bool", "list"}
 
 
@@ -54,6 +56,45 @@ class Ontology:
     source_label: str
     source_fields: dict[str, FieldSpec]
     enums: dict[str, tuple[str, ...]]
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
+
+    @property
+    def actor_labels(self) -> tuple[str, ...]:
+        """Labels whose nodes are actors (they pay, receive, advise).
+
+        >>> load_ontology().actor_labels
+        ('Organisation', 'Person')
+        """
+        return self.vocabulary.actor_labels
+
+    def group(self, name: str) -> tuple[str, ...]:
+        """The kinds of a kind group of ontology.yaml.
+
+        >>> load_ontology().group("ceilings")
+        ('framework_agreement', 'dynamic_purchasing_system')
+        """
+        try:
+            return self.vocabulary.kind_groups[name]
+        except KeyError:
+            raise OntologyError(f"ontology: no kind group {name!r} in kind_groups") from None
+
+    def kind(self, role: str) -> str:
+        """The one kind of a kind group that names a role (`buyer`, `supplier`, `contract` …).
+
+        >>> load_ontology().kind("contract")
+        'contract'
+        """
+        kinds = self.group(role)
+        if len(kinds) != 1:
+            raise OntologyError(f"ontology: kind group {role!r} holds {len(kinds)} kinds, not one")
+        return kinds[0]
+
+    def kind_from_name(self, name: str | None, default: str) -> str:
+        """An organisation's kind from words in its name (kinds_by_name; first match wins), else `default`."""
+        for pattern, kind in self.vocabulary.kinds_by_name:
+            if name and pattern.search(name):
+                return kind
+        return default
 
     def allows(self, from_label: str, rel_type: str, to_label: str) -> bool:
         spec = self.relationships.get(rel_type)
@@ -108,6 +149,7 @@ def parse_ontology(raw: dict) -> Ontology:
                 raise ValueError(f"ontology: relationship {name} names unknown label {lab!r}")
         rels[name] = RelTypeSpec(name, spec.get("description", ""), ends[0], ends[1])
     return Ontology(
+        vocabulary=parse_vocabulary(raw, labels, rels),
         labels=labels,
         relationships=rels,
         node_fields=_fields(raw["node_fields"]),

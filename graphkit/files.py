@@ -1,4 +1,4 @@
-"""Writing the record safely: atomic file replacement and per-dataset write locks."""
+"""Writing the record safely: atomic file replacement, per-dataset write locks, CSV cells safe in a spreadsheet."""
 from __future__ import annotations
 
 import os
@@ -11,6 +11,7 @@ from filelock import FileLock, Timeout
 from .errors import GraphkitError
 
 LOCK_TIMEOUT_S = 30
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet runs a text cell that starts so as a formula
 
 
 def _umask() -> int:
@@ -109,3 +110,27 @@ class dataset_lock:
 
     def __exit__(self, *exc):
         self.lock.release()
+
+
+def guard_cell(value):
+    """A text cell safe to open in a spreadsheet: a leading `'` where it would start a formula.
+
+    The one guard for every CSV graphkit writes (exports, query results). A cell already
+    starting with `'` before such a character gets one more, so `unguard_cell` gives back
+    exactly what was guarded; numbers are left alone.
+
+    >>> [guard_cell(v) for v in ("'=x", "=1+1", "+1", "-1", "@x", "Foo", -5)]
+    ["''=x", "'=1+1", "'+1", "'-1", "'@x", 'Foo', -5]
+    >>> [unguard_cell(v) for v in ("''=x", "'-1", "'Allo")]
+    ["'=x", '-1', "'Allo"]
+    """
+    if isinstance(value, str) and value.lstrip("'")[:1] in FORMULA_START and value.lstrip("'"):
+        return "'" + value
+    return value
+
+
+def unguard_cell(value):
+    """The cell as it was before `guard_cell` (a reader of graphkit's CSV takes exactly one `'` off)."""
+    if isinstance(value, str) and value.startswith("'") and value.lstrip("'")[:1] in FORMULA_START and value.lstrip("'"):
+        return value[1:]
+    return value

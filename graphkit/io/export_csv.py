@@ -26,33 +26,12 @@ import yaml
 from ..dataset import Dataset
 from ..dataset.csv_reader import HEADERS, UNGUARD
 from .report import ExportReport
-from ..files import write_text_atomic
+from ..files import guard_cell, unguard_cell, write_text_atomic  # noqa: F401 - the guard pair lives in files.py
 from .targets import StagedFolder, check_folder_target, writing
 
 FORMAT = "csv"
 FIELDS_FILE = "fields.yaml"
 FILES = ("entities.csv", "relationships.csv", "sources.csv", FIELDS_FILE)
-_GUARD = r"^('*[=+\-@\t\r])"
-
-
-def guard_cell(value):
-    """A text cell safe to open in a spreadsheet; `unguard_cell` reverses it.
-
-    >>> guard_cell("-Foo"), guard_cell("'=x"), guard_cell("Foo"), guard_cell(5)
-    ("'-Foo", "''=x", 'Foo', 5)
-    >>> unguard_cell(guard_cell("'=x")), unguard_cell("'Allo")
-    ("'=x", "'Allo")
-    """
-    if isinstance(value, str) and value.lstrip("'")[:1] in ("=", "+", "-", "@", "\t", "\r") and value.lstrip("'"):
-        return "'" + value
-    return value
-
-
-def unguard_cell(value):
-    if isinstance(value, str) and value.startswith("'") and value.lstrip("'")[:1] in ("=", "+", "-", "@", "\t", "\r") \
-            and value.lstrip("'"):
-        return value[1:]
-    return value
 
 
 def unguard_column(col: pa.Array) -> pa.Array:

@@ -76,6 +76,8 @@ class ImportBatch:
         self.relationships: dict[tuple, dict] = {}
         self.existing = set(index.labels)  # ids recorded before this import
         self._matched: set[str] = set()
+        self._valid_shapes: set[tuple] = set()  # claim shapes found valid (see `valid`)
+        self._cited: dict[tuple, set[tuple[str, str]]] = {}  # ("e", id) or ("r", key) -> (source, quote) cited
 
     # -- sources --------------------------------------------------------------------------------
     def source(self, base_id: str, *, url: str | None = None, title: str | None = None,
@@ -135,9 +137,7 @@ class ImportBatch:
             return entity_id
         if how != "id":
             self.report.tally("records matched to an actor met earlier in this import")
-        citation = cite.record()
-        if citation not in record["sources"]:
-            record["sources"].append(citation)
+        self._add_citation(("e", entity_id), record, cite.record())
         aliases = record.setdefault("aliases", [])
         for alias in (name, *identifiers):
             if alias and alias.casefold() != record["name"].casefold() and alias not in aliases:
@@ -169,14 +169,15 @@ class ImportBatch:
             self.index.taken.add(entity_id)
             self.index.labels.setdefault(entity_id, record["label"])
             self.report.created[record["label"]] += 1
-        elif cite.record() not in current["sources"]:
-            current["sources"].append(cite.record())
+        else:
+            self._add_citation(("e", entity_id), current, cite.record())
         return entity_id
 
     def replace_entity(self, record: dict, cite: Cite) -> None:
         """Overwrite an entity created by this import (a later release of the same award)."""
         if record["id"] in self.entities:
             self.entities[record["id"]] = _clean({**record, "sources": [cite.record()]})
+            self._cited.pop(("e", record["id"]), None)
 
     # -- claims ---------------------------------------------------------------------------------
     def relate(self, source: str, rel_type: str, target: str, cite: Cite, **props) -> None:
@@ -193,14 +194,26 @@ class ImportBatch:
                 return
             self.relationships[key] = record
             self.report.created[rel_type] += 1
-        elif cite.record() not in current["sources"]:
-            current["sources"].append(cite.record())
+        else:
+            self._add_citation(("r", key), current, cite.record())
+
+    def _add_citation(self, key: tuple, record: dict, citation: dict) -> None:
+        """Append `citation` to the record unless it cites it already (a set per record: actors
+        cited by thousands of awards are checked at once, not by scanning their list)."""
+        seen = self._cited.get(key)
+        if seen is None:
+            seen = self._cited[key] = {(c["source"], c["quote"]) for c in record["sources"]}
+        pair = (citation["source"], citation["quote"])
+        if pair not in seen:
+            seen.add(pair)
+            record["sources"].append(citation)
 
     def drop_relationships(self, entity_id: str) -> None:
         """Forget the claims about an entity (before a later release restates them)."""
         for key in [k for k in self.relationships if entity_id in (k[0], k[2])]:
             self.report.created[key[1]] -= 1
             del self.relationships[key]
+            self._cited.pop(("r", key), None)
 
     def recorded_claims(self) -> set[tuple]:
         """Keys of the relationships the dataset already holds (as `relate` keys them)."""
@@ -214,11 +227,20 @@ class ImportBatch:
 
     # -- checks ---------------------------------------------------------------------------------
     def valid(self, record: dict) -> bool:
-        """Whether `record` passes the dataset's own checks; if not, it is skipped with the reason."""
+        """Whether `record` passes the dataset's own checks; if not, it is skipped with the reason.
+
+        A claim whose type and properties match one already found valid needs only its ids and
+        quotes checked (the rest is the same): most claims of an import share a few such shapes.
+        """
+        shape = _claim_shape(record)
+        if shape in self._valid_shapes and _ids_and_quotes_valid(record):
+            return True
         problem = record_problem(record)
         if problem:
             what = record.get("label") or record.get("type") or "record"
             self.report.skip(f"{what} fails validation: {problem}", self.where or record.get("id"))
+        elif shape is not None:
+            self._valid_shapes.add(shape)
         return problem is None
 
     # -- output ---------------------------------------------------------------------------------
@@ -227,9 +249,38 @@ class ImportBatch:
         return {
             "sources": [self.sources[k] for k in sorted(self.sources)],
             "entities": [self.entities[k] for k in sorted(self.entities)],
-            "relationships": sorted(self.relationships.values(),
-                                    key=lambda r: (r["source"], r["type"], r["target"], str(r))),
+            "relationships": [self.relationships[k] for k in sorted(self.relationships, key=_sort_key)],
         }
+
+
+def _sort_key(key: tuple) -> tuple:
+    """A claim's key (ends, type, dates, role, amount, VAT) in an order that never compares None with text."""
+    return tuple("" if v is None else str(v) for v in key)
+
+
+def _claim_shape(record: dict) -> tuple | None:
+    """What a claim states besides its ends and citations (None for an entity)."""
+    if "label" in record:
+        return None
+    shape = tuple((k, v) for k, v in record.items() if k not in ("source", "target", "sources"))
+    try:
+        hash(shape)
+    except TypeError:
+        return None
+    return shape
+
+
+def _ids_and_quotes_valid(record: dict) -> bool:
+    try:
+        values.check_id(record["source"])
+        values.check_id(record["target"])
+        for cite in record["sources"]:
+            values.check_id(cite["source"])
+            if not values.check_text(cite["quote"], MAX_QUOTE):
+                return False
+    except (ValueError, KeyError, TypeError):
+        return False
+    return bool(record["sources"]) and set(record["sources"][0]) == {"source", "quote"}
 
 
 def record_problem(record: dict) -> str | None:

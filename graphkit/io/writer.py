@@ -88,11 +88,18 @@ def record_files(sections: dict[str, list[dict]], header: str) -> dict[str, str]
                 used.update(k for k in record if k in fields)
     headers = {**HEADERS, "entities": HEADERS["entities"] + [f for f in fields if f in used]}
     for section in fitting:
+        head = headers[section]
+        cite_at = head.index("source_id")
+        numeric = [i for i, h in enumerate(head) if fields.get(h) == "number" or h == "amount_gbp"]
         for record in fitting[section]:
-            base = {**record, "aliases": "|".join(record.get("aliases") or [])}
+            base = [record.get(h) for h in head]
+            for i in numeric:
+                base[i] = _plain_number(base[i])
+            if section == "entities":
+                base[head.index("aliases")] = "|".join(record.get("aliases") or [])
             for cite in record["sources"]:
-                row = {**base, "source_id": cite["source"], "quote": cite["quote"]}
-                rows[section].append([row.get(h) for h in headers[section]])
+                base[cite_at:cite_at + 2] = cite["source"], cite["quote"]
+                rows[section].append(list(base))
     texts = {f"{section}.csv": _csv_text(headers[section], rows[section]) for section in rows}
     body = {k: v for k, v in detailed.items() if v}
     if body:
@@ -116,7 +123,7 @@ def _csv_text(header: list[str], rows: list[list]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows([["" if v is None else _plain_number(v) for v in row] for row in rows])
+    writer.writerows(rows)  # None is written as an empty field
     return buf.getvalue()
 
 

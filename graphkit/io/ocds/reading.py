@@ -178,6 +178,8 @@ def _parse(text: bytes | str) -> tuple[Any, str | None]:
         return None, f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
     except RecursionError:
         return None, f"nesting deeper than {MAX_DEPTH} levels"
+    if isinstance(text, bytes) and text.count(b"{") + text.count(b"[") <= MAX_DEPTH:
+        return value, None  # so few brackets cannot nest deeper: no walk of the value needed
     try:
         check_depth(value)
     except InputError as exc:

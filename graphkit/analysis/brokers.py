@@ -5,8 +5,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-ACTOR_LABELS = ("Organisation", "Person")
-PILOT_KIND = "pilot_area"
+from ..model.ontology import load_ontology
 
 
 @dataclass
@@ -30,25 +29,29 @@ def simple_graph(graph: nx.MultiDiGraph) -> nx.Graph:
     return simple
 
 
-def _pilots_near(simple: nx.Graph, node: str) -> int:
+def _pilots_near(simple: nx.Graph, node: str, pilots: tuple[str, ...]) -> int:
     near = nx.single_source_shortest_path_length(simple, node, cutoff=2)
-    return sum(1 for other in near if other != node and simple.nodes[other].get("kind") == PILOT_KIND)
+    return sum(1 for other in near if other != node and simple.nodes[other].get("kind") in pilots)
 
 
 def _rows(simple: nx.Graph, betweenness: dict, labels) -> list[BrokerRow]:
     degree = nx.degree_centrality(simple) if len(simple) > 1 else dict.fromkeys(simple, 0.0)
+    pilots = load_ontology().group("pilots")
     rows = []
     for node, props in simple.nodes(data=True):
         if labels and props.get("label") not in labels:
             continue
         rows.append(BrokerRow(id=node, name=props.get("name") or node, label=props.get("label"),
                               kind=props.get("kind"), betweenness=betweenness.get(node, 0.0),
-                              degree=degree.get(node, 0.0), pilots=_pilots_near(simple, node)))
+                              degree=degree.get(node, 0.0), pilots=_pilots_near(simple, node, pilots)))
     return sorted(rows, key=lambda r: (-r.betweenness, -r.degree, -r.pilots, r.id))
 
 
-def brokers(graph: nx.MultiDiGraph, top: int = 20, labels=ACTOR_LABELS) -> list[BrokerRow]:
+def brokers(graph: nx.MultiDiGraph, top: int = 20, labels=None) -> list[BrokerRow]:
     """The actors most often on the shortest chains between others (contracts and reports count as links).
+
+    Rows are of the ontology's actor labels unless `labels` names others (`()`: every label);
+    `pilots` counts the nodes of the ontology's `pilots` kinds within two hops.
 
     >>> g = nx.MultiDiGraph()
     >>> g.add_nodes_from([("a", {"label": "Organisation", "kind": "pilot_area"}),
@@ -59,6 +62,7 @@ def brokers(graph: nx.MultiDiGraph, top: int = 20, labels=ACTOR_LABELS) -> list[
     [('hub', 1.0, 2)]
     """
     simple = simple_graph(graph)
+    labels = load_ontology().actor_labels if labels is None else labels
     return _rows(simple, nx.betweenness_centrality(simple, normalized=True), labels)[:top]
 
 
@@ -77,9 +81,11 @@ def _connected_pairs(simple: nx.Graph, sources: list[str], targets: list[str]) -
     return pairs
 
 
-def bridges_between(graph: nx.MultiDiGraph, group_a_kinds=("council", "pilot_area"),
-                    group_b_kinds=("government_department",), top: int = 20, labels=None) -> list[BrokerRow]:
+def bridges_between(graph: nx.MultiDiGraph, group_a_kinds=None, group_b_kinds=None, top: int = 20,
+                    labels=None) -> list[BrokerRow]:
     """Who sits on the shortest chains between two groups, each named by kinds or ids.
+
+    By default from the ontology's `councils` kinds to its `whitehall` kinds.
 
     `betweenness` here is the share of the shortest chains from a member of one group to a
     member of the other that pass through the node (1.0: on every one); nodes on none are
@@ -94,6 +100,9 @@ def bridges_between(graph: nx.MultiDiGraph, group_a_kinds=("council", "pilot_are
     >>> [(r.id, r.betweenness) for r in bridges_between(g, ["pilot_area"], ["dept"])]
     [('firm', 1.0)]
     """
+    onto = load_ontology()
+    group_a_kinds = onto.group("councils") if group_a_kinds is None else group_a_kinds
+    group_b_kinds = onto.group("whitehall") if group_b_kinds is None else group_b_kinds
     simple = simple_graph(graph)
     sources, targets = _members(simple, group_a_kinds), _members(simple, group_b_kinds)
     pairs = _connected_pairs(simple, sources, targets) if sources and targets else 0

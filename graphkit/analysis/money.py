@@ -22,8 +22,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from ..errors import GraphkitError
-
-FRAMEWORK_KINDS = ("framework_agreement", "dynamic_purchasing_system")
+from ..model.ontology import load_ontology
 GROUPINGS = ("actor", "programme", "year")
 EDGE_MONEY = {"PAID": "payment", "FUNDS": "funding"}
 
@@ -129,7 +128,8 @@ def _contract_items(graph: nx.MultiDiGraph, cid: str, props: dict) -> list[Money
     buyers = list(_links(graph, cid, "COMMISSIONED", outgoing=False))
     awards = [(s, k, p) for _, s, k, p in graph.out_edges(cid, keys=True, data=True) if p.get("type") == "AWARDED_TO"]
     parents = [p for p, _ in _links(graph, cid, "PART_OF", outgoing=True)]
-    shared = dict(money="framework_ceiling" if props.get("kind") in FRAMEWORK_KINDS else "contract",
+    ceiling = props.get("kind") in load_ontology().group("ceilings")
+    shared = dict(money="framework_ceiling" if ceiling else "contract",
                   payers=sorted({b for b, _ in buyers}), programmes=_programmes(graph, parents))
     value = _number(props.get("value_gbp"))
     if value is None:

@@ -1,20 +1,10 @@
-"""The kind of an organisation from words in its name, for importers whose sources give none."""
+"""The kind of an organisation from words in its name, for importers whose sources give none.
+
+The rules are the ontology's `kinds_by_name` (graphkit/model/ontology.yaml): first match wins.
+"""
 from __future__ import annotations
 
-import re
-
-# First match wins. Checked against the organisation's name only.
-ORGANISATION_KINDS = [
-    (r"\b(nhs|health|hospital|clinical commissioning|ambulance)\b", "health_body"),
-    (r"\b(police|constabulary)\b", "police"),
-    (r"\bfire\b", "fire_service"),
-    (r"\b(council|borough|county|city of|combined authority)\b", "council"),
-    (r"\b(university|college)\b", "academic_institute"),
-    (r"\b(department|ministry|cabinet office|home office|treasury)\b", "government_department"),
-    (r"\b(union|unison|unite|gmb)\b", "union"),
-    (r"\b(charity|charitable|foundation)\b", "charity"),
-]
-_COMPILED = [(re.compile(p, re.I), k) for p, k in ORGANISATION_KINDS]
+from ..model.ontology import load_ontology
 
 
 def organisation_kind(name: str | None, default: str) -> str:
@@ -23,7 +13,4 @@ def organisation_kind(name: str | None, default: str) -> str:
     >>> organisation_kind("London Borough of Merton", "public_body"), organisation_kind("Acme Ltd", "company")
     ('council', 'company')
     """
-    for pattern, kind in _COMPILED:
-        if name and pattern.search(name):
-            return kind
-    return default
+    return load_ontology().kind_from_name(name, default)

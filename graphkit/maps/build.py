@@ -74,7 +74,7 @@ def _contract_amount(graph: nx.MultiDiGraph, node) -> tuple[float | None, str | 
     props = graph.nodes[node]
     if props.get("label") != "Contract":
         return None, None, False
-    ceiling = props.get("kind") in ("framework_agreement", "dynamic_purchasing_system")
+    ceiling = props.get("kind") in load_ontology().group("ceilings")
     return _amount(props.get("value_gbp")), props.get("vat"), ceiling
 
 

@@ -2,42 +2,28 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
-SHAPES = {
-    "Organisation": "dot",
-    "Person": "triangle",
-    "Programme": "hexagon",
-    "Report": "square",
-    "Contract": "diamond",
-    "FOIRequest": "triangleDown",
-    "Place": "star",
-}
+from ..model.ontology import Ontology, load_ontology
 
-# Colour families: who buys, who sells, who shapes opinion, who objects. The key lists families,
-# not every kind, so it stays short; the details panel names the exact kind.
-ORG_FAMILIES = [
-    ("pilots", "pilot areas", "#15b0a3", ("pilot_area",)),
-    ("councils", "councils and partnerships", "#0f7c80", ("council", "partnership")),
-    ("government", "government and public bodies", "#1f4e9c", ("government_department", "public_body", "regional_body")),
-    ("services", "health, police and fire", "#6aa6de", ("health_body", "police", "fire_service")),
-    ("consultancies", "consultancies", "#d62f2f", ("consultancy",)),
-    ("companies", "companies", "#f0652f", ("company",)),
-    ("thinkers", "think tanks, academics, professional bodies", "#7b3fa8",
-     ("think_tank", "academic_institute", "professional_body", "membership_body")),
-    ("unions", "unions, campaigns and charities", "#2e8b3a", ("union", "campaign_group", "charity")),
-    ("media", "media and websites", "#9a8f2b", ("media", "website")),
-]
-OTHER_ORGS = ("organisations", "other organisations", "#999999")
-LABEL_FAMILIES = {
-    "Person": ("people", "people", "#4a4a4a"),
-    "Programme": ("programmes", "programmes, policies and initiatives", "#d9a300"),
-    "Report": ("documents", "reports, articles and other documents", "#8a97a8"),
-    "Contract": ("contracts", "contracts, awards and frameworks", "#f29a2e"),
-    "FOIRequest": ("foi", "FOI requests", "#8b5a2b"),
-    "Place": ("places", "places", "#7fae7a"),
-}
-_BY_KIND = {kind: (key, text, colour) for key, text, colour, kinds in ORG_FAMILIES for kind in kinds}
-FAMILY_ORDER = [key for key, *_ in ORG_FAMILIES] + [OTHER_ORGS[0]] + [f[0] for f in LABEL_FAMILIES.values()]
+
+@lru_cache(maxsize=4)
+def _families(onto: Ontology) -> tuple[dict[str, tuple[str, str, str]], tuple[str, str, str], list[str]]:
+    """(kind -> family, the family of other organisations, the order of the key) from the ontology's `map`."""
+    spec = onto.vocabulary.map
+    by_kind = {kind: (f.key, f.title, f.colour) for f in spec.organisation_families for kind in f.kinds}
+    other = spec.other_organisations
+    order = [f.key for f in spec.organisation_families] + [other.key] + [f.key for f in spec.label_families.values()]
+    return by_kind, (other.key, other.title, other.colour), order
+
+
+def __getattr__(name: str):
+    """SHAPES (label -> vis-network shape) and FAMILY_ORDER (the key's order), read from the ontology."""
+    if name == "SHAPES":
+        return load_ontology().vocabulary.map.shapes
+    if name == "FAMILY_ORDER":
+        return _families(load_ontology())[2]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def family(label: str, kind: str | None) -> tuple[str, str, str]:
@@ -46,9 +32,12 @@ def family(label: str, kind: str | None) -> tuple[str, str, str]:
     >>> family("Organisation", "consultancy")
     ('consultancies', 'consultancies', '#d62f2f')
     """
+    onto = load_ontology()
     if label == "Organisation":
-        return _BY_KIND.get(kind or "", OTHER_ORGS)
-    return LABEL_FAMILIES.get(label, (label.lower(), words(label), "#999999"))
+        by_kind, other, _ = _families(onto)
+        return by_kind.get(kind or "", other)
+    found = onto.vocabulary.map.label_families.get(label)
+    return (found.key, found.title, found.colour) if found else (label.lower(), words(label), "#999999")
 
 
 def node_colour(label: str, kind: str | None) -> str:
@@ -56,19 +45,17 @@ def node_colour(label: str, kind: str | None) -> str:
 
 
 MONEY_TYPES = ("PAID", "FUNDS", "AWARDED_TO", "COMMISSIONED")
-TYPE_COLOURS = {
-    "PAID": "#c0392b", "FUNDS": "#d35400", "AWARDED_TO": "#e67e22", "COMMISSIONED": "#b9770e",
-    "ADVISES": "#8e44ad", "SUPPORTS": "#a569bd", "LEADS": "#5b2c6f",
-    "CRITICISES": "#117a65", "EVALUATES": "#48c9b0",
-    "AUTHORED": "#5d6d7e", "PUBLISHED": "#85929e", "ABOUT": "#aab7b8",
-    "REQUESTED": "#8b5a2b", "ADDRESSED_TO": "#a0522d", "DISCLOSED": "#cd853f",
-}
-STRUCTURE_COLOUR = "#9aa5b1"  # PARTICIPATES_IN, MEMBER_OF, PART_OF, LOCATED_IN, DIRECTOR_OF, EMPLOYED_BY
 VAT_WORDS = {"excluded": "ex VAT", "included": "inc VAT"}
 
 
 def edge_colour(rtype: str) -> str:
-    return TYPE_COLOURS.get(rtype, STRUCTURE_COLOUR)
+    """The colour of a relationship type on the map (ontology `map.relationship_colours`).
+
+    >>> edge_colour("PAID"), edge_colour("PART_OF")
+    ('#c0392b', '#9aa5b1')
+    """
+    spec = load_ontology().vocabulary.map
+    return spec.relationship_colours.get(rtype, spec.structure_colour)
 
 
 def words(name: str | None) -> str:

@@ -8,6 +8,7 @@ import typer
 from .common import DEFAULT_DATASET, DatasetOpt, Neo4jOpt, StoreOpt, add_app, command, store_from_options
 from .output import console
 
+
 def _citation(source: str, quote: str, title, publisher, date):
     from ..dataset.findings import Citation
 
@@ -25,8 +26,14 @@ EvidenceOpt = Annotated[str, typer.Option(
          "alleged (only a partisan source or blog says it) or inferred.")]
 
 
-def _add_store(no_store: bool, store, neo4j):
-    return None if no_store else store_from_options(store, neo4j)
+def _record(add, dataset, *args, no_store: bool, store, neo4j, **kwargs) -> None:
+    """Call the library's `add(dataset, *args, store=…, **kwargs)` with the store (unless --no-store), then say what it did."""
+    target = None if no_store else store_from_options(store, neo4j)
+    try:
+        result = add(dataset, *args, store=target, **kwargs)
+    finally:
+        target and target.close()
+    _print_added(result)
 
 
 def _print_added(result) -> None:
@@ -54,14 +61,9 @@ def add_entity_cmd(label: Annotated[str, typer.Option(help="Organisation, Person
     from ..dataset.findings import add_entity
     from ..query.named import parse_params
 
-    target = _add_store(no_store, store, neo4j)
-    try:
-        result = add_entity(dataset, label=label, kind=kind, name=name, id=id, aliases=alias, description=description,
-                            evidence=evidence, fields=parse_params(field or []),
-                            citation=_citation(source, quote, title, publisher, date), store=target)
-    finally:
-        target and target.close()
-    _print_added(result)
+    _record(add_entity, dataset, label=label, kind=kind, name=name, id=id, aliases=alias, description=description,
+            evidence=evidence, fields=parse_params(field or []),
+            citation=_citation(source, quote, title, publisher, date), no_store=no_store, store=store, neo4j=neo4j)
 
 
 @command(target=add_app, name="relation")
@@ -83,13 +85,8 @@ def add_relation_cmd(src: Annotated[str, typer.Argument(metavar="SRC", help="Id,
 
     props = {"amount_gbp": amount_gbp, "vat": vat, "start_date": start_date, "end_date": end_date,
              "role": role, "evidence": evidence}
-    target = _add_store(no_store, store, neo4j)
-    try:
-        result = add_relation(dataset, src, rel_type, dst, props=props,
-                              citation=_citation(source, quote, title, publisher, date), store=target)
-    finally:
-        target and target.close()
-    _print_added(result)
+    _record(add_relation, dataset, src, rel_type, dst, props=props,
+            citation=_citation(source, quote, title, publisher, date), no_store=no_store, store=store, neo4j=neo4j)
 
 
 @command(target=add_app, name="contract")
@@ -109,14 +106,9 @@ def add_contract_cmd(buyer: Annotated[str, typer.Argument(help="Id, name or alia
     """Add a contract: buyer -COMMISSIONED-> contract -AWARDED_TO-> supplier (the same one again gains the citation)."""
     from ..dataset.findings import add_contract
 
-    target = _add_store(no_store, store, neo4j)
-    try:
-        result = add_contract(dataset, buyer, supplier, title=title, value_gbp=value_gbp, vat=vat,
-                              start_date=start_date, procedure=procedure, evidence=evidence,
-                              citation=_citation(source, quote, source_title, publisher, date), store=target)
-    finally:
-        target and target.close()
-    _print_added(result)
+    _record(add_contract, dataset, buyer, supplier, title=title, value_gbp=value_gbp, vat=vat, start_date=start_date,
+            procedure=procedure, evidence=evidence, citation=_citation(source, quote, source_title, publisher, date),
+            no_store=no_store, store=store, neo4j=neo4j)
 
 
 @command(target=add_app, name="source")
@@ -127,9 +119,5 @@ def add_source_cmd(url: Annotated[str, typer.Argument(help="http(s) URL of the d
     """Record a source document, to cite it later by id."""
     from ..dataset.findings import add_source
 
-    target = _add_store(no_store, store, neo4j)
-    try:
-        result = add_source(dataset, url, title=title, publisher=publisher, date=date, store=target)
-    finally:
-        target and target.close()
-    _print_added(result)
+    _record(add_source, dataset, url, title=title, publisher=publisher, date=date,
+            no_store=no_store, store=store, neo4j=neo4j)

@@ -5,22 +5,13 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import FormatOpt, Neo4jOpt, StoreOpt, app, command, store_from_options
+from .common import FormatOpt, Neo4jOpt, StoreOpt, app, command, graph_from_options as _graph
 from .output import WideOpt, render
 from ..errors import GraphkitError
 
 analyse_app = typer.Typer(help="Follow the money, find brokers, paths, neighbourhoods and communities.",
                           no_args_is_help=True)
 app.add_typer(analyse_app, name="analyse")
-
-
-def _graph(store, neo4j):
-    from ..analysis import store_graph
-    target = store_from_options(store, neo4j, read_only=True)
-    try:
-        return store_graph(target)
-    finally:
-        target.close()
 
 
 def _gbp(value, fmt: str):

@@ -89,6 +89,17 @@ def store_from_options(store: Path | None, neo4j: bool | None, read_only: bool =
                       set_aside_damaged=set_aside_damaged)
 
 
+def graph_from_options(store: Path | None, neo4j: bool | None):
+    """The store's graph (networkx), read from a store opened read-only and closed again."""
+    from ..analysis import store_graph
+
+    target = store_from_options(store, neo4j, read_only=True)
+    try:
+        return store_graph(target)
+    finally:
+        target.close()
+
+
 def default_dataset() -> Path:
     from ..resources import default_dataset_dir
 

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import Neo4jOpt, StoreOpt, store_from_options, app, command  # noqa: F401 - commands register on the shared app
+from .common import Neo4jOpt, StoreOpt, app, command, graph_from_options as _graph  # noqa: F401 - commands register on the shared app
 from .output import console, err_console
 
 OpenOpt = Annotated[bool, typer.Option("--open", help="Open the result in a web browser.")]
@@ -21,16 +21,6 @@ StoryOpt = Annotated[Optional[Path], typer.Option("--story", help="A story file 
 def _names(values: list[str] | None) -> tuple[str, ...]:
     """Repeated options and comma-separated lists alike: --kinds a,b --kinds c."""
     return tuple(v.strip() for value in values or [] for v in value.split(",") if v.strip())
-
-
-def _graph(store: Path | None, neo4j: bool | None):
-    from ..analysis import store_graph
-
-    target = store_from_options(store, neo4j, read_only=True)
-    try:
-        return store_graph(target)
-    finally:
-        target.close()
 
 
 def _check_png(png: Path | None) -> None:

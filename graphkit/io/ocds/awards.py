@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 from ...model import values
+from ...model.ontology import load_ontology
 from ..batch import Cite, ImportBatch, clean_text, safe_id
 from ..report import ImportReport
 from .fields import _date, _dict, _list, _money_text, _str, _text
@@ -25,7 +26,9 @@ PUBLISHERS = {"ocds-b5fd17": "Contracts Finder", "ocds-h6vhtk": "Find a Tender",
               "ocds-r6ebe6": "Public Contracts Scotland", "ocds-kuma6s": "Sell2Wales"}
 NOTICE_TYPES = ("awardNotice", "contractAwardNotice", "contractNotice", "tenderNotice", "planningNotice")
 CALL_OFF = re.compile(r"call[- ]off|direct award from a framework|further competition", re.I)
-CEILING_KINDS = ("framework_agreement", "dynamic_purchasing_system")
+DPS_WORDS = re.compile(r"dynamic purchasing|\bdps\b", re.I)
+DPS_TITLE = re.compile(r"dynamic purchasing system", re.I)
+FRAMEWORK_TITLE = re.compile(r"\bframework\b", re.I)
 MAX_DESCRIPTION = 2000
 MAX_AMOUNT = values.MAX_AMOUNT
 
@@ -164,7 +167,7 @@ def _award_record(rel: Release, award: dict, contract: tuple[Release, dict] | No
 
 
 def _account(report: ImportReport, record: dict, suppliers: int) -> None:
-    ceiling = record["kind"] in CEILING_KINDS
+    ceiling = record["kind"] in load_ontology().group("ceilings")
     report.tally("awards counted")
     report.tally(f"awards: {'framework/DPS ceilings' if ceiling else 'contract values'} (GBP)",
                  float(record.get("value_gbp") or 0))
@@ -174,22 +177,24 @@ def _account(report: ImportReport, record: dict, suppliers: int) -> None:
 
 
 def _kind(rel: Release, title: str, suppliers: int, has_contract: bool) -> str:
+    """The Contract kind of an award (the ontology's roles: framework, dynamic_purchasing, contract, award)."""
+    onto = load_ontology()
     tech = _dict(rel.tender.get("techniques"))
     method = _str(rel.tender.get("procurementMethodDetails")) or ""
-    text = f"{title} {method}"
+    agreed = onto.kind("contract") if has_contract else onto.kind("award")
     if tech.get("hasDynamicPurchasingSystem") is True:
-        return "dynamic_purchasing_system"
+        return onto.kind("dynamic_purchasing")
     if tech.get("hasFrameworkAgreement") is True:
-        return "framework_agreement"
+        return onto.kind("framework")
     if suppliers > 1:
-        return "dynamic_purchasing_system" if re.search(r"dynamic purchasing|\bdps\b", text, re.I) else "framework_agreement"
+        return onto.kind("dynamic_purchasing") if DPS_WORDS.search(f"{title} {method}") else onto.kind("framework")
     if CALL_OFF.search(method):
-        return "contract" if has_contract else "award"  # a call-off is money to one supplier
-    if re.search(r"dynamic purchasing system", title, re.I):
-        return "dynamic_purchasing_system"
-    if re.search(r"\bframework\b", title, re.I):
-        return "framework_agreement"
-    return "contract" if has_contract else "award"
+        return agreed  # a call-off is money to one supplier
+    if DPS_TITLE.search(title):
+        return onto.kind("dynamic_purchasing")
+    if FRAMEWORK_TITLE.search(title):
+        return onto.kind("framework")
+    return agreed
 
 
 def _value_fields(value: dict, report: ImportReport, where: str) -> dict:
@@ -228,7 +233,8 @@ def _tender(batch: ImportBatch, rel: Release, fixed: str | None) -> None:
     sid = _release_source(batch, rel, None, fixed)
     value = _dict(tender.get("value"))
     kind = _kind(rel, title, 0, False)
-    kind = "tender" if kind in ("award", "contract") else kind
+    onto = load_ontology()
+    kind = onto.kind("tender") if kind in (onto.kind("award"), onto.kind("contract")) else kind
     period = _dict(tender.get("contractPeriod"))
     estimate = _value_fields(value, batch.report, f"{rel.where}: {rel.ocid} tender")
     estimate.pop("value_gbp", None)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
+from ...model.ontology import load_ontology
 from ..batch import Cite, ImportBatch
-from ..kinds import organisation_kind
 from ..report import ImportReport
 from .fields import _dict, _list, _str, _text
 from .reading import Release
@@ -35,7 +35,7 @@ def _buyers(batch: ImportBatch, rel: Release, parties: dict[str, dict], contract
         name = _party_name(ref, {str(ref.get('id')): party}) if ref else _party_name(party, {})
         if "centralPurchasingBody" in _list(party.get("roles")):
             role = f"{role}; central purchasing body" if role else "central purchasing body"
-        actor = batch.actor("Organisation", _kind_by_name(name, "public_body", party), name,
+        actor = batch.actor("Organisation", _kind_by_name(name, "buyer", party), name,
                             cite_for(name), identifiers=_identifiers(party, ref))
         if actor is None:
             batch.report.skip("buyer without a name", rel.ocid)
@@ -54,7 +54,7 @@ def _supplier(batch: ImportBatch, rel: Release, parties: dict[str, dict], ref: d
             return
         batch.relate(contract_id, "AWARDED_TO", known, cite, evidence="documented")
         return
-    kind = _kind_by_name(name, "company", party)
+    kind = _kind_by_name(name, "supplier", party)
     actor = batch.actor("Organisation", kind, name, cite, identifiers=identifiers)
     if actor:
         batch.relate(contract_id, "AWARDED_TO", actor, cite, evidence="documented")
@@ -110,11 +110,13 @@ def _org_id(scheme: str, value: str) -> str:
     return f"{scheme.upper()}-{value}"
 
 
-def _kind_by_name(name: str | None, default: str, party: dict) -> str:
+def _kind_by_name(name: str | None, role: str, party: dict) -> str:
+    """The kind of a buyer or supplier (`role`): from a local authority classification or the
+    name's words (the ontology's kinds_by_name), else the role's kind; a supplier is never taken
+    for a kind of the `not_supplier` group."""
+    onto = load_ontology()
     classes = " ".join(str(_dict(c).get("id", "")) for c in _list(_dict(party.get("details")).get("classifications")))
-    if default == "public_body" and "Regional or local authority" in classes:
-        return "council"
-    kind = organisation_kind(name, default)
-    return "company" if default == "company" and kind in ("union", "government_department") else kind
-
-
+    if role == "buyer" and "Regional or local authority" in classes:
+        return onto.kind("local_authority")
+    kind = onto.kind_from_name(name, onto.kind(role))
+    return onto.kind(role) if role == "supplier" and kind in onto.group("not_supplier") else kind

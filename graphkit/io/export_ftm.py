@@ -3,22 +3,11 @@
 Entities are built with `followthemoney`'s own proxies, so every value is cleaned and
 checked by FtM and the file reads back with `model.get_proxy`. Ids are graphkit ids.
 
-| graphkit | FtM |
-| --- | --- |
-| Person | Person |
-| Organisation (company, consultancy) | Company |
-| Organisation (public bodies, councils, departments, health, police, fire) | PublicBody |
-| other Organisation | Organization |
-| Contract | Contract (title, amount + GBP, contractDate, procedure; COMMISSIONED → authority) |
-| Report | Document (Article for articles) |
-| Programme | Project |
-| AWARDED_TO | ContractAward |
-| PAID | Payment |
-| DIRECTOR_OF / EMPLOYED_BY / MEMBER_OF | Directorship / Employment / Membership |
-| ADVISES | Representation |
-| ABOUT | Documentation |
-| OWNS | Ownership |
-| any other relationship | UnknownLink, role = the relationship type |
+The mapping is the ontology's `ftm` section (graphkit/model/ontology.yaml): `export` names
+the schema of each label (organisations by kind group: companies, public bodies, others),
+`links` the link schema of each relationship type; any other relationship type is written as
+the last link (UnknownLink) with role = the relationship type. A Contract carries title,
+amount + GBP, contractDate, procedure and its buyers (COMMISSIONED) as `authority`.
 
 Each entity's citations become `sourceUrl` and `publisher` (of the cited sources) and
 `notes` (the quotes). What an FtM import kept in the description's last line
@@ -35,42 +24,22 @@ import re
 from pathlib import Path
 
 from ..dataset import Dataset
-from .ftm import ftm_tail
+from ..model.ontology import load_ontology
+from .ftm_values import ftm_tail
 from .report import ExportReport
 from .targets import prepare_file, write_export_file
 
 FORMAT = "ftm"
-PUBLIC_KINDS = {"public_body", "government_department", "council", "pilot_area", "health_body", "police",
-                "fire_service", "regional_body"}
-COMPANY_KINDS = {"company", "consultancy"}
-EDGES = {  # relationship type -> (FtM schema, property of the start, property of the end)
-    "AWARDED_TO": ("ContractAward", "contract", "supplier"),
-    "PAID": ("Payment", "payer", "beneficiary"),
-    "DIRECTOR_OF": ("Directorship", "director", "organization"),
-    "EMPLOYED_BY": ("Employment", "employee", "employer"),
-    "MEMBER_OF": ("Membership", "member", "organization"),
-    "ADVISES": ("Representation", "agent", "client"),
-    "ABOUT": ("Documentation", "document", "entity"),
-    "OWNS": ("Ownership", "owner", "asset"),
-}
-SCHEMATA = {"Organisation": {"Organization", "Company", "PublicBody", "LegalEntity"}, "Person": {"Person"},
-            "Contract": {"Contract"}, "Report": {"Document", "Article", "Pages", "PlainText", "HyperText"},
-            "Programme": {"Project"}}
 IDENTIFIER = re.compile(r"^(ftm:|ocds:|[A-Z]{2}-[A-Z]{2,6}-)")
 
 
 def entity_schema_name(label: str, kind: str | None) -> str | None:
-    if label == "Person":
-        return "Person"
-    if label == "Organisation":
-        return "Company" if kind in COMPANY_KINDS else "PublicBody" if kind in PUBLIC_KINDS else "Organization"
-    if label == "Contract":
-        return "Contract"
-    if label == "Report":
-        return "Article" if kind == "article" else "Document"
-    if label == "Programme":
-        return "Project"
-    return None
+    """The FtM schema of an entity (the ontology's `ftm.export`); None: no counterpart.
+
+    >>> entity_schema_name("Organisation", "consultancy"), entity_schema_name("Place", "city")
+    ('Company', None)
+    """
+    return load_ontology().vocabulary.ftm.export_schema(label, kind)
 
 
 def export_ftm(ds: Dataset, target: str | Path, **guard) -> ExportReport:
@@ -90,13 +59,14 @@ def export_ftm(ds: Dataset, target: str | Path, **guard) -> ExportReport:
         if rel["type"] == "COMMISSIONED":
             authorities.setdefault(rel["target"], []).append(rel["source"])
     ids = _ftm_ids(ds)
+    kept = load_ontology().vocabulary.ftm.kept_schemata
     for row in ds.entities.to_pylist():
         text, tail = ftm_tail(row.get("description"))
         name = entity_schema_name(row["label"], row["kind"])
         if name is None:
             report.dropped[f"{row['label']} (no FtM counterpart)"] += 1
             continue
-        if tail.get("schema") in SCHEMATA.get(row["label"], ()):
+        if tail.get("schema") in kept.get(row["label"], ()):
             name = tail["schema"]
         proxy = model.make_entity(name)
         proxy.id = ids[row["id"]]
@@ -192,9 +162,11 @@ def _edge(model, row: dict, schemata: dict[str, str], sources: dict[str, dict], 
     if row["source"] not in schemata or row["target"] not in schemata:
         report.dropped[f"{rtype} with an end that has no FtM counterpart"] += 1
         return None
-    schema, start, end = EDGES.get(rtype, ("UnknownLink", "subject", "object"))
+    mapping = load_ontology().vocabulary.ftm
+    link, fallback = mapping.link_by_type(rtype), mapping.fallback_link
+    schema, start, end = link.schema, link.start, link.end
     if not _fits(model, schema, start, schemata[row["source"]]) or not _fits(model, schema, end, schemata[row["target"]]):
-        schema, start, end = "UnknownLink", "subject", "object"  # e.g. MEMBER_OF a programme
+        schema, start, end = fallback.schema, fallback.start, fallback.end  # e.g. MEMBER_OF a programme
     text, tail = ftm_tail(row.get("description"))
     proxy = model.make_entity(schema)
     proxy.id = tail["id"] if tail.get("schema") == schema and isinstance(tail.get("id"), str) else _edge_id(row)
@@ -204,7 +176,7 @@ def _edge(model, row: dict, schemata: dict[str, str], sources: dict[str, dict], 
         report.dropped[f"{rtype} whose ends FtM's {schema} does not accept"] += 1
         return None
     role = row.get("role")
-    if schema == "UnknownLink":
+    if schema == fallback.schema:
         role = f"{rtype}: {role}" if role else rtype
     proxy.add("role", role, quiet=True)
     proxy.add("startDate", row.get("start_date"), quiet=True)

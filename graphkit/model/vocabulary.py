@@ -51,7 +51,8 @@ class FtmExportRule:
 class FtmImport:
     label: str
     kind: str
-    by_name: bool = False
+    by_name: bool = False  # the kind may come from the name (kinds_by_name), `kind` the default
+    descendants: bool = False  # also every schema that extends this one
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,23 @@ class FtmMapping:
             if rule.label == label and (rule.kinds is None or kind in rule.kinds):
                 return rule.schema
         return None
+
+    def import_spec(self, schema) -> FtmImport | None:
+        """The label and kind an FtM schema (a followthemoney Schema) is imported as; None: no counterpart."""
+        if schema.name in self.imports:
+            return self.imports[schema.name]
+        return next((spec for name, spec in self.imports.items() if spec.descendants and schema.is_a(name)), None)
+
+    @property
+    def fallback_link(self) -> FtmLink:
+        """The last link: what any other relationship type is exported as, and the link of unstated nature."""
+        return self.links[-1]
+
+    def link_by_schema(self, schema: str) -> FtmLink | None:
+        return next((link for link in self.links if link.schema == schema), None)
+
+    def link_by_type(self, rtype: str) -> FtmLink:
+        return next((link for link in self.links if link.type == rtype), self.fallback_link)
 
 
 @dataclass(frozen=True)
@@ -176,7 +194,7 @@ def _ftm(raw: dict | None, check: _Checker, groups: dict[str, tuple[str, ...]]) 
         where = f"ftm.import.{schema}"
         label = check.label(_need(spec, "label", where), where)
         imports[schema] = FtmImport(label, check.kind(_need(spec, "kind", where), where, label),
-                                    bool(spec.get("by_name", False)))
+                                    bool(spec.get("by_name", False)), bool(spec.get("descendants", False)))
     links = tuple(FtmLink(check.rel_type(_need(link, "type", f"ftm.links[{i}]"), f"ftm.links[{i}]"),
                           *(str(_need(link, k, f"ftm.links[{i}]")) for k in ("schema", "start", "end")),
                           link.get("role"))
@@ -190,5 +208,6 @@ def parse_vocabulary(raw: dict, labels: dict, relationships: dict) -> Vocabulary
     actors = tuple(check.label(lab, "actor_labels") for lab in raw.get("actor_labels") or [])
     groups = {str(name): check.kinds_of(kinds, f"kind_groups.{name}")
               for name, kinds in (raw.get("kind_groups") or {}).items()}
-    return Vocabulary(actor_labels=actors, kind_groups=groups, kinds_by_name=_kinds_by_name(raw.get("kinds_by_name"), check),
+    return Vocabulary(actor_labels=actors, kind_groups=groups,
+                      kinds_by_name=_kinds_by_name(raw.get("kinds_by_name"), check),
                       map=_map_style(raw.get("map"), check), ftm=_ftm(raw.get("ftm"), check, groups))

@@ -160,11 +160,12 @@ def parse_ontology(raw: dict) -> Ontology:
     )
 
 
+def _shipped_text() -> str:
+    return resources.files("graphkit.model").joinpath("ontology.yaml").read_text(encoding="utf-8")
+
+
 @lru_cache(maxsize=4)
 def load_ontology(path: str | None = None) -> Ontology:
     """Read the ontology shipped with the package, or the file at `path`."""
-    if path:
-        text = Path(path).read_text(encoding="utf-8")
-    else:
-        text = resources.files("graphkit.model").joinpath("ontology.yaml").read_text(encoding="utf-8")
+    text = Path(path).read_text(encoding="utf-8") if path else _shipped_text()
     return parse_ontology(yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))  # noqa: S506 - safe loader (libyaml)

@@ -16,6 +16,7 @@ from dataclasses import replace as dc_replace
 from pathlib import Path
 from typing import Callable
 
+from ..config import dataset_path
 from ..dataset import Dataset, dataset_files, display_path, read_dataset
 from ..errors import GraphkitError, InvalidDataset
 from ..resolve.index import ActorIndex
@@ -50,7 +51,7 @@ class ImportPlan:
             if not p.exists():
                 raise GraphkitError(f"{p}: no such file or folder")
         roots = [Path(d) for d in (dataset if isinstance(dataset, list) else [dataset] if dataset else [])]
-        target = Path(into) if into else default_into(roots[0] if roots else Path("seeds"), fmt, paths)
+        target = Path(into) if into else default_into(roots[0] if roots else dataset_path(), fmt, paths)
         return cls(fmt, paths, target, roots, force)
 
     def check_target(self, store: Store | None = None, writes: tuple[str, ...] = RECORD_FILES) -> None:

@@ -84,13 +84,13 @@ def suggest_matches(rows: list[dict], threshold: float = 90.0, citations: dict[s
     return sorted(out, key=lambda c: (-c.score, c.keep, c.merge))
 
 
-ACTOR_LABELS = ("Organisation", "Person")
-
-
-def dedupe_candidates(paths: list, threshold: float = 90.0, labels: Iterable[str] = ACTOR_LABELS) -> list[Candidate]:
-    """Candidate duplicate actors in the dataset files under `paths` (merge decisions already applied)."""
+def dedupe_candidates(paths: list, threshold: float = 90.0, labels: Iterable[str] | None = None) -> list[Candidate]:
+    """Candidate duplicate actors in the dataset files under `paths` (merge decisions already applied);
+    `labels` defaults to the ontology's actor labels."""
     from ..dataset import read_dataset
+    from ..model.ontology import load_ontology
 
+    labels = load_ontology().actor_labels if labels is None else labels
     ds = read_dataset(paths)
     actors = ds.entities.filter(pc.is_in(ds.entities.column("label"), pa.array(list(labels), pa.string())))
     rows = actors.select(["id", "label", "name", "aliases"]).to_pylist()

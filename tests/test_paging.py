@@ -37,3 +37,40 @@ def test_a_bad_page_is_one_line(workdir, runner, tiny_dir):
     assert runner.invoke(app, ["load", str(tiny_dir)]).exit_code == 0
     result = runner.invoke(app, ["query", "RETURN 1", "--limit", "0"])
     assert result.exit_code == 1 and "--limit must be at least 1" in result.output
+
+
+def test_a_store_hands_out_rows_batch_by_batch(store):
+    stream = store.stream(NUMBERS, batch_rows=100)
+    assert stream.columns == ["x"]
+    batches = iter(stream.batches)
+    assert next(batches) == [[i] for i in range(1, 101)]  # the first batch comes before the rest is converted
+    assert [len(b) for b in batches] == [100, 50]
+
+
+def test_every_row_as_csv_or_json_is_streamed_and_equals_the_whole_answer(workdir, runner, tiny_dir, monkeypatch):
+    import json
+
+    from graphkit.cli import output
+    from graphkit.stores import LadybugStore
+
+    assert runner.invoke(app, ["load", str(tiny_dir)]).exit_code == 0
+    streamed = []
+    real = output.write_rows
+    monkeypatch.setattr("graphkit.cli.data.write_rows",
+                        lambda columns, batches, fmt: streamed.append(fmt) or real(columns, batches, fmt))
+    as_json = runner.invoke(app, ["query", "UNWIND range(1, 250) AS x RETURN x * 1.5 AS x ORDER BY x",
+                                         "--all", "--format", "json"])
+    as_csv = runner.invoke(app, ["run", "weakly-sourced", "--all", "--format", "csv"])
+    assert streamed == ["json", "csv"] and as_json.exit_code == 0 and as_csv.exit_code == 0
+    assert json.loads(as_json.stdout) == [{"x": i * 1.5} for i in range(1, 251)]
+    store = LadybugStore(workdir / ".graphkit" / "graph.lbug", read_only=True)
+    try:
+        from graphkit.query.named import run_named
+
+        whole = run_named(store, "weakly-sourced")
+    finally:
+        store.close()
+    assert whole.rows and as_csv.stdout.splitlines()[0] == ",".join(whole.columns)
+    assert len(as_csv.stdout.splitlines()) == len(whole.rows) + 1
+    paged = runner.invoke(app, ["run", "weakly-sourced", "--limit", str(len(whole.rows)), "--format", "csv"])
+    assert paged.stdout == as_csv.stdout  # the same text as the answer written at once

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import closing
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -10,7 +11,7 @@ import typer
 from ..errors import GraphkitError
 from .common import (PAGE, AllOpt, FormatOpt, LimitOpt, Neo4jOpt, OffsetOpt, StoreOpt, WideOpt, app,  # noqa: F401
                   command, default_dataset, store_from_options)
-from .output import console, err_console, render
+from .output import console, err_console, render, write_rows
 
 @command
 def validate(paths: Annotated[list[Path], typer.Argument(help="Dataset files or folders.")]):
@@ -78,6 +79,11 @@ def query(cypher: Annotated[str, typer.Argument(help="A Cypher statement.")],
     from ..query.named import parse_params
 
     target = store_from_options(store, neo4j, read_only=not write)
+    if _streams(fmt, all_rows, offset) and not write:
+        with closing(target):
+            stream = target.stream(cypher, parse_params(param or []), timeout_s=timeout)
+            write_rows(stream.columns, stream.batches, fmt)
+        return
     try:
         result = target.query(cypher, parse_params(param or []), write=write, timeout_s=timeout,
                               window=_window(limit, offset, all_rows))
@@ -85,6 +91,11 @@ def query(cypher: Annotated[str, typer.Argument(help="A Cypher statement.")],
         target.close()
     render(result.columns, result.rows, fmt)
     _say_more(result, offset)
+
+
+def _streams(fmt: str, all_rows: bool, offset: int) -> bool:
+    """Every row as CSV or JSON: written as the engine hands them out, never all held at once."""
+    return all_rows and not offset and fmt in ("csv", "json")
 
 
 def _window(limit: int, offset: int, all_rows: bool) -> tuple[int, int] | None:
@@ -120,9 +131,14 @@ def run(name: Annotated[str, typer.Argument(help="A named query (see `graphkit q
         timeout: Annotated[float, typer.Option(help="Seconds before the query is stopped.")] = 60.0,
         wide: WideOpt = False, store: StoreOpt = None, neo4j: Neo4jOpt = None):
     """Run a named query (actor parameters take an id, name or alias); shows a page of rows at a time."""
-    from ..query.named import parse_params, run_named
+    from ..query.named import parse_params, run_named, stream_named
 
     target = store_from_options(store, neo4j, read_only=True)
+    if _streams(fmt, all_rows, offset):
+        with closing(target):
+            stream = stream_named(target, name, parse_params(param or []), timeout_s=timeout)
+            write_rows(stream.columns, stream.batches, fmt)
+        return
     try:
         result = run_named(target, name, parse_params(param or []), timeout_s=timeout,
                            window=_window(limit, offset, all_rows))

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 import sys
 from typing import Annotated, Any, Iterable
@@ -43,17 +42,10 @@ def render(columns: list[str], rows: Iterable[Iterable[Any]], fmt: str = "table"
 
     Table cells never wrap: a long one is cut with … unless `wide`, which shows every cell whole.
     """
+    if fmt in ("json", "csv"):
+        write_rows(columns, [rows], fmt)
+        return
     rows = [list(r) for r in rows]
-    if fmt == "json":
-        sys.stdout.write(json.dumps([dict(zip(columns, r)) for r in rows], default=str, ensure_ascii=False, indent=2) + "\n")
-        return
-    if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        writer.writerow(columns)
-        writer.writerows([[safe_cell(_plain(v)) for v in r] for r in rows])
-        sys.stdout.write(buf.getvalue())
-        return
     if not console.is_terminal and not _format_given():
         sys.stdout.write(plain_lines(columns, rows))
         return
@@ -70,6 +62,34 @@ def render(columns: list[str], rows: Iterable[Iterable[Any]], fmt: str = "table"
     Console(width=max(console.width, sum(widths) + 3 * len(widths) + 1)).print(table)
     if not rows:
         console.print("[dim](no rows)[/dim]")
+
+
+def write_rows(columns: list[str], batches: Iterable[Iterable[Iterable[Any]]], fmt: str, out=None) -> int:
+    """Write rows as CSV or JSON batch by batch as they come (the same text as one write of them all);
+    returns how many rows were written.
+
+    >>> import io; buf = io.StringIO()
+    >>> write_rows(["id", "ids"], [[["=a", ["s1", "s2"]]], [["b", None]]], "csv", buf), buf.getvalue()
+    (2, "id,ids\\r\\n'=a,s1; s2\\r\\nb,\\r\\n")
+    """
+    out = out or sys.stdout
+    written = 0
+    if fmt == "csv":
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        for batch in batches:
+            batch = [[safe_cell(_plain(v)) for v in r] for r in batch]
+            writer.writerows(batch)
+            written += len(batch)
+        return written
+    encode = json.JSONEncoder(default=str, ensure_ascii=False, indent=2).encode
+    for batch in batches:
+        for row in batch:
+            text = encode(dict(zip(columns, row))).replace("\n", "\n  ")
+            out.write(("[\n  " if written == 0 else ",\n  ") + text)
+            written += 1
+    out.write("\n]\n" if written else "[]\n")
+    return written
 
 
 MAX_CELL = 60  # characters of a table cell before it is cut with … (--wide shows it whole)

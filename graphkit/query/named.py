@@ -16,6 +16,13 @@ column (`desc` for descending; empty cells last). Citation columns (`sources`,
 
 A query that needs engine-specific Cypher ships a variant beside it,
 `NAME.neo4j.cypher` or `NAME.ladybug.cypher`, chosen by the store's engine.
+
+A query with a large answer pages in the engine: it ends (each UNION branch) with
+`ORDER BY … LIMIT $first`, and graphkit passes `first` = offset + limit, so the engine
+sorts and cuts; the branches' rows are merged by the declared order and the window taken.
+Below a line `// total`, the file holds a statement counting the whole answer (its first
+column summed over its rows, so a UNION counts each branch); it runs only when the page
+is full.
 """
 from __future__ import annotations
 
@@ -27,8 +34,12 @@ from typing import Any
 from ..errors import GraphkitError
 from ..resources import cypher_dir
 from ..stores import QueryResult, Store
+from ..stores.base import QueryStream
 
 _HEADER = re.compile(r"^//\s*(\w+)\s*:\s*(.*)$")
+_TOTAL = re.compile(r"^//\s*total\s*$", re.MULTILINE)
+PAGE_PARAM = re.compile(r"\$first\b")
+ALL_ROWS = 2**62  # `first` when every row is wanted
 ENGINES = ("neo4j", "ladybug")
 
 
@@ -51,9 +62,17 @@ class NamedQuery:
     path: Path | None = None
     actors: dict[str, tuple[str, ...]] = field(default_factory=dict)  # actor parameter -> kinds allowed (all when empty)
     order: list[tuple[str, bool]] = field(default_factory=list)  # (column, descending)
+    totals: dict[str, str] = field(default_factory=dict)  # engine (or "any") -> statement counting the answer
 
     def text_for(self, engine: str) -> str:
         return self.texts.get(engine) or self.texts["any"]
+
+    def total_for(self, engine: str) -> str | None:
+        return self.totals.get(engine) if engine in self.texts else self.totals.get("any")
+
+    def pages_in_engine(self, engine: str) -> bool:
+        """Whether the engine sorts and cuts the answer (the Cypher ends in `LIMIT $first`)."""
+        return PAGE_PARAM.search(self.text_for(engine)) is not None
 
 
 _PARAM = re.compile(r"\s*(\w+)\s*(?:\(([^)]*)\))?\s*(?:=\s*([^;]*?))?\s*(?:;|$)")
@@ -137,7 +156,10 @@ def named_queries(folder: Path | None = None) -> dict[str, NamedQuery]:
             query.order = _parse_order(header.get("order", ""))
             query.path = path
         if body:
-            query.texts[engine or "any"] = body
+            main, total = (_TOTAL.split(body, 1) + [""])[:2]
+            query.texts[engine or "any"] = main.strip()
+            if total.strip():
+                query.totals[engine or "any"] = total.strip()
     for name, q in out.items():
         if "any" not in q.texts:
             missing = [e for e in ENGINES if e not in q.texts]
@@ -185,6 +207,41 @@ def run_named(store: Store, name: str, params: dict[str, Any] | None = None,
     each citation cell listing every source once. With `window` (offset, limit) only those
     rows come back, and `total` counts them all.
     """
+    query, values = prepare(store, name, params)
+    return _run(store, query, values, timeout_s, window)
+
+
+def _run(store: Store, query: NamedQuery, values: dict[str, Any], timeout_s: float | None,
+         window: tuple[int, int] | None) -> QueryResult:
+    if query.pages_in_engine(store.engine):
+        return _paged_in_engine(store, query, values, timeout_s, window)
+    text = query.text_for(store.engine)
+    if not query.order:  # the engine's own order: only the window is converted
+        result = store.query(text, values, timeout_s=timeout_s, window=window)
+        return QueryResult(result.columns, tidy_citations(result.columns, result.rows), result.total)
+    result = store.query(text, values, timeout_s=timeout_s)
+    rows = sort_rows(result.columns, tidy_citations(result.columns, result.rows), query.order)
+    if window is None:
+        return QueryResult(result.columns, rows)
+    return QueryResult(result.columns, rows[window[0]:window[0] + window[1]], len(rows))
+
+
+def stream_named(store: Store, name: str, params: dict[str, Any] | None = None,
+                 timeout_s: float | None = None) -> QueryStream:
+    """Every row of a named query, handed out batch by batch as the engine sends them. A query whose
+    declared order merges several branches is sorted first (its rows are held once, then handed out)."""
+    query, values = prepare(store, name, params)
+    if query.order:
+        result = _run(store, query, values, timeout_s, None)
+        return QueryStream(result.columns, [result.rows])
+    if query.pages_in_engine(store.engine):
+        values["first"] = ALL_ROWS
+    stream = store.stream(query.text_for(store.engine), values, timeout_s=timeout_s)
+    return QueryStream(stream.columns, (tidy_citations(stream.columns, batch) for batch in stream.batches))
+
+
+def prepare(store: Store, name: str, params: dict[str, Any] | None) -> tuple[NamedQuery, dict[str, Any]]:
+    """The named query and its parameter values: defaults filled, actor names resolved to ids."""
     queries = named_queries()
     if name not in queries:
         raise GraphkitError(f"no named query {name!r}; `graphkit queries` lists them")
@@ -206,14 +263,33 @@ def run_named(store: Store, name: str, params: dict[str, Any] | None = None,
             from ..resolve.sources import find_in_store
 
             values[param] = find_in_store(store, str(values[param]), kinds, what=f"--param {param}")
-    if not query.order:  # the engine's own order: only the window is converted
-        result = store.query(query.text_for(store.engine), values, timeout_s=timeout_s, window=window)
-        return QueryResult(result.columns, tidy_citations(result.columns, result.rows), result.total)
-    result = store.query(query.text_for(store.engine), values, timeout_s=timeout_s)
-    rows = sort_rows(result.columns, tidy_citations(result.columns, result.rows), query.order)
+    return query, values
+
+
+def _paged_in_engine(store: Store, query: NamedQuery, values: dict[str, Any], timeout_s: float | None,
+                     window: tuple[int, int] | None) -> QueryResult:
+    """The engine sorts and keeps the first offset + limit rows (of each UNION branch); the branches are
+    merged by the declared order and the window cut. The whole answer is counted only when the page is full."""
+    first = min(ALL_ROWS, window[0] + window[1]) if window else ALL_ROWS
+    result = store.query(query.text_for(store.engine), {**values, "first": first}, timeout_s=timeout_s)
+    rows = tidy_citations(result.columns, result.rows)
+    if query.order:
+        rows = sort_rows(result.columns, rows, query.order)
     if window is None:
         return QueryResult(result.columns, rows)
-    return QueryResult(result.columns, rows[window[0]:window[0] + window[1]], len(rows))
+    total = len(rows)
+    if total >= first:  # some branch may have been cut: count the whole answer
+        total = count_answer(store, query, values, timeout_s)
+    return QueryResult(result.columns, rows[window[0]:first], total)
+
+
+def count_answer(store: Store, query: NamedQuery, values: dict[str, Any], timeout_s: float | None) -> int:
+    """How many rows the whole answer holds, by the query's `// total` statement."""
+    statement = query.total_for(store.engine)
+    if statement is None:
+        raise GraphkitError(f"named query {query.name} pages in the engine but has no `// total` statement")
+    counts = store.query(statement, values, timeout_s=timeout_s)
+    return int(sum(row[0] or 0 for row in counts.rows))
 
 
 def tidy_citations(columns: list[str], rows: list[list[Any]]) -> list[list[Any]]:

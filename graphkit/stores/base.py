@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, Iterable, Protocol
 
 from ..dataset import Dataset
 
@@ -45,6 +45,18 @@ class QueryResult:
         return [dict(zip(self.columns, r)) for r in self.rows]
 
 
+@dataclass
+class QueryStream:
+    """A result handed out as it comes: the columns, then the rows in batches (lists of rows)."""
+
+    columns: list[str]
+    batches: Iterable[list[list[Any]]]
+
+    def rows(self):
+        for batch in self.batches:
+            yield from batch
+
+
 class Store(Protocol):
     """A graph store. Implementations: LadybugStore (embedded), Neo4jStore."""
 
@@ -64,6 +76,11 @@ class Store(Protocol):
               timeout_s: float | None = None, window: tuple[int, int] | None = None) -> QueryResult:
         """Run one statement; with `window` (offset, limit) only those rows are converted and returned,
         and `total` says how many there were."""
+        ...
+
+    def stream(self, cypher: str, params: dict[str, Any] | None = None, *,
+               timeout_s: float | None = None, batch_rows: int = 10_000) -> QueryStream:
+        """Run one read-only statement; its rows are converted batch by batch as they are read."""
         ...
 
     def close(self) -> None: ...

@@ -23,14 +23,13 @@ from ..dataset import Dataset
 from ..files import fsync_path
 from ..model.ontology import Ontology, load_ontology
 from ..errors import GraphkitError
-from .base import LoadReport, ProgressFn, QueryResult
+from .base import LoadReport, ProgressFn, QueryResult, QueryStream
 from .columns import RelGroup, node_columns, rel_columns
 from .ladybug_file import (StoreUnreadable, ladybug_type, build_file, copy_arrow, copy_options, endpoints_first,
                            remove_store_files, schema_statements, set_aside, store_tables, busy_or)
 from .plans import TablePlan
 from .statements import check_statement
-from .list_text import column_values, decode_value
-from .plain import plain_value
+from .list_text import arrow_rows
 
 DEFAULT_PATH = config.DEFAULT_STORE
 def default_store_path() -> Path:
@@ -300,6 +299,21 @@ class LadybugStore:
     # -- queries ------------------------------------------------------------------
     def query(self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False,
               timeout_s: float | None = None, window: tuple[int, int] | None = None) -> QueryResult:
+        columns, table = self._arrow(cypher, params, write, timeout_s)
+        if table is None:  # a write without RETURN: nothing to convert (and Arrow cannot size it)
+            return QueryResult(columns, [], None)
+        total = table.num_rows if window else None
+        return QueryResult(columns, arrow_rows(table.slice(*window) if window else table), total)
+
+    def stream(self, cypher: str, params: dict[str, Any] | None = None, *,
+               timeout_s: float | None = None, batch_rows: int = 10_000) -> QueryStream:
+        """A read-only query's rows, converted `batch_rows` at a time as they are handed out."""
+        columns, table = self._arrow(cypher, params, False, timeout_s)
+        batches = table.to_batches(batch_rows) if table is not None else []
+        return QueryStream(columns, (arrow_rows(b) for b in batches))
+
+    def _arrow(self, cypher: str, params: dict[str, Any] | None, write: bool, timeout_s: float | None):
+        """(columns, the result as Arrow, or None for a statement that returns no columns)."""
         check_statement(cypher, write=write, engine=self.engine)
         if write and self.read_only:
             raise GraphkitError("store opened read-only; writes need --write")
@@ -311,12 +325,12 @@ class LadybugStore:
         try:
             result = self._conn.execute(cypher, params or {})
             columns = result.get_column_names()
-            rows, total = _rows(result, len(columns), window)
+            table = result.get_as_arrow() if columns else None
         except RuntimeError as exc:
             _end_quietly(self._conn)
             raise _query_error(exc) from None
         self._conn.execute("COMMIT")
-        return QueryResult(columns, rows, total)
+        return columns, table
 
     def close(self) -> None:
         if self._conn is not None:
@@ -324,29 +338,6 @@ class LadybugStore:
         if self._db is not None:
             self._db.close()
         self._conn = self._db = None
-
-
-def _rows(result, width: int, window: tuple[int, int] | None = None) -> tuple[list[list[Any]], int | None]:
-    """Result rows as plain Python, converted column by column through Arrow (far faster than per value);
-    with a window (offset, limit) only those rows are converted. Also the row count when windowed."""
-    if width == 0:  # a write without RETURN: nothing to convert (and Arrow cannot size it)
-        return [], None
-    table = result.get_as_arrow()
-    total = table.num_rows if window else None
-    if window:
-        table = table.slice(window[0], window[1])
-    if table.num_rows == 0:
-        return [], total
-    columns = []
-    for col in table.columns:
-        values = column_values(col)
-        if values is None:
-            values = col.to_pylist()
-            if pa.types.is_struct(col.type) or pa.types.is_list(col.type) and pa.types.is_struct(col.type.value_type):
-                values = [plain_value(v) for v in values]
-            values = [decode_value(v) for v in values]
-        columns.append(values)
-    return [list(row) for row in zip(*columns)], total
 
 
 def _table_name(stmt: str) -> str:

@@ -86,6 +86,30 @@ def column_values(col: pa.ChunkedArray) -> list[Any] | None:
     return pa.chunked_array([_split_items(chunk) for chunk in col.chunks]).to_pylist()
 
 
+def arrow_rows(table: pa.Table | pa.RecordBatch) -> list[list[Any]]:
+    """Result rows as plain Python, converted column by column through Arrow (far faster than per value),
+    marked texts as lists, nodes and relationships as dicts.
+
+    >>> arrow_rows(pa.table({"id": ["a", "b"], "ids": ["s1\\x1fs2\\x1f", None]}))
+    [['a', ['s1', 's2']], ['b', None]]
+    """
+    from .plain import plain_value
+
+    if table.num_rows == 0:
+        return []
+    columns = []
+    for col in table.columns:
+        col = col if isinstance(col, pa.ChunkedArray) else pa.chunked_array([col], col.type)
+        values = column_values(col)
+        if values is None:
+            values = col.to_pylist()
+            if pa.types.is_struct(col.type) or pa.types.is_list(col.type) and pa.types.is_struct(col.type.value_type):
+                values = [plain_value(v) for v in values]
+            values = [decode_value(v) for v in values]
+        columns.append(values)
+    return [list(row) for row in zip(*columns)]
+
+
 def _split_marked(texts):
     return pc.split_pattern(pc.utf8_slice_codeunits(texts, 0, -1), MARK)
 

@@ -16,7 +16,7 @@ from .. import config
 from ..dataset import Dataset
 from ..model.ontology import Ontology, load_ontology
 from ..errors import GraphkitError
-from .base import LoadReport, ProgressFn, QueryResult
+from .base import LoadReport, ProgressFn, QueryResult, QueryStream
 from . import neo4j_rows as rows
 from .columns import node_tables, rel_groups
 from .neo4j_rows import Stored
@@ -234,6 +234,37 @@ class Neo4jStore:
                 return session.execute_write(work) if write else session.execute_read(work)
         except Exception as exc:
             raise GraphkitError(_neo4j_message(exc, self.settings, write=write)) from None
+
+    def stream(self, cypher: str, params: dict[str, Any] | None = None, *,
+               timeout_s: float | None = None, batch_rows: int = 10_000) -> QueryStream:
+        """A read-only query's rows as the server sends them, converted `batch_rows` at a time."""
+        check_statement(cypher, write=False, engine=self.engine)
+        session = self._driver.session(database=self.settings.database, default_access_mode="READ")
+        try:
+            tx = session.begin_transaction(timeout=timeout_s)
+            result = tx.run(cypher, params or {})
+            keys = list(result.keys())
+        except Exception as exc:
+            session.close()
+            raise GraphkitError(_neo4j_message(exc, self.settings, write=False)) from None
+        return QueryStream(keys, self._batches(session, tx, result, batch_rows))
+
+    def _batches(self, session, tx, result, batch_rows: int):
+        try:
+            batch = []
+            for rec in result:
+                batch.append([plain_value(v) for v in rec.values()])
+                if len(batch) >= batch_rows:
+                    yield batch
+                    batch = []
+            if batch:
+                yield batch
+            tx.commit()
+        except Exception as exc:
+            raise GraphkitError(_neo4j_message(exc, self.settings, write=False)) from None
+        finally:
+            tx.close()
+            session.close()
 
     def _run(self, cypher: str, params: dict | None = None) -> None:
         with self._session() as session:

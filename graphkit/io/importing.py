@@ -26,7 +26,7 @@ from .batch import ImportBatch
 from .report import ImportReport
 from ..files import write_text_atomic
 from .targets import StagedFolder, check_folder_target, writing
-from .writer import RECORD_FILES, YAML_HEADER, record_files
+from .writer import RECORD_FILES, YAML_HEADER, CsvFile, record_files
 
 Progress = Callable[[str, int], None]  # (what, units done since the last call)
 
@@ -249,7 +249,7 @@ def _why(report: ImportReport) -> str:
     return f" ({n} skipped: {reason}" + (f", e.g. {example}" if example else "") + ")"
 
 
-def _validate_and_place(plan: ImportPlan, texts: dict[str, str], existing_files: list[Path], dry_run: bool,
+def _validate_and_place(plan: ImportPlan, texts: dict[str, str | CsvFile], existing_files: list[Path], dry_run: bool,
                         report: ImportReport, updates: dict[Path, set[str]], existing: Dataset) -> Dataset:
     """Build the folder aside, validate it with the dataset, then swap it in with one rename.
 
@@ -291,10 +291,13 @@ def _stage(stack: contextlib.ExitStack, target: Path, dry_run: bool, **options):
     return stack.enter_context(StagedFolder(target, **options))
 
 
-def _write_texts(folder: Path, texts: dict[str, str]) -> list[str]:
+def _write_texts(folder: Path, texts: dict[str, "str | CsvFile"]) -> list[str]:
     with writing(folder):
         for name, text in texts.items():
-            write_text_atomic(folder / name, text)
+            if isinstance(text, str):
+                write_text_atomic(folder / name, text)
+            else:
+                text.write(folder / name)
     return list(texts)
 
 

@@ -9,8 +9,9 @@ import io
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable, Iterator
 
 import yaml
 
@@ -60,51 +61,87 @@ def dataset_yaml(section: str, records: Iterable[dict], header: str = "") -> str
     return header + body
 
 
-def record_files(sections: dict[str, list[dict]], header: str) -> dict[str, str]:
-    """Dataset records as the texts of RECORD_FILES: one CSV row per citation, YAML for the rest
+@dataclass
+class CsvFile:
+    """A CSV file to write, its rows made as it is written (never held as text)."""
+
+    header: list[str]
+    rows: Callable[[], Iterator[list]]
+
+    def write(self, path: Path) -> None:
+        """Write the file (in a staging folder: the folder, not the file, is swapped in)."""
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                writer = csv.writer(fh, lineterminator="\n")
+                writer.writerow(self.header)
+                writer.writerows(self.rows())  # None is written as an empty field
+                fh.flush()
+                os.fsync(fh.fileno())
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
+
+    @property
+    def text(self) -> str:
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(self.header)
+        writer.writerows(self.rows())
+        return buf.getvalue()
+
+
+def record_files(sections: dict[str, list[dict]], header: str) -> dict[str, CsvFile | str]:
+    """Dataset records as RECORD_FILES: CSV files with one row per citation, YAML text for the rest
     (records.yaml only when some record needs it).
 
-    >>> texts = record_files({"entities": [{"id": "c1", "label": "Contract", "kind": "contract", "name": "C",
+    >>> files = record_files({"entities": [{"id": "c1", "label": "Contract", "kind": "contract", "name": "C",
     ...     "value_gbp": 93007.0, "sources": [{"source": "s1", "quote": "q"}]}]}, "")
-    >>> texts["entities.csv"].splitlines()
+    >>> files["entities.csv"].text.splitlines()
     ['id,label,kind,name,aliases,description,source_id,quote,value_gbp', 'c1,Contract,contract,C,,,s1,q,93007']
-    >>> "records.yaml" in texts
+    >>> "records.yaml" in files
     False
     """
     from ..dataset.csv_reader import field_columns
     from ..model.ontology import load_ontology
 
     fields = field_columns(load_ontology())
-    rows: dict[str, list[list]] = {"sources": [], "entities": [], "relationships": []}
     detailed: dict[str, list[dict]] = {"entities": [], "relationships": []}
-    used: set[str] = set()
-    for src in sections.get("sources", []):
-        rows["sources"].append([src.get(h) for h in HEADERS["sources"]])
     fitting: dict[str, list[dict]] = {"entities": [], "relationships": []}
+    used: set[str] = set()
     for section, fits in (("entities", _entity_fits_csv(fields)), ("relationships", _relationship_fits_csv)):
         for record in sections.get(section, []):
             (fitting if fits(record) else detailed)[section].append(record)
             if section == "entities" and fits(record):
                 used.update(k for k in record if k in fields)
     headers = {**HEADERS, "entities": HEADERS["entities"] + [f for f in fields if f in used]}
-    for section in fitting:
-        head = headers[section]
-        cite_at = head.index("source_id")
-        numeric = [i for i, h in enumerate(head) if fields.get(h) == "number" or h == "amount_gbp"]
-        for record in fitting[section]:
+    sources = sections.get("sources", [])
+    files: dict[str, CsvFile | str] = {
+        "sources.csv": CsvFile(HEADERS["sources"], lambda: ([src.get(h) for h in HEADERS["sources"]] for src in sources))}
+    for section, records in fitting.items():
+        files[f"{section}.csv"] = CsvFile(headers[section], _citation_rows(records, headers[section], fields))
+    body = {k: v for k, v in detailed.items() if v}
+    if body:
+        files["records.yaml"] = header + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)
+    return files
+
+
+def _citation_rows(records: list[dict], head: list[str], fields: dict[str, str]) -> Callable[[], Iterator[list]]:
+    """One row per citation of each record, made when asked for."""
+    cite_at = head.index("source_id")
+    numeric = [i for i, h in enumerate(head) if fields.get(h) == "number" or h == "amount_gbp"]
+    aliases_at = head.index("aliases") if "aliases" in head else None
+
+    def rows() -> Iterator[list]:
+        for record in records:
             base = [record.get(h) for h in head]
             for i in numeric:
                 base[i] = _plain_number(base[i])
-            if section == "entities":
-                base[head.index("aliases")] = "|".join(record.get("aliases") or [])
+            if aliases_at is not None:
+                base[aliases_at] = "|".join(record.get("aliases") or [])
             for cite in record["sources"]:
                 base[cite_at:cite_at + 2] = cite["source"], cite["quote"]
-                rows[section].append(list(base))
-    texts = {f"{section}.csv": _csv_text(headers[section], rows[section]) for section in rows}
-    body = {k: v for k, v in detailed.items() if v}
-    if body:
-        texts["records.yaml"] = header + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)
-    return texts
+                yield list(base)
+    return rows
 
 
 def _entity_fits_csv(fields: dict[str, str]):
@@ -117,14 +154,6 @@ def _entity_fits_csv(fields: dict[str, str]):
 
 def _relationship_fits_csv(record: dict) -> bool:
     return set(record) <= CSV_RELATIONSHIP_FIELDS
-
-
-def _csv_text(header: list[str], rows: list[list]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)  # None is written as an empty field
-    return buf.getvalue()
 
 
 def _plain_number(value):

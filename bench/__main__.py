@@ -1,7 +1,8 @@
 """python -m bench [--size 10k|100k|1m] [--only GROUP ...] [--repeat N] [--json FILE]
 
 Generates the size's dataset when missing, runs each figure group, prints a table and
-writes JSON (default bench/results/latest-<size>.json).
+writes JSON (default bench/results/latest-<size>.json). The Neo4j groups start a server
+and take minutes: they run only when named (`--only neo4j neo4j-csv`).
 """
 from __future__ import annotations
 
@@ -22,8 +23,21 @@ from .report import machine, markdown_table, print_table, write_json
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 # group name -> module; run in this order (load leaves the store that queries and add reuse)
 GROUPS = {"validate": "bench.validate", "load": "bench.load", "memory": "bench.memory", "queries": "bench.queries",
-          "add": "bench.add", "maps": "bench.maps", "neo4j": "bench.neo4j_load",
-          "workflow": "bench.workflow"}
+          "paging": "bench.paging", "add": "bench.add", "maps": "bench.maps", "neo4j": "bench.neo4j_load",
+          "neo4j-csv": "bench.neo4j_csv",
+          "workflow": "bench.workflow", "ocds": "bench.ocds"}
+
+
+OPT_IN = {"neo4j", "neo4j-csv"}  # run only when named with --only
+
+
+def selected_groups(only: list[str] | None) -> list[str]:
+    """The groups a run measures, in order: those named, or every group but the opt-in ones.
+
+    >>> "neo4j" in selected_groups(None), selected_groups(["neo4j", "validate"])
+    (False, ['validate', 'neo4j'])
+    """
+    return [name for name in GROUPS if (name in only if only else name not in OPT_IN)]
 
 
 def run_group(name: str, ctx: Context, console: Console) -> dict:
@@ -48,7 +62,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description="graphkit benchmarks")
     parser.add_argument("--size", choices=list(SIZES), default="10k")
     parser.add_argument("--only", nargs="+", action="extend", choices=list(GROUPS), metavar="GROUP",
-                        help=f"run only these groups ({', '.join(GROUPS)})")
+                        help=f"run only these groups ({', '.join(GROUPS)}; without it, all but {', '.join(sorted(OPT_IN))})")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per figure; the median is reported")
     parser.add_argument("--json", type=Path, help="results file (default bench/results/latest-<size>.json)")
     parser.add_argument("--neo4j-rows", type=int, default=100_000,
@@ -73,9 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     results = {"size": args.size, "repeat": ctx.repeat, "started": time.strftime("%Y-%m-%d %H:%M:%S"),
                "machine": machine(), "dataset": {k: manifest[k] for k in ("rows", "distinct", "bytes", "seed")},
                "groups": {}}
-    for name in GROUPS:
-        if args.only and name not in args.only:
-            continue
+    for name in selected_groups(args.only):
         results["groups"][name] = run_group(name, ctx, console)
     results["seconds"] = round(time.perf_counter() - t0, 1)
     results["machine"]["load_avg_end"] = [round(x, 2) for x in __import__("os").getloadavg()]

@@ -32,7 +32,7 @@ def test_generated_dataset_is_valid_and_shaped(tmp_path):
 def test_runner_writes_results(tmp_path, capsys):
     ensure_dataset("10k")
     out = tmp_path / "results.json"
-    code = main(["--size", "10k", "--repeat", "1", "--only", "validate", "load", "memory", "queries", "add",
+    code = main(["--size", "10k", "--repeat", "1", "--only", "validate", "load", "memory", "queries", "paging", "add",
                  "maps", "--json", str(out)])
     results = json.loads(out.read_text())
     assert code == 0, {g: b.get("reason") for g, b in results["groups"].items()}
@@ -44,10 +44,23 @@ def test_runner_writes_results(tmp_path, capsys):
     from graphkit.query.named import named_queries
 
     assert {r["name"] for r in groups["queries"]["rows"]} == set(named_queries())
+    paging = {r["name"]: r for r in groups["paging"]["rows"]}
+    for name in named_queries():
+        assert paging[f"{name}: first page"]["unit"] == "ms" and paging[f"{name}: first page"]["goal"] == "< 300 ms"
+        assert paging[f"{name}: default answer (CLI)"]["baseline"] == "count(n) query"
+    assert paging["weakly-sourced: first page"]["note"].startswith("100 of ")
     for row in groups["load"]["rows"]:
         if row["name"].startswith("(b)"):
             assert row["ratio"] > 0
     assert "graphkit bench" in capsys.readouterr().out
+
+
+def test_a_plain_run_leaves_the_neo4j_groups_out_and_measures_paging():
+    from bench.__main__ import GROUPS, selected_groups
+
+    assert {"neo4j", "neo4j-csv"} <= set(GROUPS)
+    assert set(selected_groups(None)) == set(GROUPS) - {"neo4j", "neo4j-csv"} and "paging" in selected_groups(None)
+    assert selected_groups(["neo4j-csv"]) == ["neo4j-csv"]
 
 
 def test_cli_help():

@@ -1,0 +1,153 @@
+"""OCDS import at 2k, 20k and 200k releases, as ratios to baselines measured in the same run.
+
+The files are the 200 Contracts Finder releases of ../shared/data/ocds/ repeated with new ocids
+and release ids (written once under bench/data/ocds/, never committed). For each size:
+
+- `graphkit import ocds FILE` as a child process in a scratch folder with an empty `seeds/`
+  (load into a new embedded store included), against reading the same file line by line with
+  Python's `json` module in this process;
+- the child's peak memory (getrusage of a fresh wrapper: the child's own ru_maxrss);
+- a following `graphkit validate seeds/` of that dataset, against `graphkit --help`.
+
+`python -m bench.ocds --sizes 2k,20k --src /tmp/old-checkout` measures another checkout's code
+(its folder first on PYTHONPATH), for before/after figures.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from .figure import Context, Row
+from .timing import run_child, run_child_peak
+
+SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "ocds" / "contracts-finder.releases.jsonl"
+DATA_DIR = Path(__file__).resolve().parent / "data" / "ocds"
+SIZES = {"2k": 2_000, "20k": 20_000, "200k": 200_000}
+GOALS = {"import": 20.0, "memory_mb": 1024.0, "validate": 8.0}
+
+
+def releases_file(size: str, sample: Path = SAMPLE) -> Path:
+    """bench/data/ocds/contracts-finder-<size>.jsonl: the sample repeated with new ocids (written once)."""
+    import orjson
+
+    path = DATA_DIR / f"contracts-finder-{size}.jsonl"
+    if path.exists():
+        return path
+    if not sample.exists():
+        from .figure import Skipped
+        raise Skipped(f"{sample} is absent")
+    lines = [orjson.loads(line) for line in sample.read_bytes().splitlines() if line.strip()]
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "wb") as out:
+        for n in range(SIZES[size]):
+            copy, release = divmod(n, len(lines))
+            data = dict(lines[release])
+            data["ocid"] = f"{data['ocid']}-b{copy}"
+            if data.get("id"):
+                data["id"] = f"{data['id']}-b{copy}"
+            out.write(orjson.dumps(data) + b"\n")
+    os.replace(tmp, path)
+    return path
+
+
+def json_parse_seconds(path: Path) -> tuple[float, float]:
+    """Reading the file line by line with the standard `json` module, the floor of any import:
+    (wall, CPU) seconds."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                json.loads(line)
+    return time.perf_counter() - t0, time.process_time() - c0
+
+
+def _env(src: Path | None) -> dict | None:
+    if src is None:
+        return None
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(src), os.environ.get("PYTHONPATH", "")])}
+
+
+def _only_report_failed(stderr: str) -> bool:
+    """The import and load finished and only printing the report failed (cli/interop.py at 249048d
+    imports `_print_load` from the wrong module): the work measured was done."""
+    return "cannot import name '_print_load'" in stderr
+
+
+def measure(size: str, work: Path, src: Path | None = None) -> dict:
+    """One import, one validate and the baselines, for one size."""
+    path = releases_file(size)
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    (work / "seeds").mkdir(exist_ok=True)
+    env, py = _env(src), sys.executable
+    parse, parse_cpu = min(json_parse_seconds(path) for _ in range(2))
+    imported = run_child_peak([py, "-m", "graphkit", "import", "ocds", str(path), "--store", str(work / "graph.lbug")],
+                              cwd=str(work), env=env, timeout_s=7200)
+    if imported.returncode != 0 and not _only_report_failed(imported.stderr):
+        raise RuntimeError(f"import exited {imported.returncode}: {(imported.stderr or imported.stdout)[-400:]}")
+    help_s = min(run_child([py, "-m", "graphkit", "--help"], cwd=str(work), env=env).wall_s for _ in range(3))
+    validate = [run_child([py, "-m", "graphkit", "validate", "seeds/"], cwd=str(work), env=env) for _ in range(2)]
+    if validate[-1].returncode != 0:
+        raise RuntimeError(f"validate exited {validate[-1].returncode}: {validate[-1].stderr[-400:]}")
+    files = sorted(p for p in (work / "seeds").rglob("*") if p.is_file())
+    return {"size": size, "releases": SIZES[size], "bytes": path.stat().st_size, "json_parse_s": parse,
+            "json_parse_cpu_s": parse_cpu,
+            "import_s": imported.wall_s, "import_cpu_s": imported.cpu_s, "peak_mb": imported.max_rss_mb,
+            "help_s": help_s, "validate_s": min(v.wall_s for v in validate),
+            "files": {str(p.relative_to(work)): p.stat().st_size for p in files}}
+
+
+def rows_for(m: dict) -> list[Row]:
+    size, imp, ratio_v = m["size"], m["import_s"] / m["json_parse_s"], m["validate_s"] / m["help_s"]
+    rate = m["releases"] / m["import_s"]
+    cpu_ratio = m["import_cpu_s"] / m["json_parse_cpu_s"]
+    return [
+        Row(f"import ocds {size} releases (child, load included)", m["import_s"], "s", "json module parse",
+            m["json_parse_s"], imp, f"<= {GOALS['import']:g}x", imp <= GOALS["import"],
+            note=f"{rate:,.0f} releases/s; CPU {m['import_cpu_s']:.1f} s = {cpu_ratio:.1f}x the parse's CPU "
+                 f"(the steadier ratio on a busy machine)", detail={"files": m["files"]}),
+        Row(f"peak RSS of the import, {size}", m["peak_mb"], "MB", goal=f"< {GOALS['memory_mb']:g} MB",
+            met=m["peak_mb"] < GOALS["memory_mb"]),
+        Row(f"validate after the import, {size}", m["validate_s"], "s", "graphkit --help", m["help_s"], ratio_v,
+            f"<= {GOALS['validate']:g}x", ratio_v <= GOALS["validate"]),
+    ]
+
+
+RUN_SIZES = {"10k": ("2k", "20k")}  # the smoke size leaves out the 200k file (minutes); larger sizes run all
+
+
+def run(ctx: Context) -> list[Row]:
+    rows, peaks = [], {}
+    for size in RUN_SIZES.get(ctx.size, tuple(SIZES)):
+        m = measure(size, ctx.work_dir(f"ocds-{size}"))
+        peaks[size] = m["peak_mb"]
+        rows += rows_for(m)
+    if "200k" in peaks:
+        growth = peaks["200k"] / peaks["20k"]
+        rows.append(Row("peak RSS 200k / 20k", growth, "x", goal="flat (<= 1.25x)", met=growth <= 1.25))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.ocds", description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="2k,20k,200k")
+    parser.add_argument("--src", type=Path, help="a checkout whose graphkit to measure (default: this one)")
+    parser.add_argument("--work", type=Path, default=DATA_DIR / "work")
+    args = parser.parse_args(argv)
+    for size in args.sizes.split(","):
+        m = measure(size, args.work / size, args.src)
+        for row in rows_for(m):
+            ratio = f"  {row.ratio:.2f}x {row.baseline} ({row.baseline_value:.2f} s)" if row.ratio else ""
+            print(f"{row.name}: {row.value:.2f} {row.unit}{ratio} goal {row.goal} met={row.met} {row.note}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

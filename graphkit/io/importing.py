@@ -234,8 +234,9 @@ def run_record_import(plan: ImportPlan, convert: Callable[[ImportBatch], None], 
     discount_previous(report, previous, list(batch.entities.values()), list(batch.sources),
                       list(batch.relationships.values()))
     header = YAML_HEADER.format(fmt=plan.format, inputs=", ".join(p.name for p in plan.inputs))
-    texts = record_files(batch.sections(), header)
-    ds = _validate_and_place(plan, texts, existing_files, dry_run, report, batch.updates, existing)
+    texts, updates = record_files(batch.sections(), header), batch.updates
+    del batch  # its records live on in `texts` only until they are written
+    ds = _validate_and_place(plan, texts, existing_files, dry_run, report, updates, existing)
     if store is not None and not dry_run:
         report.loaded = load_store(store, ds, [plan], progress)
     return report
@@ -266,6 +267,7 @@ def _validate_and_place(plan: ImportPlan, texts: dict[str, str | CsvFile], exist
             rewritten.append(staged)
         staged = _stage(stack, plan.into, dry_run, replaces=list(texts))  # what graphkit did not write stays
         names = _write_texts(staged.path, texts)
+        texts.clear()  # the records written are freed before the dataset is read back and loaded
         ds = _read_staged([*kept, *[s.path for s in rewritten], staged.path],
                           {str(s.path): str(s.target) for s in [*rewritten, staged]})
         if dry_run:

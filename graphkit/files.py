@@ -6,8 +6,6 @@ import stat
 import tempfile
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
 from .errors import GraphkitError
 
 LOCK_TIMEOUT_S = 30
@@ -99,10 +97,14 @@ class dataset_lock:
     def __init__(self, dataset_dir: Path, name: str, busy: str):
         if not dataset_dir.is_dir():
             raise GraphkitError(f"{dataset_dir}: no such dataset folder (use --dataset)")
+        from filelock import FileLock  # only where a dataset is written: the command line starts without it
+
         self.lock = FileLock(str(dataset_dir / f".{name}.lock"), timeout=LOCK_TIMEOUT_S)
         self.busy = busy
 
     def __enter__(self):
+        from filelock import Timeout
+
         try:
             self.lock.acquire()
         except Timeout:

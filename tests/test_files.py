@@ -13,3 +13,12 @@ def test_a_cell_that_would_run_as_a_formula_is_guarded_and_reads_back_as_it_was(
     assert guard_cell(cell) == guarded
     assert unguard_cell(guarded) == cell
     assert export_guard is guard_cell  # the export uses the one guard, not a copy
+
+
+def test_query_results_as_csv_are_guarded_as_the_export_is(capsys):
+    from graphkit.cli.output import render
+
+    cells = ["'=x", "=1+1", "+1", "-1", "@x"]
+    render(cells, [cells], "csv")
+    row = capsys.readouterr().out.splitlines()[1]
+    assert row.split(",") == [guard_cell(c) for c in cells] == ["''=x", "'=1+1", "'+1", "'-1", "'@x"]

@@ -189,8 +189,7 @@ def sources(paths: Annotated[Optional[list[Path]], typer.Argument(help="Dataset 
     from ..dataset import validate as validate_paths
 
     paths = paths or [default_dataset()]
-    problems = [p for p in validate_paths(paths)
-                if p.field.split(".")[0] in ("sources", "source_id", "quote") or "source" in p.message]
+    problems = [p for p in validate_paths(paths) if p.about_citation]
     if weak and not problems:
         from ..dataset.quote_check import weak_claims_in
 

@@ -10,22 +10,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ..files import guard_cell as safe_cell  # the one spreadsheet-formula guard
+
 console = Console()
 err_console = Console(stderr=True)
 
 WideOpt = Annotated[bool, typer.Option("--wide", help="Show long table cells whole instead of cutting them with ….")]
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formulas: a cell starting with = + - @ tab or CR gets a leading quote.
-
-    >>> safe_cell("=HYPERLINK(1)"), safe_cell(-5), safe_cell("ok")
-    ("'=HYPERLINK(1)", -5, 'ok')
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _plain(value: Any) -> Any:

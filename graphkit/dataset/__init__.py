@@ -50,6 +50,7 @@ class Dataset:
     def _set(self, section: str, table: pa.Table) -> None:
         self._table(section)
         self._tables[section] = table
+        self.digest = None  # no longer exactly what the files hold
 
     entities = property(lambda self: self._table("entities"), lambda self, t: self._set("entities", t))
     relationships = property(lambda self: self._table("relationships"), lambda self, t: self._set("relationships", t))
@@ -95,7 +96,7 @@ def dataset_files(paths: list[str | Path]) -> list[Path]:
 def _is_dataset_file(path: Path) -> bool:
     if path.name.lower() in STORY_FILES:
         return False
-    return path.suffix.lower() in YAML_SUFFIXES or csv_section(path) is not None
+    return path.suffix.lower() in YAML_SUFFIXES or _is_csv(path)
 
 
 def display_path(path: Path) -> str:
@@ -109,6 +110,9 @@ def display_path(path: Path) -> str:
 
 def _read_files(files: list[Path], onto: Ontology, problems: ProblemList) -> dict[str, list[pa.Table]]:
     """Tables of every file by section, in file order; CSV files are read two at a time, largest first."""
+    from .csv_reader import ReadSpace
+    from .parallel import pieces
+
     parts: dict[str, list[pa.Table]] = {"entities": [], "relationships": [], "sources": []}
     spaces: Queue[ReadSpace] = Queue()
     for _ in range(CSV_READERS):
@@ -131,12 +135,18 @@ def _read_files(files: list[Path], onto: Ontology, problems: ProblemList) -> dic
 
 
 def _is_csv(path: Path) -> bool:
-    return path.suffix.lower() == ".csv" and csv_section(path) is not None
+    if path.suffix.lower() != ".csv":
+        return False
+    from .csv_reader import csv_section
+
+    return csv_section(path) is not None
 
 
 def _read_csv_file(path: Path, onto: Ontology, spaces: Queue[ReadSpace],
                    threads: bool) -> tuple[list[tuple[str, pa.Table]], ProblemList]:
     """The table of one CSV file and the problems found in it (its bytes held in one of `spaces` meanwhile)."""
+    from .csv_reader import read_csv_table
+
     problems = ProblemList()
     space = spaces.get()
     try:
@@ -162,11 +172,13 @@ def _read_other_file(path: Path, onto: Ontology) -> tuple[list[tuple[str, pa.Tab
 def _read_yaml_file(path: Path, display: str, onto: Ontology, problems: ProblemList) -> list[tuple[str, pa.Table]]:
     """The tables of a YAML file: from the parse cache while its bytes are unchanged, else parsed (and kept if clean)."""
     from . import parse_cache
+    from ..model.tables import entity_schema, relationship_schema, rows_to_table, source_schema
+    from .yaml_reader import MAX_BYTES, read_yaml_records
 
     folder = parse_cache.cache_folder()
     key = None
     if folder is not None and path.stat().st_size <= MAX_BYTES:
-        key = parse_cache.entry_key(path.read_bytes(), repr(onto))
+        key = parse_cache.entry_key(path.read_bytes(), parse_cache.ontology_text(onto))
         cached = parse_cache.read_entry(folder, key, display)
         if cached is not None:
             return cached
@@ -179,6 +191,8 @@ def _read_yaml_file(path: Path, display: str, onto: Ontology, problems: ProblemL
 
 
 def _concat(tables: list[pa.Table], schema: pa.Schema) -> pa.Table:
+    import pyarrow as pa
+
     return pa.concat_tables(tables) if tables else schema.empty_table()
 
 
@@ -195,6 +209,12 @@ def build_dataset(parts: dict[str, list[pa.Table]], onto: Ontology, problems: Pr
     The lists in `parts` are emptied as their tables are merged, so that the memory of the
     tables read from files can be freed as soon as the merged tables hold their data.
     """
+    from ..model.tables import entity_schema, relationship_schema, source_schema, with_relationship_ids
+    from .checks import References
+    from .endpoints import Endpoints, rid_candidates
+    from .parallel import at_once
+    from .repeated_ids import find_duplicates, merge_duplicates
+
     entities = _concat(_taken(parts, "entities"), entity_schema(onto))
     sources = _concat(_taken(parts, "sources"), source_schema(onto))
     rels = _concat([with_relationship_ids(t) for t in _taken(parts, "relationships")], relationship_schema(onto))
@@ -217,6 +237,10 @@ def build_dataset(parts: dict[str, list[pa.Table]], onto: Ontology, problems: Pr
 def _with_merge_decisions(entities: pa.Table, rels: pa.Table, endpoints: Endpoints, files: list[str],
                           problems: ProblemList) -> tuple[pa.Table, pa.Table, Endpoints]:
     """Entities and relationships with the recorded merge decisions applied; ids and endpoints follow."""
+    from ..model.tables import with_relationship_ids
+    from .endpoints import Endpoints
+    from .merges import apply_merge_decisions
+
     entities, repointed = apply_merge_decisions(entities, rels, files, problems)
     if repointed is rels:
         return entities, rels, endpoints
@@ -230,33 +254,47 @@ def read_dataset(paths: list[str | Path], onto: Ontology | None = None) -> Datas
     files = dataset_files(paths)
     displays = [display_path(f) for f in files]
     cached, keep = _cached_dataset(files, displays, onto)
-    if cached is not None:
-        return cached
+    return cached if cached is not None else keep(_read_and_check(files, displays, onto))
+
+
+def _read_and_check(files: list[Path], displays: list[str], onto: Ontology) -> Dataset:
+    from .parallel import release_memory
+
     problems = ProblemList()
     parts = _read_files(files, onto, problems)
     release_memory()
     dataset = build_dataset(parts, onto, problems, displays)
     problems.raise_if_any()
-    keep(dataset)
     return dataset
 
 
 def _cached_dataset(files: list[Path], displays: list[str], onto: Ontology):
-    """(the dataset kept for exactly these files, or None; a function that keeps a freshly read one)."""
+    """(the dataset kept for exactly these files, or None; a function that keeps a freshly read one and returns it)."""
     from . import parse_cache
     from .merges import merge_files_for
 
     folder = parse_cache.cache_folder()
     passing = any(f.name.startswith(".") for f in files)  # a check of a file about to be written (`add`)
     key = None if folder is None or not files or passing else parse_cache.whole_key(
-        files, displays, merge_files_for(displays), repr(onto))
+        files, displays, merge_files_for(displays), parse_cache.ontology_text(onto))
     if key is None:
-        return None, lambda dataset: None
-    tables = parse_cache.read_tables(folder, key)
-    if tables is not None:
-        return Dataset(tables["entities"], tables["relationships"], tables["sources"], displays), None
-    return None, lambda dataset: parse_cache.write_entry(folder, key, [
-        ("entities", dataset.entities), ("relationships", dataset.relationships), ("sources", dataset.sources)])
+        return None, lambda dataset: dataset
+    counts = parse_cache.read_counts(folder, key)
+    if counts is not None:
+        def tables() -> dict[str, pa.Table]:
+            found = parse_cache.read_tables(folder, key)  # None only when the entry went meanwhile: read again
+            fresh = found or _read_and_check(files, displays, onto)._tables
+            return {name: fresh[name] for name in ("entities", "relationships", "sources")}
+
+        return Dataset(files=displays, digest=key, kept=(tables, counts)), None
+
+    def keep(dataset: Dataset) -> Dataset:
+        parse_cache.write_entry(folder, key, [("entities", dataset.entities), ("relationships", dataset.relationships),
+                                              ("sources", dataset.sources)])
+        dataset.digest = key
+        return dataset
+
+    return None, keep
 
 
 def validate(paths: list[str | Path], onto: Ontology | None = None) -> list[Problem]:

@@ -20,13 +20,15 @@ import io
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pyarrow as pa
-import pyarrow.compute as pc
 from ..files import dataset_lock, write_text_atomic
 
 from ..errors import GraphkitError, ProblemList
 from ..model.values import check_id
+
+if TYPE_CHECKING:  # Arrow only where decisions are applied: finding merges.csv files needs none
+    import pyarrow as pa
 
 MERGES_FILE = "merges.csv"
 HEADER = ["keep", "merge", "reason", "decided"]
@@ -143,6 +145,9 @@ def _resolve(decisions: list[MergeDecision], entities: pa.Table, problems: Probl
 
 
 def _merge_entities(entities: pa.Table, mapping: dict[str, str]) -> pa.Table:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     ids = entities.column("id")
     gone = pa.array(list(mapping), pa.string())
     keeps = pa.array(sorted(set(mapping.values())), pa.string())
@@ -165,6 +170,9 @@ def _merge_entities(entities: pa.Table, mapping: dict[str, str]) -> pa.Table:
 
 
 def _repoint(rels: pa.Table, mapping: dict[str, str]) -> pa.Table:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     if rels.num_rows == 0:
         return rels
     gone = pa.array(list(mapping), pa.string())

@@ -15,14 +15,16 @@ import hashlib
 import os
 import shutil
 import time
+from dataclasses import fields, is_dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pyarrow as pa
-import pyarrow.ipc as ipc
+if TYPE_CHECKING:  # Arrow only to read or write tables: an entry's row counts need none
+    import pyarrow as pa
 
 FOLDER = "parse-cache"
-FORMAT = "1"  # bump when the entry layout changes
+FORMAT = "2"  # bump when the entry layout changes (2: each entry's row counts in `rows`)
 KEEP_UNUSED_S = 30 * 24 * 3600
 DEPENDS_ON = ("records.py", "values.py", "ontology.py", "resolution.py")  # and every module of graphkit/dataset
 
@@ -36,7 +38,7 @@ def cache_folder() -> Path | None:
 
 
 @lru_cache(maxsize=8)
-def fingerprint(ontology_text: str) -> str:  # the ontology's repr: its dataclasses, field by field
+def fingerprint(ontology_text: str) -> str:  # `ontology_text`: its dataclasses, field by field
     """What a parse depends on besides the file: the ontology and the reader's code."""
     package = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256(FORMAT.encode() + ontology_text.encode())
@@ -45,12 +47,42 @@ def fingerprint(ontology_text: str) -> str:  # the ontology's repr: its dataclas
     return digest.hexdigest()[:16]
 
 
+def ontology_text(onto) -> str:
+    """The ontology as text that is the same from run to run (sets sorted), for `fingerprint`.
+
+    >>> from graphkit.model.ontology import load_ontology
+    >>> ontology_text(load_ontology()) == ontology_text(load_ontology())
+    True
+    """
+    kept = _TEXTS.get(id(onto))
+    if kept is None or kept[0] is not onto:
+        kept = _TEXTS[id(onto)] = (onto, repr(_stable(onto)))  # the ontology kept with it: its id stays its own
+    return kept[1]
+
+
+_TEXTS: dict[int, tuple[object, str]] = {}
+
+
+def _stable(value):
+    if is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__name__, tuple((f.name, _stable(getattr(value, f.name))) for f in fields(value)))
+    if isinstance(value, dict):
+        return tuple(sorted(((repr(k), _stable(v)) for k, v in value.items()), key=repr))
+    if isinstance(value, (set, frozenset)):
+        return tuple(sorted((_stable(v) for v in value), key=repr))
+    if isinstance(value, (list, tuple)):
+        return tuple(_stable(v) for v in value)
+    return repr(value)
+
+
 def entry_key(raw: bytes, ontology_text: str) -> str:
     return hashlib.sha256(raw).hexdigest()[:32] + "-" + fingerprint(ontology_text)
 
 
 def read_entry(folder: Path, key: str, display: str) -> list[tuple[str, pa.Table]] | None:
     """The tables of a cached parse, with `_file` naming the file as this run shows it; None when absent."""
+    import pyarrow as pa
+
     entry = folder / key
     try:
         sections = (entry / "sections").read_text(encoding="utf-8").split()
@@ -62,6 +94,9 @@ def read_entry(folder: Path, key: str, display: str) -> list[tuple[str, pa.Table
 
 
 def _read_table(path: Path, display: str) -> pa.Table:
+    import pyarrow as pa
+    import pyarrow.ipc as ipc
+
     with ipc.open_file(pa.memory_map(str(path))) as reader:
         table = reader.read_all()
     at = table.schema.get_field_index("_file")
@@ -72,6 +107,8 @@ def _read_table(path: Path, display: str) -> pa.Table:
 
 def write_entry(folder: Path, key: str, tables: list[tuple[str, pa.Table]]) -> None:
     """Keep a parse: one Arrow file per section in a folder renamed into place when complete."""
+    import pyarrow.ipc as ipc
+
     tmp = folder / f".{key}.{os.getpid()}.tmp"
     try:
         tmp.mkdir(parents=True, exist_ok=True)
@@ -79,6 +116,7 @@ def write_entry(folder: Path, key: str, tables: list[tuple[str, pa.Table]]) -> N
             with ipc.new_file(str(tmp / f"{section}.arrow"), table.schema) as writer:
                 writer.write_table(table)
         (tmp / "sections").write_text(" ".join(section for section, _ in tables), encoding="utf-8")
+        (tmp / "rows").write_text(" ".join(f"{section}={table.num_rows}" for section, table in tables), encoding="utf-8")
         os.replace(tmp, folder / key)
     except OSError:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -112,6 +150,9 @@ def whole_key(files: list[Path], displays: list[str], extra: list[Path], ontolog
 
 def read_tables(folder: Path, key: str) -> dict[str, pa.Table] | None:
     """The tables kept under `key` by name, as written (no renaming); None when absent."""
+    import pyarrow as pa
+    import pyarrow.ipc as ipc
+
     entry = folder / key
     try:
         names = (entry / "sections").read_text(encoding="utf-8").split()
@@ -123,3 +164,17 @@ def read_tables(folder: Path, key: str) -> dict[str, pa.Table] | None:
         return None
     os.utime(entry)
     return tables
+
+
+def read_counts(folder: Path, key: str) -> dict[str, int] | None:
+    """The row count of each table kept under `key` (no table is read); None when absent."""
+    entry = folder / key
+    try:
+        text = (entry / "rows").read_text(encoding="utf-8")
+        counts = {name: int(rows) for name, rows in (part.split("=") for part in text.split())}
+        if not (entry / "sections").is_file():
+            return None
+        os.utime(entry)
+    except (OSError, ValueError):
+        return None
+    return counts

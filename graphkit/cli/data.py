@@ -30,16 +30,13 @@ def load(paths: Annotated[Optional[list[Path]], typer.Argument(help="Dataset fil
          batch_size: Annotated[Optional[int], typer.Option(help="Neo4j rows per transaction.")] = None,
          store: StoreOpt = None, neo4j: Neo4jOpt = None):
     """Validate dataset files, then load them into the store (idempotent; nothing loads if anything is invalid)."""
-    from ..dataset import read_dataset
-    from .progress import load_with_progress
+    from ..stores.loading import load as load_files
+    from .progress import ProgressBar, print_load
 
-    ds = read_dataset(paths or [default_dataset()])
-    target = store_from_options(store, neo4j, batch_size=batch_size, set_aside_damaged=True)
-    try:
-        report = load_with_progress(ds, target, reset=reset)
-    finally:
-        target.close()
-    _print_load(report)
+    with ProgressBar() as bar:  # the store is opened once the files are valid, and closed after
+        report = load_files(paths or [default_dataset()], reset=reset, progress=bar, store=lambda: store_from_options(
+            store, neo4j, batch_size=batch_size, set_aside_damaged=True))
+    print_load(report)
 
 
 @command
@@ -56,16 +53,6 @@ def doctor(paths: Annotated[Optional[list[Path]], typer.Argument(help="Dataset f
         console.print(line, markup=False, highlight=False, soft_wrap=True)
     if not health.ok:
         raise typer.Exit(1)
-
-
-def _print_load(report) -> None:
-    for note in report.notes:
-        err_console.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
-    t = report.totals()
-    note = " (nothing changed)" if report.changed_nothing else ""
-    gone = " (no longer in the files)" if t["deleted"] else ""
-    console.print(f"loaded: {t['created']} created, {t['updated']} updated, {t['deleted']} deleted{gone}, "
-                  f"{t['unchanged']} unchanged{note}", highlight=False, soft_wrap=True)
 
 
 @command

@@ -123,9 +123,9 @@ def _print_import(report) -> None:
     if report.loaded is not None:  # as `graphkit load` says it: notes, then what was created, updated, deleted
         from dataclasses import replace
 
-        from .data import _print_load  # `graphkit load`'s report, as `load` prints it
+        from .progress import print_load
 
-        _print_load(replace(report.loaded, notes=[shown_text(n, 2 * SHOWN_CHARS) for n in report.loaded.notes]))
+        print_load(replace(report.loaded, notes=[shown_text(n, 2 * SHOWN_CHARS) for n in report.loaded.notes]))
 
 
 def _require_extra(fmt: str) -> None:

@@ -1,9 +1,9 @@
-"""The one progress bar of the command line, over the library's one load path."""
+"""The one progress bar of the command line, and how it reports a load."""
 from __future__ import annotations
 
-from ..dataset import Dataset
-from ..stores import LoadReport, Store
-from ..stores.loading import ROWS_AHEAD, load_dataset
+from ..stores import LoadReport
+from ..stores.loading import ROWS_AHEAD
+from .output import console, err_console
 
 BAR_FROM_BYTES = 5 * 2**20  # smaller inputs are read before a bar is worth drawing
 BAR_FROM_ROWS = 20_000  # smaller loads finish before a bar is worth drawing
@@ -52,7 +52,12 @@ class ProgressBar:
         return self.bar
 
 
-def load_with_progress(ds: Dataset, store: Store, *, reset: bool = False) -> LoadReport:
-    """`stores.loading.load_dataset` with the bar (drawn when the load is long)."""
-    with ProgressBar() as bar:
-        return load_dataset(ds, store, reset=reset, progress=bar)
+def print_load(report: LoadReport) -> None:
+    """What a load did, as `graphkit load` and `graphkit import` say it: notes (on stderr), then the counts."""
+    for note in report.notes:
+        err_console.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
+    t = report.totals()
+    note = " (nothing changed)" if report.changed_nothing else ""
+    gone = " (no longer in the files)" if t["deleted"] else ""
+    console.print(f"loaded: {t['created']} created, {t['updated']} updated, {t['deleted']} deleted{gone}, "
+                  f"{t['unchanged']} unchanged{note}", highlight=False, soft_wrap=True)

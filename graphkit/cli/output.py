@@ -19,6 +19,8 @@ WideOpt = Annotated[bool, typer.Option("--wide", help="Show long table cells who
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, list) and all(type(v) is str for v in value):
+        return "; ".join(value)
     if isinstance(value, (list, tuple)):
         return "; ".join(str(_plain(v)) for v in value)
     if isinstance(value, dict):
@@ -68,7 +70,7 @@ def write_rows(columns: list[str], batches: Iterable[Iterable[Iterable[Any]]], f
         writer = csv.writer(out)
         writer.writerow(columns)
         for batch in batches:
-            batch = [[safe_cell(_plain(v)) for v in r] for r in batch]
+            batch = _csv_cells(batch)
             writer.writerows(batch)
             written += len(batch)
         return written
@@ -80,6 +82,32 @@ def write_rows(columns: list[str], batches: Iterable[Iterable[Iterable[Any]]], f
             written += 1
     out.write("\n]\n" if written else "[]\n")
     return written
+
+
+_NUMBERS = {int, float, bool, type(None)}
+_GUARDED = ("'", "=", "+", "-", "@", "\t", "\r")  # first characters `safe_cell` may change
+
+
+def _csv_cells(batch: Iterable[Iterable[Any]]) -> list:
+    """A batch of rows as CSV cells (lists joined with "; ", formulas guarded), column by column: a column
+    of numbers, or of texts none of which starts like a formula, is left as it is.
+
+    >>> _csv_cells([[1, "=x", ["a", "b"]], [2.5, "y", None]])
+    [(1, "'=x", 'a; b'), (2.5, 'y', None)]
+    """
+    rows = [r if isinstance(r, list) else list(r) for r in batch]
+    if not rows:
+        return rows
+    return list(zip(*(_csv_column(list(col)) for col in zip(*rows))))
+
+
+def _csv_column(values: list) -> list:
+    kinds = set(map(type, values))
+    if kinds <= _NUMBERS:
+        return values
+    if kinds <= {str, type(None)}:
+        return [safe_cell(v) for v in values] if any(v and v[0] in _GUARDED for v in values) else values
+    return [safe_cell(_plain(v)) for v in values]
 
 
 MAX_CELL = 60  # characters of a table cell before it is cut with … (--wide shows it whole)

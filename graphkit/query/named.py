@@ -305,8 +305,10 @@ def tidy_citations(columns: list[str], rows: list[list[Any]]) -> list[list[Any]]
     for row in rows:
         row = list(row)
         for i in at:
-            if isinstance(row[i], list):
-                row[i] = list(dict.fromkeys(_flat(row[i])))
+            cell = row[i]
+            if isinstance(cell, list):
+                flat = all(type(item) is str for item in cell)
+                row[i] = list(dict.fromkeys(cell if flat else _flat(cell)))
         out.append(row)
     return out
 

@@ -104,7 +104,7 @@ def test_ladybug_failure_mid_load_leaves_the_previous_state(tmp_path, tiny_dir, 
         store.load(read_dataset([tiny_dir, tmp_path / "more.yaml"]), reset=reset)
     assert counts(store) == before
     assert store.query("MATCH (o:Organisation {id: 'tribal'}) RETURN o.name").rows == [["Tribal"]]
-    assert [p.name for p in (tmp_path / "store").iterdir()] == ["g.lbug"]
+    assert _store_files(tmp_path / "store") == ["g.lbug"]
 
 
 def test_a_load_into_an_empty_store_builds_it_whole(tmp_path, tiny_dir):
@@ -114,7 +114,12 @@ def test_a_load_into_an_empty_store_builds_it_whole(tmp_path, tiny_dir):
     assert report.totals()["created"] == n["entities"] + n["sources"] + n["relationships"]
     assert counts(store) == (n["entities"] + n["sources"], n["relationships"])
     store.close()
-    assert [p.name for p in (tmp_path / "store").iterdir()] == ["g.lbug"]
+    assert _store_files(tmp_path / "store") == ["g.lbug"]
+
+
+def _store_files(folder):
+    """The files in a store's folder besides the record of its last load (see stores/last_load.py)."""
+    return sorted(p.name for p in folder.iterdir() if not p.name.endswith(".loaded"))
 
 
 def _copy_nodes_only(conn, table_name, rows, options=""):
@@ -200,7 +205,7 @@ def test_a_killed_rebuild_leaves_nothing_behind_once_the_store_is_opened(tmp_pat
                      ".g.lbug.building.shadow"):
         (folder / leftover).write_bytes(b"half a store")
     store = LadybugStore(folder / "g.lbug")
-    assert [p.name for p in folder.iterdir()] == ["g.lbug"]
+    assert _store_files(folder) == ["g.lbug"]
     assert counts(store)[0] > 0
     load([tiny_dir], store, reset=True)  # a rebuild starts clean
     assert counts(store)[0] > 0

@@ -12,7 +12,14 @@ from pathlib import Path
 from .. import config
 from .base import LoadReport, QueryResult, Store
 from .ladybug_store import LadybugStore, default_store_path
-from .neo4j_store import Neo4jSettings, Neo4jStore
+
+
+def __getattr__(name: str):  # Neo4j's module (and Arrow with it) is imported only when asked for
+    if name in ("Neo4jSettings", "Neo4jStore"):
+        from . import neo4j_store
+
+        return getattr(neo4j_store, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def use_neo4j(neo4j: bool | None = None) -> bool:
@@ -29,6 +36,8 @@ def open_store(path: str | Path | None = None, *, neo4j: bool | None = None, rea
     `set_aside_damaged` (for a load): an embedded file that cannot be read is renamed aside and rebuilt.
     """
     if use_neo4j(neo4j) and path is None:
+        from .neo4j_store import Neo4jSettings, Neo4jStore
+
         kwargs = {"batch_size": batch_size} if batch_size else {}
         return Neo4jStore(Neo4jSettings.from_env(), **kwargs)
     return LadybugStore(path, read_only=read_only, set_aside_damaged=set_aside_damaged)
@@ -37,6 +46,8 @@ def open_store(path: str | Path | None = None, *, neo4j: bool | None = None, rea
 def describe_store(path: str | Path | None = None, *, neo4j: bool | None = None) -> str:
     """Where the active store is, for messages (never with credentials)."""
     if use_neo4j(neo4j) and path is None:
+        from .neo4j_store import Neo4jSettings
+
         return f"{Neo4jSettings.from_env().safe_uri} (Neo4j)"
     return f"{Path(path) if path else default_store_path()} (embedded)"
 

@@ -7,29 +7,63 @@ builds a new file beside it, one transaction per table, and renames it over
 the old one: the same all-or-nothing outcome at a third of the memory, since
 one transaction holding a whole bulk load keeps every page of it in memory
 until COMMIT. List properties are kept as marked text (see `list_text`).
+
+A store opened for a load (`set_aside_damaged`) opens its file when first used: a load of
+the files the last load read, into a file nothing has written since, answers from the record
+kept beside it (see `last_load`) without opening the file or importing Arrow.
 """
 from __future__ import annotations
 
 import contextlib
 import os
 from pathlib import Path
-from typing import Any, Iterator
-
-import pyarrow as pa
-import pyarrow.compute as pc
+from typing import TYPE_CHECKING, Any, Iterator
 
 from .. import config
 from ..dataset import Dataset
 from ..files import fsync_path
 from ..model.ontology import Ontology, load_ontology
 from ..errors import GraphkitError
+from . import last_load
 from .base import LoadReport, ProgressFn, QueryResult, QueryStream
-from .columns import RelGroup, node_columns, rel_columns
-from .ladybug_file import (StoreUnreadable, ladybug_type, build_file, copy_arrow, copy_options, endpoints_first,
-                           remove_store_files, schema_statements, set_aside, store_tables, busy_or)
-from .plans import TablePlan
 from .statements import check_statement
-from .list_text import arrow_rows
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from .columns import RelGroup
+    from .plans import TablePlan
+
+ARROW_HELPERS = {  # imported into this module on first use (`_arrow_helpers`): a load that changes nothing needs none
+    "columns": ("node_columns", "rel_columns"),
+    "ladybug_file": ("StoreUnreadable", "ladybug_type", "build_file", "copy_arrow", "copy_options", "endpoints_first",
+                     "remove_store_files", "schema_statements", "set_aside", "store_tables", "busy_or"),
+    "plans": ("TablePlan", "store_plans"),
+    "list_text": ("arrow_rows",),
+}
+
+
+def _arrow_helpers() -> None:
+    """Import Arrow and the helpers built on it as names of this module, once (a name already set is kept)."""
+    names = globals()
+    if "pc" in names:
+        return
+    import importlib
+
+    for module, helpers in ARROW_HELPERS.items():
+        loaded = importlib.import_module(f".{module}", __package__)
+        for helper in helpers:
+            names.setdefault(helper, getattr(loaded, helper))
+    names.setdefault("pa", importlib.import_module("pyarrow"))
+    names["pc"] = importlib.import_module("pyarrow.compute")
+
+
+def __getattr__(name: str):  # `from graphkit.stores.ladybug_store import copy_arrow` still works
+    if any(name in helpers for helpers in ARROW_HELPERS.values()) or name in ("pa", "pc"):
+        _arrow_helpers()
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 DEFAULT_PATH = config.DEFAULT_STORE
 def default_store_path() -> Path:
@@ -61,17 +95,29 @@ class LadybugStore:
         if read_only and not self.path.exists():
             raise GraphkitError(f"no store at {self.path}: run `graphkit load` first")
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._set_aside_damaged = set_aside_damaged and not read_only
+        self._opened, self._mismatch = False, None
+        self._loaded: tuple[str, dict[str, int]] | None = None  # (digest, rows) of a sync load, recorded on close
+        if not self._set_aside_damaged:
+            self._ready()
+
+    def _ready(self) -> None:
+        """Open the file (once): set a damaged one aside when asked, check its tables, add missing ones."""
+        if self._opened:
+            return
+        self._opened = True
+        _arrow_helpers()
         try:
             self._open()
         except StoreUnreadable as exc:
-            if not set_aside_damaged or read_only:
+            if not self._set_aside_damaged:
                 raise
             aside = set_aside(self.path)
             self.notes.append(f"store {self.path} could not be read ({exc.reason}); it was set aside as {aside} "
                               "and the store rebuilt from the files")
             self._open()
         self._mismatch = self._column_mismatch()  # raised by load and query; a reset rebuilds it away
-        if not read_only:
+        if not self.read_only:
             remove_store_files(self._building_path())  # a killed rebuild's leftovers (the store's lock is ours)
             if not self._mismatch:
                 self._ensure_schema()
@@ -127,6 +173,7 @@ class LadybugStore:
     @property
     def outdated(self) -> str | None:
         """Why the file was built with another ontology or graphkit version (a load needs reset), or None."""
+        self._ready()
         return self._mismatch
 
     def _building_path(self) -> Path:
@@ -152,17 +199,35 @@ class LadybugStore:
              progress: ProgressFn | None = None) -> LoadReport:
         if self.read_only:
             raise GraphkitError("store opened read-only")
+        unchanged = None if reset or self._mismatch else last_load.recall(self.path, dataset.digest)
+        if unchanged is not None:  # the files the last load read, into a file nothing has written since
+            report = LoadReport()
+            for name, rows in unchanged.items():
+                report.add(name, 0, 0, rows)
+            self._loaded = (dataset.digest, unchanged)  # still what the files hold when this store is closed
+            return report
+        self._ready()
         if self._mismatch and not reset:
             raise GraphkitError(self._mismatch)
         nodes, groups = store_tables(dataset, self.onto)
+        self._written()
         if reset or self._is_empty():
             report = self._rebuild(nodes, groups, progress)
         else:
             report = self._upsert(nodes, groups, progress, sync)
+        if dataset.digest and (sync or reset):  # the store now holds exactly these files: kept on close
+            self._loaded = (dataset.digest, {name: report.created.get(name, 0) + report.updated.get(name, 0) + rows
+                                             for name, rows in report.unchanged.items()})
         report.notes.extend(self.notes)
         return report
 
+    def _written(self) -> None:
+        """The store is about to change: the record of the last load no longer holds."""
+        self._loaded = None
+        last_load.forget(self.path)
+
     def differences(self, dataset: Dataset) -> LoadReport:
+        self._ready()
         if self._mismatch:
             raise GraphkitError(self._mismatch)
         nodes, groups = store_tables(dataset, self.onto)
@@ -227,42 +292,7 @@ class LadybugStore:
 
     def _plans(self, nodes: dict[str, pa.Table], groups: list[RelGroup], sync: bool) -> Iterator[TablePlan]:
         """Per node label and relationship group: what the load adds, sets and (with sync) deletes."""
-        for label in self.onto.all_labels:
-            if label in nodes:
-                yield self._node_plan(label, nodes[label], sync)
-            elif sync:
-                gone = self._existing(f"MATCH (n:{label}) RETURN n.id AS id").column("id")
-                yield TablePlan.only_gone(label, "id", gone)
-        present = {(g.type, g.from_label, g.to_label) for g in groups}
-        for group in groups:
-            yield self._rel_plan(group, sync)
-        if sync:
-            yield from self._absent_groups(present)
-
-    def _node_plan(self, label: str, table: pa.Table, sync: bool) -> TablePlan:
-        cols = [n for n, _ in node_columns(self.onto, label)]
-        existing = self._existing(f"MATCH (n:{label}) RETURN " + ", ".join(f"n.{c} AS {c}" for c in cols))
-        return TablePlan.compare(label, "id", table, existing, cols, sync)
-
-    def _rel_plan(self, group: RelGroup, sync: bool) -> TablePlan:
-        cols = [n for n, _ in rel_columns(self.onto)]
-        t, a, b = group.type, group.from_label, group.to_label
-        existing = self._existing(f"MATCH (:{a})-[r:{t}]->(:{b}) RETURN " + ", ".join(f"r.{c} AS {c}" for c in cols))
-        return TablePlan.compare(t, "rid", group.table, existing, cols, sync, (a, b))
-
-    def _absent_groups(self, present: set[tuple[str, str, str]]) -> Iterator[TablePlan]:
-        """Relationships of (type, from, to) groups the files no longer hold at all: all gone."""
-        for rtype, spec in self.onto.relationships.items():
-            if all((rtype, a, b) in present for a, b in spec.pairs):
-                continue
-            found = self._existing(f"MATCH (x)-[r:{rtype}]->(y) RETURN label(x) AS a, label(y) AS b, r.rid AS rid")
-            for a, b in spec.pairs:
-                if (rtype, a, b) in present:
-                    continue
-                mask = pc.and_(pc.equal(found.column("a"), a), pc.equal(found.column("b"), b))
-                gone = found.filter(mask).column("rid")
-                if len(gone):
-                    yield TablePlan.only_gone(rtype, "rid", gone, (a, b))
+        return store_plans(self._existing, self.onto, nodes, groups, sync)
 
     def _apply(self, plan: TablePlan) -> None:
         """Add the new rows and set the changed ones (deletes come after every table is written)."""
@@ -317,6 +347,9 @@ class LadybugStore:
         check_statement(cypher, write=write, engine=self.engine)
         if write and self.read_only:
             raise GraphkitError("store opened read-only; writes need --write")
+        self._ready()
+        if write:
+            self._written()
         if self._mismatch:
             raise GraphkitError(self._mismatch)
         self._conn.set_query_timeout(int((timeout_s or 0) * 1000))
@@ -338,6 +371,9 @@ class LadybugStore:
         if self._db is not None:
             self._db.close()
         self._conn = self._db = None
+        if self._loaded is not None:  # closed: the file as the load left it
+            last_load.remember(self.path, *self._loaded)
+            self._loaded = None
 
 
 def _table_name(stmt: str) -> str:

@@ -13,12 +13,14 @@ so the store equals the record.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .columns import signature
+from ..model.ontology import Ontology
+from .columns import RelGroup, node_columns, rel_columns, signature
 
 
 @dataclass
@@ -72,3 +74,38 @@ def gone_keys(incoming: pa.ChunkedArray | pa.Array, existing: pa.ChunkedArray | 
 def _flat(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
     return values.cast(pa.string())
+
+
+def store_plans(existing: Callable[[str], pa.Table], onto: Ontology, nodes: dict[str, pa.Table],
+                groups: list[RelGroup], sync: bool) -> Iterator[TablePlan]:
+    """Per node label and relationship group: what a load adds, sets and (with sync) deletes;
+    `existing(cypher)` reads the store's rows as Arrow."""
+    for label in onto.all_labels:
+        if label in nodes:
+            cols = [n for n, _ in node_columns(onto, label)]
+            stored = existing(f"MATCH (n:{label}) RETURN " + ", ".join(f"n.{c} AS {c}" for c in cols))
+            yield TablePlan.compare(label, "id", nodes[label], stored, cols, sync)
+        elif sync:
+            yield TablePlan.only_gone(label, "id", existing(f"MATCH (n:{label}) RETURN n.id AS id").column("id"))
+    cols = [n for n, _ in rel_columns(onto)]
+    for group in groups:
+        t, a, b = group.type, group.from_label, group.to_label
+        stored = existing(f"MATCH (:{a})-[r:{t}]->(:{b}) RETURN " + ", ".join(f"r.{c} AS {c}" for c in cols))
+        yield TablePlan.compare(t, "rid", group.table, stored, cols, sync, (a, b))
+    if sync:
+        yield from _absent_groups(existing, onto, {(g.type, g.from_label, g.to_label) for g in groups})
+
+
+def _absent_groups(existing: Callable[[str], pa.Table], onto: Ontology,
+                   present: set[tuple[str, str, str]]) -> Iterator[TablePlan]:
+    """Relationships of (type, from, to) groups the files no longer hold at all: all gone."""
+    for rtype, spec in onto.relationships.items():
+        if all((rtype, a, b) in present for a, b in spec.pairs):
+            continue
+        found = existing(f"MATCH (x)-[r:{rtype}]->(y) RETURN label(x) AS a, label(y) AS b, r.rid AS rid")
+        for a, b in spec.pairs:
+            if (rtype, a, b) in present:
+                continue
+            gone = found.filter(pc.and_(pc.equal(found.column("a"), a), pc.equal(found.column("b"), b))).column("rid")
+            if len(gone):
+                yield TablePlan.only_gone(rtype, "rid", gone, (a, b))

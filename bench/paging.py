@@ -77,5 +77,7 @@ def run(ctx: Context) -> list[Row]:
             written = sum(1 for _ in csv.reader(f)) - 1
         rate = written / wall
         rows.append(Row(f"{name}: every row to a CSV file (CLI)", rate, "rows/s", goal=f">= {STREAM_GOAL:,} rows/s",
-                        met=rate >= STREAM_GOAL, note=f"{written:,} rows in {wall:.2f} s (process start included)"))
+                        met=rate >= STREAM_GOAL,
+                        note=f"{written:,} rows in {wall:.2f} s (process start included); "
+                             f"{written / max(wall - base, 1e-3):,.0f} rows/s beyond the count(n) command"))
     return rows

@@ -296,3 +296,23 @@ def test_shared_aliases_among_100k_actors_keep_one_entry_per_alias():
     assert index.lookup("GB-COH-00099999") == "org-99999" and index.lookup("supplier 4242") == "org-4242"
     with pytest.raises(GraphkitError, match=r"'S7' names 2 actors: org-14 \(Supplier 14, Organisation\), org-15"):
         index.lookup("S7")
+
+
+def test_adds_index_of_a_large_store_finds_names_as_the_datasets_index_does(tiny_dir, tmp_path):
+    """`graphkit add` looks actors up in the store when the dataset is large: by normalised name as well."""
+    from graphkit.resolve.sources import Index, build_index
+    from graphkit.stores import LadybugStore
+    from graphkit.stores.loading import load
+
+    store = LadybugStore(tmp_path / "graph.lbug")
+    load([tiny_dir], store)
+    stored, files = Index(from_dataset=False, store=store), build_index(tiny_dir, None)
+    texts = ["Tribal Group", "TRIBAL GROUP PLC", "Department for Communities & Local Government",
+             "The Leadership Centre for Local Government Ltd", "Tribal Grp"]
+    try:
+        found = [(m and m.id, d and d.id) for m, d in ((stored.find(t), files.find(t)) for t in texts)]
+    finally:
+        store.close()
+    assert found == [("tribal", "tribal"), ("tribal", "tribal"), ("dclg", "dclg"),
+                     ("leadership-centre", "leadership-centre"), (None, None)]
+

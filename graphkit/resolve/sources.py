@@ -14,6 +14,7 @@ from ..stores.dialect import list_property
 from ..model.ontology import load_ontology
 from ..errors import GraphkitError
 from .index import ActorIndex, several_actors
+from .names import is_identifier, normalise_name
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -126,7 +127,7 @@ class Index:
 
     def _from_store(self, text: str) -> Match | None:
         """The stored actor `text` names (its id wins), or None; a name or alias of several is an error."""
-        found = self._stored(text)
+        found = self._stored(text) or self._stored_by_key(text)
         exact = [m for m in found if m.id == text]
         if exact or len(found) < 2:
             return (exact or found or [None])[0]
@@ -143,6 +144,23 @@ class Index:
                 f"MATCH (n:{label}) WHERE n.id = $t OR toLower(n.name) = toLower($t) OR $t IN {aliases} "
                 "RETURN n.id, n.kind, n.name", {"t": text}).rows
             found += [Match(r[0], label, r[1], r[2]) for r in rows]
+        return found
+
+    def _stored_by_key(self, text: str) -> list[Match]:
+        """Stored actors whose name or alias normalises as `text` does, as the dataset's index matches them.
+
+        Read among the actors whose name holds the key's longest word (one scan per label, as `_stored`).
+        """
+        key = normalise_name(text) if self.store is not None else ""
+        if not key:
+            return []
+        word = max(key.split(), key=len)
+        found: list[Match] = []
+        for label in load_ontology().labels:
+            rows = self.store.query(f"MATCH (n:{label}) WHERE toLower(n.name) CONTAINS $w "
+                                    "RETURN n.id, n.kind, n.name, n.aliases", {"w": word}).rows
+            found += [Match(r[0], label, r[1], r[2]) for r in rows
+                      if key in {normalise_name(n) for n in (r[2], *(r[3] or [])) if n and not is_identifier(n)}]
         return found
 
     def stored_entity(self, store: "Store", label: str, entity_id: str) -> dict | None:

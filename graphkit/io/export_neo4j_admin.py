@@ -25,7 +25,8 @@ import pyarrow.compute as pc
 
 from ..dataset import Dataset
 from ..model.ontology import Ontology, load_ontology
-from ..stores.columns import node_columns, node_tables, rel_columns, rel_groups
+from ..model.value_types import value_type
+from ..stores.columns import neo4j_schema_statements, node_columns, node_tables, rel_columns, rel_groups
 from .report import ExportReport
 from ..files import write_text_atomic
 from .targets import StagedFolder, check_folder_target, writing
@@ -33,7 +34,6 @@ from .targets import StagedFolder, check_folder_target, writing
 FORMAT = "neo4j-admin"
 ARRAY_DELIMITER = "\x1f"
 ARRAY_DELIMITER_OPTION = "U+001F"
-TYPES = {"number": "double", "bool": "boolean", "list": "string[]"}
 
 
 def import_arguments(node_files: list[str], rel_files: list[str], database: str = "neo4j") -> list[str]:
@@ -102,29 +102,27 @@ def _write_folder(ds: Dataset, onto: Ontology, folder: Path) -> ExportReport:
 
 
 def schema_statements(onto: Ontology) -> list[str]:
-    """The constraints and indexes the Neo4j store creates on load, as Cypher statements."""
-    stmts = [f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE;"
-             for label in onto.all_labels]
-    stmts += [f"CREATE INDEX {t.lower()}_rid IF NOT EXISTS FOR ()-[r:{t}]-() ON (r.rid);" for t in onto.relationships]
-    stmts += [f"CREATE INDEX {label.lower()}_name IF NOT EXISTS FOR (n:{label}) ON (n.name);" for label in onto.labels]
-    return stmts
+    """The constraints and indexes the Neo4j store creates on load, as the lines of a Cypher file."""
+    return [f"{stmt};" for stmt in neo4j_schema_statements(onto)]
 
 
 def _typed(name: str, ftype: str) -> str:
-    kind = TYPES.get(ftype)
+    kind = value_type(ftype).neo4j_admin
     return f"{name}:{kind}" if kind else name
+
+
+CELLS = {  # neo4j-admin header type -> how a value is written in a cell
+    "string[]": lambda value: ARRAY_DELIMITER.join(str(v) for v in value) if value else "",
+    "boolean": lambda value: "true" if value else "false",
+    "double": lambda value: repr(float(value)),
+}
 
 
 def _cell(value, ftype: str):
     if value is None:
         return ""
-    if ftype == "list":
-        return ARRAY_DELIMITER.join(str(v) for v in value) if value else ""
-    if ftype == "bool":
-        return "true" if value else "false"
-    if ftype == "number":
-        return repr(float(value))
-    return value
+    write = CELLS.get(value_type(ftype).neo4j_admin)
+    return write(value) if write else value
 
 
 def _write(path: Path, header: list[str], rows) -> int:

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pyarrow as pa
 
 from ..dataset import Dataset
-from ..model.tables import arrow_type, conform, entity_schema, relationship_schema, source_schema
+from ..model.tables import conform, entity_schema, relationship_schema, source_schema
+from ..model.value_types import value_type
 from ..model.ontology import Ontology, load_ontology
 from ..stores import Store
 from ..stores.columns import node_columns, rel_columns
@@ -48,8 +49,6 @@ def _rels(store: Store, rtype: str, onto: Ontology) -> pa.Table:
 def _table(rows: list[list], columns: list[tuple[str, str]]) -> pa.Table:
     arrays = {}
     for i, (name, ftype) in enumerate(columns):
-        values = [row[i] for row in rows]
-        if ftype == "number":
-            values = [float(v) if v is not None else None for v in values]
-        arrays[name] = pa.array(values, arrow_type(ftype))
+        vtype = value_type(ftype)
+        arrays[name] = pa.array([vtype.from_store(row[i]) for row in rows], vtype.arrow)
     return pa.table(arrays)

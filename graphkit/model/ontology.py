@@ -15,9 +15,8 @@ from pathlib import Path
 
 import yaml
 
+from .value_types import known_type
 from .vocabulary import OntologyError, Vocabulary, parse_vocabulary
-
-FIELD_TYPES = {"string", "text", "number", "date", "url", "vat", "evidence", "bool", "list"}
 
 
 @dataclass(frozen=True)
@@ -127,18 +126,19 @@ class Ontology:
         return rel_type
 
 
-def _fields(raw: dict | None) -> dict[str, FieldSpec]:
+def _fields(raw: dict | None, enums: dict) -> dict[str, FieldSpec]:
     out = {}
     for name, spec in (raw or {}).items():
-        if spec["type"] not in FIELD_TYPES:
+        if not known_type(spec["type"], enums):
             raise ValueError(f"ontology: field {name!r} has unknown type {spec['type']!r}")
         out[name] = FieldSpec(name, spec["type"], bool(spec.get("required", False)))
     return out
 
 
 def parse_ontology(raw: dict) -> Ontology:
+    enums = {k: tuple(v) for k, v in raw.get("enums", {}).items()}
     labels = {
-        name: LabelSpec(name, spec.get("description", ""), tuple(spec["kinds"]), _fields(spec.get("fields")))
+        name: LabelSpec(name, spec.get("description", ""), tuple(spec["kinds"]), _fields(spec.get("fields"), enums))
         for name, spec in raw["labels"].items()
     }
     rels = {}
@@ -152,11 +152,11 @@ def parse_ontology(raw: dict) -> Ontology:
         vocabulary=parse_vocabulary(raw, labels, rels),
         labels=labels,
         relationships=rels,
-        node_fields=_fields(raw["node_fields"]),
-        relationship_fields=_fields(raw["relationship_fields"]),
+        node_fields=_fields(raw["node_fields"], enums),
+        relationship_fields=_fields(raw["relationship_fields"], enums),
         source_label=raw.get("source_label", "Source"),
-        source_fields=_fields(raw.get("source_fields")),
-        enums={k: tuple(v) for k, v in raw.get("enums", {}).items()},
+        source_fields=_fields(raw.get("source_fields"), enums),
+        enums=enums,
     )
 
 

@@ -8,13 +8,9 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from . import values
 from .ontology import Ontology, load_ontology
+from .value_types import value_type
 
 Id = Annotated[str, AfterValidator(values.check_id)]
-Name = Annotated[str, BeforeValidator(values.check_text)]
-Text = Annotated[str, BeforeValidator(lambda v: values.check_text(v, values.MAX_TEXT))]
-IsoDate = Annotated[str, BeforeValidator(values.check_date)]
-Amount = Annotated[float, BeforeValidator(values.check_amount)]
-Url = Annotated[str, BeforeValidator(values.check_url)]
 
 
 class Citation(BaseModel):
@@ -26,18 +22,7 @@ class Citation(BaseModel):
 
 
 def _annotation(onto: Ontology, ftype: str) -> Any:
-    enum = onto.enums.get(ftype)
-    if enum:
-        return Literal[enum]
-    return {
-        "string": Name,
-        "text": Text,
-        "number": Amount,
-        "date": IsoDate,
-        "url": Url,
-        "bool": bool,
-        "list": list[Name],
-    }[ftype]
+    return value_type(ftype).annotation(onto.enums.get(ftype))
 
 
 def _field_defs(onto: Ontology, specs: dict) -> dict[str, tuple]:

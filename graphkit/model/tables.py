@@ -11,22 +11,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .ontology import Ontology, load_ontology
-
-STR_LIST = pa.list_(pa.string())
+from .value_types import STR_LIST, value_type
 ORIGIN = [pa.field("_file", pa.string()), pa.field("_line", pa.int64())]
 CITATIONS = [pa.field("source_ids", STR_LIST), pa.field("quotes", STR_LIST)]
-
-
-def arrow_type(ftype: str) -> pa.DataType:
-    return {"number": pa.float64(), "bool": pa.bool_(), "list": STR_LIST}.get(ftype, pa.string())
 
 
 @lru_cache(maxsize=4)
 def entity_schema(onto: Ontology | None = None) -> pa.Schema:
     onto = onto or load_ontology()
     fields = [pa.field("id", pa.string()), pa.field("label", pa.string()), pa.field("kind", pa.string())]
-    fields += [pa.field(n, arrow_type(f.type)) for n, f in onto.node_fields.items()]
-    fields += [pa.field(n, arrow_type(f.type)) for n, f in onto.extra_node_fields.items()
+    fields += [pa.field(n, value_type(f.type).arrow) for n, f in onto.node_fields.items()]
+    fields += [pa.field(n, value_type(f.type).arrow) for n, f in onto.extra_node_fields.items()
                if n not in onto.node_fields]
     return pa.schema(fields + CITATIONS + ORIGIN)
 
@@ -35,7 +30,7 @@ def entity_schema(onto: Ontology | None = None) -> pa.Schema:
 def relationship_schema(onto: Ontology | None = None) -> pa.Schema:
     onto = onto or load_ontology()
     fields = [pa.field(n, pa.string()) for n in ("rid", "source", "type", "target")]
-    fields += [pa.field(n, arrow_type(f.type)) for n, f in onto.relationship_fields.items()]
+    fields += [pa.field(n, value_type(f.type).arrow) for n, f in onto.relationship_fields.items()]
     return pa.schema(fields + CITATIONS + ORIGIN)
 
 
@@ -43,7 +38,7 @@ def relationship_schema(onto: Ontology | None = None) -> pa.Schema:
 def source_schema(onto: Ontology | None = None) -> pa.Schema:
     onto = onto or load_ontology()
     fields = [pa.field("id", pa.string())]
-    fields += [pa.field(n, arrow_type(f.type)) for n, f in onto.source_fields.items()]
+    fields += [pa.field(n, value_type(f.type).arrow) for n, f in onto.source_fields.items()]
     return pa.schema(fields + ORIGIN)
 
 

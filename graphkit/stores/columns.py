@@ -1,4 +1,5 @@
-"""How the ontology maps onto stored properties, the same for every engine.
+"""How the ontology maps onto stored properties, the same for every engine, and Neo4j's
+constraints and indexes (the embedded store's tables are created in ladybug_file.py).
 
 Each entity label is a node table with the common node fields, the label's own
 fields and its citations; sources are nodes of the source label; each
@@ -15,8 +16,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..dataset import Dataset
-from ..model.tables import STR_LIST, arrow_type
 from ..model.ontology import Ontology
+from ..model.value_types import STR_LIST, value_type
 
 CITATION_COLUMNS = [("source_ids", "list"), ("quotes", "list")]
 
@@ -35,6 +36,20 @@ def node_columns(onto: Ontology, label: str) -> list[tuple[str, str]]:
 def rel_columns(onto: Ontology) -> list[tuple[str, str]]:
     """(name, field type) of every relationship's properties, in table order."""
     return [("rid", "string"), *[(n, f.type) for n, f in onto.relationship_fields.items()], *CITATION_COLUMNS]
+
+
+def neo4j_schema_statements(onto: Ontology) -> list[str]:
+    """The constraints and indexes of a Neo4j store: unique ids, relationship ids, names.
+
+    >>> from graphkit.model.ontology import load_ontology
+    >>> neo4j_schema_statements(load_ontology())[0]
+    'CREATE CONSTRAINT organisation_id IF NOT EXISTS FOR (n:Organisation) REQUIRE n.id IS UNIQUE'
+    """
+    stmts = [f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
+             for label in onto.all_labels]
+    stmts += [f"CREATE INDEX {t.lower()}_rid IF NOT EXISTS FOR ()-[r:{t}]-() ON (r.rid)" for t in onto.relationships]
+    stmts += [f"CREATE INDEX {label.lower()}_name IF NOT EXISTS FOR (n:{label}) ON (n.name)" for label in onto.labels]
+    return stmts
 
 
 @dataclass(frozen=True)
@@ -59,8 +74,9 @@ def select_columns(table: pa.Table, columns: list[tuple[str, str]]) -> pa.Table:
     """A new table holding exactly `columns` in order, with blanks as nulls."""
     arrays = {}
     for name, ftype in columns:
-        col = table.column(name) if name in table.column_names else pa.nulls(table.num_rows, arrow_type(ftype))
-        arrays[name] = _blank_to_null(col.cast(arrow_type(ftype)))
+        arrow = value_type(ftype).arrow
+        col = table.column(name) if name in table.column_names else pa.nulls(table.num_rows, arrow)
+        arrays[name] = _blank_to_null(col.cast(arrow))
     return pa.table(arrays)
 
 

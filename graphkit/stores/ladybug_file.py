@@ -15,16 +15,16 @@ import pyarrow as pa
 
 from ..dataset import Dataset
 from ..model.ontology import Ontology
+from ..model.value_types import value_type
 from ..errors import GraphkitError
 from .base import LoadReport, ProgressFn
 from .columns import RelGroup, node_columns, node_tables, rel_columns, rel_groups
 from .list_text import encode_lists
 
-LADYBUG_TYPES = {"number": "DOUBLE", "bool": "BOOLEAN", "list": "STRING"}  # lists as marked text
-
 
 def ladybug_type(field_type: str) -> str:
-    return LADYBUG_TYPES.get(field_type, "STRING")
+    """The column type of a field type (model/value_types.py; lists are kept as marked text)."""
+    return value_type(field_type).ladybug
 
 
 def schema_statements(onto: Ontology) -> list[str]:

@@ -18,7 +18,7 @@ from ..model.ontology import Ontology, load_ontology
 from ..errors import GraphkitError
 from .base import LoadReport, ProgressFn, QueryResult, QueryStream
 from . import neo4j_rows as rows
-from .columns import node_tables, rel_groups
+from .columns import neo4j_schema_statements, node_tables, rel_groups
 from .neo4j_rows import Stored
 from .statements import check_statement
 from .plain import plain_value
@@ -101,13 +101,7 @@ class Neo4jStore:
 
     # -- schema -----------------------------------------------------------------
     def schema_statements(self) -> list[str]:
-        stmts = [f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
-                 for label in self.onto.all_labels]
-        stmts += [f"CREATE INDEX {t.lower()}_rid IF NOT EXISTS FOR ()-[r:{t}]-() ON (r.rid)"
-                  for t in self.onto.relationships]
-        stmts += [f"CREATE INDEX {label.lower()}_name IF NOT EXISTS FOR (n:{label}) ON (n.name)"
-                  for label in self.onto.labels]
-        return stmts
+        return neo4j_schema_statements(self.onto)
 
     def ensure_schema(self) -> None:
         for stmt in self.schema_statements():

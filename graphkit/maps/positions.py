@@ -44,10 +44,20 @@ def layout_positions(graph: nx.Graph, seed: int = 7, spacing: float | None = Non
 def _component_block(simple: nx.Graph, nodes: list, seed: int, spacing: float, boxes: dict) -> tuple[list, np.ndarray]:
     index = {n: i for i, n in enumerate(nodes)}
     pairs = np.array([(index[a], index[b]) for a, b in simple.subgraph(nodes).edges() if a != b], dtype=np.int64)
-    pos = _scale(_widen(force_layout(len(nodes), pairs.reshape(-1, 2), seed)), spacing * math.sqrt(len(nodes)))
-    if boxes and len(nodes) <= EXACT_LIMIT:
-        pos = remove_overlaps(pos, box_array(boxes, nodes, spacing), gap=12.0)
-    return nodes, pos
+    drawn = box_array(boxes, nodes, spacing) if boxes and len(nodes) <= EXACT_LIMIT else None
+    key = (tuple(nodes), pairs.tobytes(), seed, spacing, None if drawn is None else drawn.tobytes())
+    if key not in _BLOCKS:  # the same component laid out again (a page's map and the map beside it): reused
+        pos = _scale(_widen(force_layout(len(nodes), pairs.reshape(-1, 2), seed)), spacing * math.sqrt(len(nodes)))
+        if drawn is not None:
+            pos = remove_overlaps(pos, drawn, gap=12.0)
+        if len(_BLOCKS) >= KEEP_BLOCKS:
+            _BLOCKS.pop(next(iter(_BLOCKS)))
+        _BLOCKS[key] = pos
+    return nodes, _BLOCKS[key].copy()
+
+
+KEEP_BLOCKS = 64  # component layouts kept in this process: everything that decides one is in its key
+_BLOCKS: dict[tuple, np.ndarray] = {}
 
 
 def box_array(boxes: dict, nodes: list, spacing: float = 100.0) -> np.ndarray:

@@ -316,3 +316,20 @@ def test_adds_index_of_a_large_store_finds_names_as_the_datasets_index_does(tiny
     assert found == [("tribal", "tribal"), ("tribal", "tribal"), ("dclg", "dclg"),
                      ("leadership-centre", "leadership-centre"), (None, None)]
 
+
+
+def test_a_story_names_actors_as_every_command_does(tiny_dir, tmp_path):
+    """The briefing's story finds actors through the one index: normalised names and aliases, not case alone."""
+    import networkx as nx
+
+    from graphkit.dataset import read_dataset
+    from graphkit.maps.story import read_story
+
+    graph = nx.MultiDiGraph()
+    for row in read_dataset([tiny_dir]).entities.select(["id", "label", "kind", "name", "aliases"]).to_pylist():
+        graph.add_node(row["id"], **row)
+    story = tmp_path / "story.yaml"
+    story.write_text("title: t\nsteps:\n  - title: s\n    text: x\n"
+                     "    actors: [Tribal Group, Department for Communities & Local Government, TRIBAL]\n")
+    assert read_story(story, graph).steps[0].actors == ["tribal", "dclg", "tribal"]
+

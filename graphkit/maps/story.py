@@ -44,27 +44,22 @@ class Story:
     steps: list[StoryStep]
 
 
-class ActorIndex:
-    """Actors by id, name or alias, case and spacing ignored."""
+class StoryActors:
+    """Actors by id, name or alias, found as every command finds them (the one actor index)."""
 
     def __init__(self, graph: nx.MultiDiGraph):
+        from ..resolve.sources import graph_actor_index
+
         self.graph = graph
-        self.keys: dict[str, str] = {}
-        for node, props in graph.nodes(data=True):
-            for name in (props.get("name"), *(props.get("aliases") or [])):
-                if name:
-                    self.keys.setdefault(_key(name), node)
+        self.index = graph_actor_index(graph)
         self.choices = sorted({str(n) for n in graph} | {str(p.get("name")) for _, p in graph.nodes(data=True)
                                                           if p.get("name")})
 
     def find(self, text) -> str | None:
         if text in self.graph:
             return text
-        return self.keys.get(_key(text))
-
-
-def _key(text) -> str:
-    return " ".join(str(text).casefold().split())
+        found = self.index.candidates(text)
+        return found[0] if found else None
 
 
 def _line_of(lines: list[str], start: int, value) -> int:
@@ -79,7 +74,7 @@ def _line_of(lines: list[str], start: int, value) -> int:
 class _Checker:
     def __init__(self, graph: nx.MultiDiGraph, display: str, text: str):
         self.graph, self.display, self.lines = graph, display, text.splitlines()
-        self.index = ActorIndex(graph)
+        self.index = StoryActors(graph)
         self.problems = ProblemList()
 
     def add(self, line: int, context: str, fld: str, message: str) -> None:

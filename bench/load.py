@@ -91,7 +91,7 @@ def networkx_graph(files: list[Path]) -> nx.MultiDiGraph:
 
 
 def has_import_csv() -> bool:
-    from graphkit.cli.app import app
+    from graphkit.cli import app
 
     names = {c.name for c in app.registered_commands} | {g.name for g in app.registered_groups}
     return "import" in names

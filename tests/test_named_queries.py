@@ -206,7 +206,8 @@ def test_advisers_of_a_pilot_are_only_ties_to_the_pilot_and_the_bodies_that_lead
 def test_named_queries_declare_their_order_and_list_each_source_once(loaded):
     queries = named_queries()
     assert queries["advisers-of-pilot"].actors == {"pilot": ("pilot_area",)}
-    assert queries["money-by-programme"].order == [("programme_id", False), ("money", False), ("total_gbp", True)]
+    assert queries["money-by-programme"].order == [("programme_id", False), ("money", False), ("total_gbp", True),
+                                                   ("vat", False)]
     for q in queries.values():
         for param in q.actors:
             assert param in {p.name for p in q.params}, q.name
@@ -222,7 +223,8 @@ def test_param_values_are_trimmed_and_ids_that_look_like_numbers_stay_text():
         {"supplier": "007", "pilot": "croydon", "top": 5, "code": "1e3"}
 
 
-RANKED = ("who-profits", "weakly-sourced", "revolving-door")
+RANKED = {"who-profits": {}, "weakly-sourced": {}, "revolving-door": {}, "money-by-programme": {}, "union-criticism": {},
+          "advisers-of-pilot": {"pilot": "pilot-croydon"}}
 
 
 def _rounded(rows):
@@ -236,12 +238,14 @@ def test_a_ranking_query_sorts_and_cuts_in_the_engine_and_pages_as_the_whole_ans
     load([seed_dir], store)
     query = named_queries()[name]
     assert "LIMIT $first" in query.text_for(store.engine) and "ORDER BY" in query.text_for(store.engine)
-    full = run_named(store, name)
-    assert len(full.rows) > 6, "the seeds give this query several rows"
+    params = RANKED[name]
+    full = run_named(store, name, params)
+    assert len(full.rows) > 1, "the seeds give this query several rows"
     sent = []
     real = store.query
     monkeypatch.setattr(store, "query", lambda cypher, params=None, **kw: sent.append(params) or real(cypher, params, **kw))
-    for offset, limit in ((0, 3), (3, 3), (len(full.rows) - 2, 5)):
-        page = run_named(store, name, window=(offset, limit))
+    for offset, limit in ((0, 1), (1, 1), (len(full.rows) - 1, 5)):
+        page = run_named(store, name, params, window=(offset, limit))
         assert _rounded(page.rows) == _rounded(full.rows[offset:offset + limit]) and page.total == len(full.rows)
-    assert sent[0]["first"] == 3  # the engine was asked for the first page only
+    asked = [p["first"] for p in sent if p and "first" in p]
+    assert asked[0] == 1  # the engine was asked for the first page only

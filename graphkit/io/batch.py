@@ -24,7 +24,10 @@ def clean_text(value: object, limit: int = values.MAX_NAME) -> str | None:
     """Text as the dataset accepts it: no control characters, trimmed, at most `limit` characters."""
     if value is None:
         return None
-    text = _CONTROL.sub(" ", str(value)).strip()
+    text = str(value)
+    if not text.isprintable():  # printable text holds no control character: most text skips the pattern
+        text = _CONTROL.sub(" ", text)
+    text = text.strip()
     if not text:
         return None
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

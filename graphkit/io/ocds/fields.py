@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import math
 import re
+from functools import lru_cache
 from typing import Any
 
 from ...model import values
@@ -23,10 +24,18 @@ def _money_text(value: dict) -> str:
 
 def _date(value: Any) -> str | None:
     """The calendar day of an OCDS date-time, when it is a real one."""
-    if not isinstance(value, str) or not re.match(r"^\d{4}-\d{2}-\d{2}", value):
+    if not isinstance(value, str):
+        return None
+    return _day(value[:10])
+
+
+@lru_cache(maxsize=65536)
+def _day(text: str) -> str | None:
+    """A real calendar day YYYY-MM-DD (the same days recur across releases: checked once each)."""
+    if not re.match(r"^\d{4}-\d{2}-\d{2}", text):
         return None
     try:
-        return values.check_date(value[:10])
+        return values.check_date(text)
     except ValueError:
         return None
 
@@ -37,7 +46,7 @@ def _text(value: Any, limit: int = values.MAX_NAME) -> str | None:
         return None
     if isinstance(value, float) and not math.isfinite(value):
         return None
-    return clean_text(html.unescape(value) if isinstance(value, str) else value, limit)
+    return clean_text(html.unescape(value) if isinstance(value, str) and "&" in value else value, limit)
 
 
 def _str(value: Any) -> str | None:

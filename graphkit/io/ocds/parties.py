@@ -118,5 +118,15 @@ def _kind_by_name(name: str | None, role: str, party: dict) -> str:
     classes = " ".join(str(_dict(c).get("id", "")) for c in _list(_dict(party.get("details")).get("classifications")))
     if role == "buyer" and "Regional or local authority" in classes:
         return onto.kind("local_authority")
-    kind = onto.kind_from_name(name, onto.kind(role))
-    return onto.kind(role) if role == "supplier" and kind in onto.group("not_supplier") else kind
+    if _KIND_BY_NAME.get("ontology") is not onto or len(_KIND_BY_NAME) > 200_000:
+        _KIND_BY_NAME.clear()
+        _KIND_BY_NAME["ontology"] = onto
+    kind = _KIND_BY_NAME.get((name, role))
+    if kind is None:  # the same names recur in thousands of releases: their words are searched once
+        kind = onto.kind_from_name(name, onto.kind(role))
+        kind = onto.kind(role) if role == "supplier" and kind in onto.group("not_supplier") else kind
+        _KIND_BY_NAME[(name, role)] = kind
+    return kind
+
+
+_KIND_BY_NAME: dict = {}  # "ontology": the ontology the kinds come from; (name, role): kind

@@ -106,3 +106,28 @@ def test_demo_pages_open_offline(workdir, tiny_dir):
             frame = run.page.main_frame if path == result.map else run.page.frames[1]
             run.wait_ready(frame=frame)
             assert run.requests == [] and run.errors == []
+
+
+def test_a_demo_of_unchanged_data_writes_the_kept_pages_byte_for_byte(workdir, tiny_dir, monkeypatch):
+    from graphkit import demo
+
+    first = run_demo("first", dataset=[tiny_dir])
+    run_demo("second", dataset=[tiny_dir])  # the dataset is now read whole from the parse cache: pages kept
+    built = {name: (workdir / "second" / name).read_bytes() for name in ("map.html", "brief.html")}
+
+    def no_build(*args):
+        raise AssertionError("the pages were built again")
+
+    real = demo._build_pages
+    monkeypatch.setattr(demo, "_build_pages", no_build)
+    result = run_demo("third", dataset=[tiny_dir])
+    assert {name: (workdir / "third" / name).read_bytes() for name in built} == built
+    assert (result.nodes, result.edges) == (first.nodes, first.edges)
+    links = tiny_dir / "links.yaml"  # changed files: the pages are built again
+    text = links.read_text()
+    links.write_text(text[:text.index("  - {source: tribal, type: ADVISES")])
+    with pytest.raises(AssertionError, match="built again"):
+        run_demo("fourth", dataset=[tiny_dir])
+    monkeypatch.setattr(demo, "_build_pages", real)
+    fresh = run_demo("fourth", dataset=[tiny_dir])
+    assert fresh.edges == first.edges - 1 and (workdir / "fourth" / "map.html").read_bytes() != built["map.html"]

@@ -116,3 +116,50 @@ def test_without_a_dataset_the_import_goes_to_the_configured_dataset(tmp_path, m
     monkeypatch.setenv("GRAPHKIT_DATASET", str(tmp_path / "mine"))
     import_ocds([lines(tmp_path / "a.jsonl", release())])
     assert (tmp_path / "mine" / "imports" / "ocds-a" / "entities.csv").is_file()
+
+
+# -- the conversion's shortcuts give what the full checks give -----------------------------------
+def test_text_shortcuts_still_clean_control_characters_and_entities():
+    from graphkit.io.batch import clean_text
+    from graphkit.io.ocds.fields import _text
+
+    assert clean_text("A\x00B\x7f ") == "A B"
+    assert clean_text("tab\tkept\u00a0") == "tab\tkept"
+    assert clean_text("plain name ") == "plain name"
+    assert _text("AB &amp; Co") == "AB & Co" and _text("AB and Co") == "AB and Co"
+    assert _text("AB &amp;amp; Co") == "AB &amp; Co"  # decoded once
+
+
+def test_dates_are_checked_each_time_they_recur():
+    from graphkit.io.ocds.fields import _date
+
+    for _ in range(2):
+        assert _date("2025-02-30T00:00:00Z") is None
+        assert _date("2025-02-28T10:00:00Z") == "2025-02-28"
+        assert _date("2025-02-28") == "2025-02-28"
+        assert _date("28/02/2025") is None and _date(20250228) is None
+
+
+def test_party_kinds_and_identifiers_repeat_and_follow_the_ontology(monkeypatch):
+    from graphkit.io.ocds import parties
+
+    party = {"id": "GB-COH-158718", "identifier": {"scheme": "GB-COH", "id": "158718"},
+             "additionalIdentifiers": [{"scheme": "GB-CHC", "id": "123"}, "not an object"]}
+    for _ in range(2):
+        assert parties._identifiers(party, {"id": "org-1"}) == ("GB-COH-00158718", "GB-CHC-123")
+        assert parties._identifiers({"id": "org-1"}) == ()
+    first = parties._kind_by_name("Borough Council of Somewhere", "buyer", {})
+    assert parties._kind_by_name("Borough Council of Somewhere", "buyer", {}) == first
+
+    class Other:  # another ontology: the kinds found for the first are not reused
+        def kind_from_name(self, name, default):
+            return "other_kind"
+
+        def kind(self, role):
+            return role
+
+        def group(self, name):
+            return ()
+
+    monkeypatch.setattr(parties, "load_ontology", lambda: Other())
+    assert parties._kind_by_name("Borough Council of Somewhere", "buyer", {}) == "other_kind"

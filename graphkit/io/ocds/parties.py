@@ -9,6 +9,7 @@ across releases and are kept as aliases.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ...model.ontology import load_ontology
 from ..batch import Cite, ImportBatch
@@ -92,16 +93,25 @@ def _party_name(ref: dict, parties: dict[str, dict]) -> str | None:
 def _identifiers(party: dict, ref: dict | None = None) -> tuple[str, ...]:
     """Organisation identifiers that hold across releases (never local ids such as org-1)."""
     found = []
-    for ident in [_dict(party.get("identifier")), *[_dict(i) for i in _list(party.get("additionalIdentifiers"))]]:
-        if _str(ident.get("scheme")) and _str(ident.get("id")):
-            found.append(_org_id(str(ident["scheme"]), str(ident["id"])))
+    for ident in (party.get("identifier"), *_list(party.get("additionalIdentifiers"))):
+        if isinstance(ident, dict) and _str(ident.get("scheme")) and _str(ident.get("id")):
+            found.append(_org_id(ident["scheme"], ident["id"]))
     for pid in (party.get("id"), (ref or {}).get("id")):
-        if _str(pid) and ORG_ID.match(str(pid)):
-            scheme, _, rest = str(pid).partition("-")[2].partition("-")
-            found.append(_org_id(f"{str(pid)[:2]}-{scheme}", rest))
+        if _str(pid):
+            found.extend(_id_as_org_id(pid))
     return tuple(dict.fromkeys(found))
 
 
+@lru_cache(maxsize=65536)
+def _id_as_org_id(pid: str) -> tuple[str, ...]:
+    """A party id that is an organisation identifier (`GB-COH-…`), as one; () for a local id."""
+    if not ORG_ID.match(pid):
+        return ()
+    scheme, _, rest = pid.partition("-")[2].partition("-")
+    return (_org_id(f"{pid[:2]}-{scheme}", rest),)
+
+
+@lru_cache(maxsize=65536)
 def _org_id(scheme: str, value: str) -> str:
     """`GB-COH-158718` and `GB-COH-00158718` are one company."""
     value = value.strip()

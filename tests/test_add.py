@@ -188,3 +188,22 @@ def test_a_link_added_again_through_a_large_stores_index_keeps_its_citations(sto
                                   "RETURN r.source_ids, r.quotes").rows
     assert sorted(zip(ids, quotes))[0] == ("blog", "Total Place") and "part of Total Place" in quotes
     assert len(ids) == len(quotes) == 2
+
+
+def test_after_an_add_the_files_are_read_from_the_parse_cache_exactly_as_a_fresh_read(runner, workdir, tiny_dir):
+    from graphkit.dataset import _read_and_check, dataset_files, display_path
+    from graphkit.model.ontology import load_ontology
+
+    assert runner.invoke(app, ["load", str(tiny_dir)]).exit_code == 0
+    for n in (1, 2):  # the second finding joins a findings file already there
+        result = add(runner, "relation", "tribal", "ADVISES", "dclg", "--source", f"{URL}/{n}", "--quote", f"Tribal {n}",
+                     "--role", f"adviser {n}", "--dataset", str(tiny_dir))
+        assert result.exit_code == 0, result.output
+    kept = read_dataset([tiny_dir])
+    assert kept._kept is not None  # found whole in the cache: nothing parsed
+    files = dataset_files([tiny_dir])
+    fresh = _read_and_check(files, [display_path(f) for f in files], load_ontology())
+    assert kept.files == fresh.files
+    for section in ("entities", "relationships", "sources"):
+        assert getattr(kept, section).to_pylist() == getattr(fresh, section).to_pylist(), section
+    assert "nothing to do" in runner.invoke(app, ["doctor", str(tiny_dir)]).output

@@ -297,6 +297,30 @@ def _cached_dataset(files: list[Path], displays: list[str], onto: Ontology):
     return None, keep
 
 
+def kept_as_read(dataset: Dataset, paths: list[str | Path], renamed: dict[str, str],
+                 onto: Ontology | None = None) -> Dataset:
+    """`dataset`, read from the files under `paths` with some shown by other names (`renamed`: the name
+    read → the file's own), as a read of `paths` gives it; kept in the parse cache, so the next read
+    of those files parses nothing. (`add` checks a finding in a file beside the findings file.)"""
+    import pyarrow.compute as pc
+
+    tables = {}
+    for section in ("entities", "relationships", "sources"):
+        table = dataset._table(section)
+        at = table.schema.get_field_index("_file")
+        column = table.column(at)
+        for shown, own in renamed.items():
+            column = pc.if_else(pc.equal(column, shown), own, column)
+        tables[section] = table.set_column(at, table.schema.field(at), column)
+    onto = onto or load_ontology()
+    files = dataset_files(paths)
+    displays = [display_path(f) for f in files]
+    fresh = Dataset(tables["entities"], tables["relationships"], tables["sources"], displays,
+                    dict(dataset.known_labels))
+    cached, keep = _cached_dataset(files, displays, onto)
+    return cached if cached is not None else keep(fresh)
+
+
 def validate(paths: list[str | Path], onto: Ontology | None = None) -> list[Problem]:
     """Every problem in the dataset files under `paths` (empty when clean)."""
     try:

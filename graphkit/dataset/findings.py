@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 import yaml
 from pydantic import ValidationError
 
-from . import Dataset, dataset_files, read_dataset
+from . import Dataset, display_path, kept_as_read, read_dataset
 from ..files import dataset_lock, write_text_atomic
 from ..model.tables import entity_schema, relationship_ids, relationship_schema, rows_to_table, source_schema
 from ..model.ontology import Ontology, load_ontology
@@ -77,13 +77,17 @@ def _read_findings(path: Path) -> dict[str, list[dict]]:
 
 def _write_findings(path: Path, data: dict[str, list[dict]]) -> None:
     """Rewrite the findings file atomically (temp file + rename), entries sorted."""
+    write_text_atomic(path, _findings_text(data))
+
+
+def _findings_text(data: dict[str, list[dict]]) -> str:
+    """The findings file's text: a header, then the entries sorted."""
     ordered = {
         "sources": sorted(data["sources"], key=lambda r: r["id"]),
         "entities": sorted(data["entities"], key=lambda r: r["id"]),
         "relationships": sorted(data["relationships"], key=lambda r: (r["source"], r["type"], r["target"], str(r))),
     }
-    body = _dump({k: v for k, v in ordered.items() if v})
-    write_text_atomic(path, HEADER + body)
+    return HEADER + _dump({k: v for k, v in ordered.items() if v})
 
 
 def _require_vat(amount, vat, option: str) -> None:
@@ -198,11 +202,11 @@ def _commit(dataset_dir: Path, store: Store | None, index: Index, new_source: di
     for ent in entities:
         _merge_into(data["entities"], ent)
     data["relationships"].extend(rels)
-    _check_whole(dataset_dir, path, data, index)
+    checked = _check_whole(dataset_dir, path, data, index)
     _write_findings(path, data)
     result.file = str(path)
-    if store is not None:
-        written = read_dataset(dataset_files([dataset_dir])) if index.from_dataset else None
+    if store is not None:  # the files as now written: the check's dataset, its file shown by its own name
+        written = kept_as_read(checked[0], [dataset_dir], {checked[1]: display_path(path)}) if checked else None
         _upsert(store, index, new_source, entities, rels, labels or {}, written)
         result.stored = True
     return result
@@ -220,16 +224,22 @@ def _merge_into(records: list[dict], ent: dict) -> None:
     records.append(ent)
 
 
-def _check_whole(dataset_dir: Path, path: Path, data: dict, index: Index) -> None:
-    """Validate the new findings file with the dataset it joins, before it replaces the old one."""
+def _check_whole(dataset_dir: Path, path: Path, data: dict, index: Index) -> tuple[Dataset, str] | None:
+    """Validate the new findings file with the dataset it joins, before it replaces the old one.
+
+    Returns the dataset so read and the name it showed the new file by (read in the place the
+    findings file takes among the files, so that it is the dataset the files will hold), or None
+    when the store served as index.
+    """
     if not index.from_dataset:
-        return  # the store served as index: the dataset is too large to re-read for one finding
+        return None  # the store served as index: the dataset is too large to re-read for one finding
     fd, tmp = tempfile.mkstemp(dir=dataset_dir, prefix=".findings-check-", suffix=".yaml")
     os.close(fd)
     try:
-        Path(tmp).write_text(_dump(data), encoding="utf-8")
-        files = [f for f in index.files if Path(f).resolve() != path.resolve()]
-        read_dataset([*files, tmp])
+        Path(tmp).write_text(_findings_text(data), encoding="utf-8")  # the very text the file will hold
+        others = [Path(f).resolve() for f in index.files if Path(f).resolve() != path.resolve()]
+        place = sorted([*others, path.resolve()]).index(path.resolve())
+        return read_dataset([*others[:place], Path(tmp), *others[place:]]), display_path(Path(tmp))
     finally:
         Path(tmp).unlink(missing_ok=True)
 

@@ -55,24 +55,24 @@ class References:
     entity_ids: pa.Array
     source_ids: pa.Array
     clash: pa.ChunkedArray  # entities whose id is also a source's
-    entity_citations: Citations
+    entity_citations: CitationFaults
     entity_rows: pa.Array  # per distinct endpoint value: its entity row, null when unknown
     rels: pa.Table | None = None
     labels: _EndpointLabels | None = None
     ends: dict[str, tuple[pa.Array, pa.Array]] | None = None  # per end: each row's entity row, bad-label flags
-    rel_citations: Citations | None = None
+    rel_citations: CitationFaults | None = None
 
     @classmethod
     def of(cls, entities: pa.Table, sources: pa.Table, onto: Ontology, endpoints: Endpoints) -> "References":
         entity_ids = entities.column("id").combine_chunks()
         source_ids = sources.column("id").combine_chunks()
         return cls(entities, onto, entity_ids, source_ids, pc.is_in(entities.column("id"), source_ids),
-                   Citations.of(entities, source_ids),
+                   CitationFaults.of(entities, source_ids),
                    pc.index_in(endpoints.distinct, entity_ids))
 
     def check(self, rels: pa.Table, endpoints: Endpoints) -> "References":
         """The relationship checks (`endpoints`: the relationships' endpoints, row for row), side by side."""
-        rel_citations, (labels, ends) = at_once(lambda: Citations.of(rels, self.source_ids),
+        rel_citations, (labels, ends) = at_once(lambda: CitationFaults.of(rels, self.source_ids),
                                                 lambda: self._endpoint_faults(rels, endpoints))
         self.rels, self.labels, self.ends, self.rel_citations = rels, labels, ends, rel_citations
         return self
@@ -155,7 +155,7 @@ def _article(word: str) -> str:
 
 
 @dataclass
-class Citations:
+class CitationFaults:
     """What is wrong with the citations of a table's claims, found column by column."""
 
     uncited: pa.Array  # claims that cite no source
@@ -165,7 +165,7 @@ class Citations:
     blank: pa.Array  # citations without a quote
 
     @classmethod
-    def of(cls, table: pa.Table, source_ids: pa.Array) -> "Citations":
+    def of(cls, table: pa.Table, source_ids: pa.Array) -> "CitationFaults":
         n = pc.fill_null(pc.list_value_length(table.column("source_ids")), 0)
         flat_ids = pc.list_flatten(table.column("source_ids"))
         unknown = pc.and_kleene(pc.is_valid(flat_ids), pc.invert(pc.is_in(flat_ids, source_ids)))

@@ -163,3 +163,45 @@ def test_party_kinds_and_identifiers_repeat_and_follow_the_ontology(monkeypatch)
 
     monkeypatch.setattr(parties, "load_ontology", lambda: Other())
     assert parties._kind_by_name("Borough Council of Somewhere", "buyer", {}) == "other_kind"
+
+
+# -- finished contracts and claims are kept on disk, not in memory --------------------------------
+def _many_processes(path):
+    rels = [release(ocid=f"ocds-many-{i}", rid=f"m{i}", amount=100 + i,
+                    parties=[{"id": "org-1", "name": f"Council {i % 4}", "roles": ["buyer"]},
+                             {"id": f"GB-COH-{i % 5}", "name": f"Supplier {i % 5} Ltd", "roles": ["supplier"]}],
+                    buyer={"id": "org-1", "name": f"Council {i % 4}"},
+                    awards=[{"id": "a1", "value": {"amount": 100 + i, "currency": "GBP"},
+                             "suppliers": [{"id": f"GB-COH-{i % 5}", "name": f"Supplier {i % 5} Ltd"}]}])
+            for i in range(30)]
+    rels.append(release(ocid="ocds-twice", rid="t1", awards=[{"id": "1", "value": {"amount": 5, "currency": "GBP"},
+                                                              "suppliers": [{"id": "GB-COH-123", "name": "Acme Ltd"}]}]))
+    # another process whose award id gives the same contract id (ocds-twice-1): one contract, cited twice
+    rels.append(release(ocid="ocds-twice-1", rid="t2", awards=[
+        {"id": "ocds-twice-1", "value": {"amount": 5, "currency": "GBP"},
+         "suppliers": [{"id": "GB-COH-123", "name": "Acme Ltd"}]}]))
+    return lines(path, *rels)
+
+
+def test_settled_records_spilled_to_disk_give_the_same_files_as_held_ones(tmp_path, monkeypatch):
+    from graphkit.io import runs
+
+    f = _many_processes(tmp_path / "many.jsonl")
+    held = import_ocds([f], tmp_path / "held" / "x", dataset=tmp_path / "held")
+    monkeypatch.setattr(runs, "LIMIT", 3)  # a run written every 3 records
+    spilled = import_ocds([f], tmp_path / "spilled" / "x", dataset=tmp_path / "spilled")
+    for name in ("sources.csv", "entities.csv", "relationships.csv"):
+        assert (tmp_path / "spilled" / "x" / name).read_bytes() == (tmp_path / "held" / "x" / name).read_bytes()
+    assert spilled.created == held.created
+    twice = read_dataset([tmp_path / "spilled"]).entity("ocds-twice-1")
+    assert len(twice["source_ids"]) == 2
+
+
+def test_a_settled_contract_stated_again_is_one_contract_with_both_citations(tmp_path):
+    f = _many_processes(tmp_path / "many.jsonl")
+    report = import_ocds([f], tmp_path / "ds" / "x", dataset=tmp_path / "ds")
+    rows = (tmp_path / "ds" / "x" / "entities.csv").read_text().splitlines()
+    assert sum(r.startswith("ocds-twice-1,") for r in rows) == 2  # one row per citation
+    claims = (tmp_path / "ds" / "x" / "relationships.csv").read_text().splitlines()
+    assert sum(",AWARDED_TO," in r and r.startswith("ocds-twice-1,") for r in claims) == 2
+    assert report.created["Contract"] == 31

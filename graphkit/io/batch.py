@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from ..model import values
 from ..resolve.index import ActorIndex
 from .report import ImportReport
+from .runs import SortedRuns
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_QUOTE = 2000
@@ -81,6 +82,12 @@ class ImportBatch:
         self._matched: set[str] = set()
         self._valid_shapes: set[tuple] = set()  # claim shapes found valid (see `valid`)
         self._cited: dict[tuple, set[tuple[str, str]]] = {}  # ("e", id) or ("r", key) -> (source, quote) cited
+        self._fresh: list[str] = []  # entities (not actors) created since the last `settle`
+        self.settled: dict[str, SortedRuns] = {}  # section -> finished records, sorted on disk (see `settle`)
+        self._settled_ids: set[str] = set()  # ids of settled entities
+        self._settled_sources: set[str] = set()
+        self._late: dict[str, list[dict]] = {}  # settled entity id -> citations given after it was settled
+        self._recounted: set[tuple] = set()  # claims stated again after being settled (counted once)
 
     # -- sources --------------------------------------------------------------------------------
     def source(self, base_id: str, *, url: str | None = None, title: str | None = None,
@@ -90,7 +97,7 @@ class ImportBatch:
         if url and url in self.known_sources:
             return self.known_sources[url]
         sid = safe_id(base_id)
-        if sid in self.sources:
+        if sid in self.sources or sid in self._settled_sources:
             return sid
         if sid in self.index.taken:
             sid = self.index.free_id(sid)
@@ -164,11 +171,14 @@ class ImportBatch:
             self._note_match(record.get("name") or entity_id, entity_id, "id")
             return entity_id
         current = self.entities.get(entity_id)
-        if current is None:
+        if current is None and entity_id in self._settled_ids:
+            self._late.setdefault(entity_id, []).append(cite.record())
+        elif current is None:
             record = _clean({**record, "sources": [cite.record()]})
             if not self.valid(record):
                 return None
             self.entities[entity_id] = record
+            self._fresh.append(entity_id)
             self.index.taken.add(entity_id)
             self.index.labels.setdefault(entity_id, record["label"])
             self.report.created[record["label"]] += 1
@@ -246,14 +256,84 @@ class ImportBatch:
             self._valid_shapes.add(shape)
         return problem is None
 
+    # -- finished records -----------------------------------------------------------------------
+    def settle(self) -> None:
+        """The sources, claims and entities (not actors) made since the last call are final: they
+        go to sorted runs (on disk past a limit), and only their ids stay here. An entity cited
+        again later gains the citation when the files are written."""
+        runs = self.settled = self.settled or {name: SortedRuns() for name in ("sources", "entities", "relationships")}
+        for sid, record in self.sources.items():
+            runs["sources"].add(sid, record)
+        self._settled_sources.update(self.sources)
+        self.sources = {}
+        for entity_id in self._fresh:
+            record = self.entities.pop(entity_id, None)
+            if record is not None:
+                runs["entities"].add(entity_id, record)
+                self._settled_ids.add(entity_id)
+                self._cited.pop(("e", entity_id), None)
+        self._fresh = []
+        for key, record in self.relationships.items():
+            runs["relationships"].add(_sort_key(key), (key, record))
+            self._cited.pop(("r", key), None)
+        self.relationships = {}
+
+    def has_records(self) -> bool:
+        return bool(self.entities or self.relationships or any(r.count for r in self.settled.values()))
+
     # -- output ---------------------------------------------------------------------------------
-    def sections(self) -> dict[str, list[dict]]:
-        """Records sorted for small diffs between runs."""
+    def sections(self) -> dict:
+        """Records sorted for small diffs between runs: lists, or (once records are settled)
+        streams that can be read more than once."""
+        if self.settled:
+            return {"sources": _Section(lambda: self.settled["sources"].merged(
+                        (k, self.sources[k]) for k in sorted(self.sources)), lambda items: (r for _, r in items)),
+                    "entities": _Section(lambda: self.settled["entities"].merged(
+                        (k, self.entities[k]) for k in sorted(self.entities)), self._with_late_citations),
+                    "relationships": _Section(lambda: self.settled["relationships"].merged(
+                        (_sort_key(k), (k, self.relationships[k])) for k in sorted(self.relationships, key=_sort_key)),
+                        self._claims_once)}
         return {
             "sources": [self.sources[k] for k in sorted(self.sources)],
             "entities": [self.entities[k] for k in sorted(self.entities)],
             "relationships": [self.relationships[k] for k in sorted(self.relationships, key=_sort_key)],
         }
+
+
+    def _with_late_citations(self, items):
+        for entity_id, record in items:
+            for citation in self._late.get(entity_id, ()):
+                if (citation["source"], citation["quote"]) not in {(c["source"], c["quote"]) for c in record["sources"]}:
+                    record["sources"].append(citation)
+            yield record
+
+    def _claims_once(self, items):
+        """Claims in order; one stated again after its first statement was settled is one claim, cited twice."""
+        previous_key, previous = None, None
+        for _, (key, record) in items:
+            key = tuple(key)
+            if previous is not None and key == previous_key:
+                seen = {(c["source"], c["quote"]) for c in previous["sources"]}
+                previous["sources"] += [c for c in record["sources"] if (c["source"], c["quote"]) not in seen]
+                if key not in self._recounted:
+                    self._recounted.add(key)
+                    self.report.created[record["type"]] -= 1
+                continue
+            if previous is not None:
+                yield previous
+            previous_key, previous = key, record
+        if previous is not None:
+            yield previous
+
+
+class _Section:
+    """Records read in order each time they are iterated (settled runs merged with those held)."""
+
+    def __init__(self, items, finish):
+        self.items, self.finish = items, finish
+
+    def __iter__(self):
+        return iter(self.finish(self.items()))
 
 
 def _sort_key(key: tuple) -> tuple:

@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from ..config import dataset_path
 from ..dataset import Dataset, dataset_files, display_path, read_dataset
@@ -191,8 +191,8 @@ def previous_record(files: list[Path]) -> tuple[set[str], set[tuple]]:
     return ids, keys
 
 
-def discount_previous(report: ImportReport, previous: tuple[set[str], set[tuple]], entities: list[dict],
-                      sources: list[str], relationships: list[dict]) -> None:
+def discount_previous(report: ImportReport, previous: tuple[set[str], set[tuple]], entities: Iterable[dict],
+                      sources: Iterable[str], relationships: Iterable[dict]) -> None:
     """`created` counts only what the previous run of this import had not recorded."""
     ids, keys = previous
     again = 0
@@ -228,13 +228,15 @@ def run_record_import(plan: ImportPlan, convert: Callable[[ImportBatch], None], 
     previous = previous_record(targets)
     batch = ImportBatch(actor_index(existing), report, known_source_urls(existing), recorded=existing)
     convert(batch)
-    if not (batch.entities or batch.relationships or batch.updates or report.matched):
+    if not (batch.has_records() or batch.updates or report.matched):
         raise GraphkitError(f"{', '.join(str(p) for p in plan.inputs)}: nothing could be imported"
                             f"{_why(report)}; nothing was written")
-    discount_previous(report, previous, list(batch.entities.values()), list(batch.sources),
-                      list(batch.relationships.values()))
+    sections = batch.sections()
+    discount_previous(report, previous, sections["entities"], (s["id"] for s in sections["sources"]),
+                      sections["relationships"])
     header = YAML_HEADER.format(fmt=plan.format, inputs=", ".join(p.name for p in plan.inputs))
-    texts, updates = record_files(batch.sections(), header), batch.updates
+    texts, updates = record_files(sections, header), batch.updates
+    del sections
     del batch  # its records live on in `texts` only until they are written
     ds = _validate_and_place(plan, texts, existing_files, dry_run, report, updates, existing)
     if store is not None and not dry_run:

@@ -106,13 +106,16 @@ def record_files(sections: dict[str, list[dict]], header: str) -> dict[str, CsvF
 
     fields = field_columns(load_ontology())
     detailed: dict[str, list[dict]] = {"entities": [], "relationships": []}
-    fitting: dict[str, list[dict]] = {"entities": [], "relationships": []}
+    fitting: dict[str, Callable[[], Iterator[dict]]] = {}
     used: set[str] = set()
     for section, fits in (("entities", _entity_fits_csv(fields)), ("relationships", _relationship_fits_csv)):
-        for record in sections.get(section, []):
-            (fitting if fits(record) else detailed)[section].append(record)
-            if section == "entities" and fits(record):
+        records = sections.get(section, [])  # a list, or records streamed each time they are read
+        for record in records:
+            if not fits(record):
+                detailed[section].append(record)
+            elif section == "entities":
                 used.update(k for k in record if k in fields)
+        fitting[section] = lambda records=records, fits=fits: (r for r in records if fits(r))
     headers = {**HEADERS, "entities": HEADERS["entities"] + [f for f in fields if f in used]}
     sources = sections.get("sources", [])
     files: dict[str, CsvFile | str] = {
@@ -125,14 +128,14 @@ def record_files(sections: dict[str, list[dict]], header: str) -> dict[str, CsvF
     return files
 
 
-def _citation_rows(records: list[dict], head: list[str], fields: dict[str, str]) -> Callable[[], Iterator[list]]:
+def _citation_rows(records: Callable[[], Iterator[dict]], head: list[str], fields: dict[str, str]) -> Callable[[], Iterator[list]]:
     """One row per citation of each record, made when asked for."""
     cite_at = head.index("source_id")
     numeric = [i for i, h in enumerate(head) if fields.get(h) == "number" or h == "amount_gbp"]
     aliases_at = head.index("aliases") if "aliases" in head else None
 
     def rows() -> Iterator[list]:
-        for record in records:
+        for record in records():
             base = [record.get(h) for h in head]
             for i in numeric:
                 base[i] = _plain_number(base[i])

@@ -82,6 +82,7 @@ def convert(paths: list[Path], batch: ImportBatch, source_id: str | None = None,
         process = compile_process(group, report)
         if process is not None:
             _convert_process(batch, process, fixed, recorded)
+            batch.settle()  # its contracts and claims are final: kept on disk, not in memory
 
 
 def _convert_process(batch: ImportBatch, process: Process, fixed: str | None, recorded: RecordedAwards) -> None:

@@ -195,6 +195,8 @@ def discount_previous(report: ImportReport, previous: tuple[set[str], set[tuple]
                       sources: Iterable[str], relationships: Iterable[dict]) -> None:
     """`created` counts only what the previous run of this import had not recorded."""
     ids, keys = previous
+    if not ids and not keys:  # a first run: nothing to discount (the records are not read again)
+        return
     again = 0
     for record in entities:
         if record["id"] in ids:

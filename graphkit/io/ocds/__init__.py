@@ -32,6 +32,9 @@ Reads release packages, record packages and JSON lines of releases (or of packag
   have HTML entities decoded once (`AB Building &amp; Electrical` → `&`).
 - An award recorded by an earlier import is updated when a later release states it
   (the recorded one is moved out of that import's folder), and the report says so.
+- Memory: a process's contracts, claims and sources are final once it is converted; they are
+  kept in sorted runs on disk (io/runs.py) and merged when the files are written, so only
+  actors, source URLs and ids stay in memory however many releases the files hold.
 - Input is checked before use: UTF-8 (else one line with the byte offset), nesting
   depth, and the type of every field read. A bad record is skipped with file:line and a
   reason; a file from which nothing can be read is refused in one line.

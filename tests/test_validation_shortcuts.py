@@ -92,7 +92,7 @@ def test_the_byte_count_refuses_exactly_what_the_column_check_refuses():
 
 
 def test_unchanged_yaml_files_are_read_from_the_parse_cache_beside_the_store(tmp_path, monkeypatch, tiny_dir):
-    import graphkit.dataset as dataset
+    import graphkit.dataset.yaml_reader as yaml_reader
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("GRAPHKIT_STORE", raising=False)
@@ -103,8 +103,8 @@ def test_unchanged_yaml_files_are_read_from_the_parse_cache_beside_the_store(tmp
     entries = [e.name for e in (tmp_path / ".graphkit" / "parse-cache").iterdir()]
     assert len([e for e in entries if not e.startswith("dataset-")]) == 3  # one per file, and the whole dataset
     parsed = []
-    real = dataset.read_yaml_records
-    monkeypatch.setattr(dataset, "read_yaml_records", lambda path, *rest: parsed.append(path.name) or real(path, *rest))
+    real = yaml_reader.read_yaml_records
+    monkeypatch.setattr(yaml_reader, "read_yaml_records", lambda path, *rest: parsed.append(path.name) or real(path, *rest))
     cached = read_dataset([tiny_dir])
     assert parsed == [] and cached.entities.to_pylist() == first.entities.to_pylist()
     actors = tiny_dir / "actors.yaml"
@@ -130,3 +130,15 @@ def test_a_kept_dataset_is_read_again_when_a_merge_decision_changes(tmp_path, mo
     assert kept.entities.equals(fresh.entities) and kept.relationships.equals(fresh.relationships)
     record_merge(tiny_dir, "croydon", "lewisham")
     assert read_dataset([tiny_dir]).entity("lewisham") is None
+
+
+def test_the_parse_cache_depends_on_the_model_and_resolve_code():
+    from pathlib import Path
+
+    import graphkit
+    from graphkit.dataset import parse_cache
+
+    package = Path(graphkit.__file__).parent
+    read = [package / folder for folder in parse_cache.DEPENDS_ON]
+    assert all(folder.is_dir() and any(folder.glob("*.py")) for folder in read)
+    assert {"model", "resolve", "dataset"} <= set(parse_cache.DEPENDS_ON)

@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # Arrow only to read or write tables: an entry's row counts n
 FOLDER = "parse-cache"
 FORMAT = "2"  # bump when the entry layout changes (2: each entry's row counts in `rows`)
 KEEP_UNUSED_S = 30 * 24 * 3600
-DEPENDS_ON = ("records.py", "values.py", "ontology.py", "resolution.py")  # and every module of graphkit/dataset
+DEPENDS_ON = ("model", "resolve", "dataset")  # the folders whose modules decide a parse
 
 
 def cache_folder() -> Path | None:
@@ -42,8 +42,8 @@ def fingerprint(ontology_text: str) -> str:  # `ontology_text`: its dataclasses,
     """What a parse depends on besides the file: the ontology and the reader's code."""
     package = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256(FORMAT.encode() + ontology_text.encode())
-    for path in [*(package / name for name in DEPENDS_ON), *sorted((package / "dataset").glob("*.py"))]:
-        digest.update(path.read_bytes() if path.exists() else path.name.encode())
+    for path in sorted(path for folder in DEPENDS_ON for path in (package / folder).glob("*.py")):
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 

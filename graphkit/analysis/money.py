@@ -24,6 +24,9 @@ import networkx as nx
 from ..errors import GraphkitError
 from ..model.ontology import load_ontology
 GROUPINGS = ("actor", "programme", "year")
+CEILING = "framework_ceiling"  # a framework's or purchasing system's ceiling: a share of it, not money paid
+MONEY_WORDS = {"contract": "contract values", "payment": "payments", "funding": "funding",
+               CEILING: "framework ceilings"}
 EDGE_MONEY = {"PAID": "payment", "FUNDS": "funding"}
 
 
@@ -44,34 +47,12 @@ class MoneyItem:
     overlaps: list[str] = field(default_factory=list)
 
 
-@dataclass
-class MoneyRow:
-    """What one actor received or paid, for one kind of money on one VAT basis.
+@dataclass(kw_only=True)
+class MoneyLine:
+    """One line of money: a kind of money on one VAT basis, its total and the items and sources behind it.
 
-    `amounts` maps each item's id to its GBP amount; `shared_with` is how many other actors
-    on the same side share at least one of those items (a shared contract, a framework).
+    `amounts` maps each item's id to its GBP amount; `overlaps` names the items these may overlap.
     """
-
-    actor_id: str
-    actor: str
-    direction: str  # received | paid
-    money: str
-    vat: str
-    total_gbp: float
-    items: int
-    source_ids: list[str]
-    programme_id: str | None = None
-    programme: str | None = None
-    year: str | None = None
-    shared_with: int = 0
-    amounts: dict[str, float] = field(default_factory=dict)
-    overlaps: list[str] = field(default_factory=list)  # items this row's items may overlap, of any kind
-    held_apart: bool = False  # one item that may be the same money as another of its kind: never summed with it
-
-
-@dataclass
-class MoneyTotal:
-    """A grand total for one kind of money on one VAT basis, each item counted once."""
 
     money: str
     vat: str
@@ -82,7 +63,33 @@ class MoneyTotal:
     programme: str | None = None
     year: str | None = None
     overlaps: list[str] = field(default_factory=list)
-    amounts: dict[str, float] = field(default_factory=dict)  # the items on this line, id -> GBP
+    amounts: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ceiling(self) -> bool:
+        """A framework's ceiling: a share of it may be spent, it is no money paid."""
+        return self.money == CEILING
+
+
+@dataclass(kw_only=True)
+class MoneyRow(MoneyLine):
+    """What one actor received or paid, for one kind of money on one VAT basis.
+
+    `shared_with` is how many other actors on the same side share at least one of its items
+    (a shared contract, a framework); `held_apart` marks one item that may be the same money as
+    another of its kind, never summed with it.
+    """
+
+    actor_id: str
+    actor: str
+    direction: str  # received | paid
+    shared_with: int = 0
+    held_apart: bool = False
+
+
+@dataclass(kw_only=True)
+class MoneyTotal(MoneyLine):
+    """A grand total for one kind of money on one VAT basis, each item counted once."""
 
 
 def _sourced(props: dict) -> bool:
@@ -129,7 +136,7 @@ def _contract_items(graph: nx.MultiDiGraph, cid: str, props: dict) -> list[Money
     awards = [(s, k, p) for _, s, k, p in graph.out_edges(cid, keys=True, data=True) if p.get("type") == "AWARDED_TO"]
     parents = [p for p, _ in _links(graph, cid, "PART_OF", outgoing=True)]
     ceiling = props.get("kind") in load_ontology().group("ceilings")
-    shared = dict(money="framework_ceiling" if ceiling else "contract",
+    shared = dict(money=CEILING if ceiling else "contract",
                   payers=sorted({b for b, _ in buyers}), programmes=_programmes(graph, parents))
     value = _number(props.get("value_gbp"))
     if value is None:
@@ -328,8 +335,9 @@ def money_summary(rows: list[MoneyRow]) -> list[MoneyTotal]:
     adds its value once; ex-VAT and inc-VAT figures stay in separate totals; an item that overlaps
     another of its kind is a total of its own, with `overlaps` naming the others.
 
-    >>> rows = [MoneyRow("a", "A", "received", "framework_ceiling", "excluded", 5e6, 1, ["s"], amounts={"fw": 5e6}),
-    ...         MoneyRow("b", "B", "received", "framework_ceiling", "excluded", 5e6, 1, ["s"], amounts={"fw": 5e6})]
+    >>> line = dict(direction="received", money="framework_ceiling", vat="excluded", total_gbp=5e6, items=1,
+    ...             source_ids=["s"], amounts={"fw": 5e6})
+    >>> rows = [MoneyRow(actor_id="a", actor="A", **line), MoneyRow(actor_id="b", actor="B", **line)]
     >>> [(t.money, t.total_gbp, t.items) for t in money_summary(rows)]
     [('framework_ceiling', 5000000.0, 1)]
     """

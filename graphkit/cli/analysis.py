@@ -25,7 +25,6 @@ def _score(value: float, fmt: str):
     return round(value, 4) if fmt == "table" else value
 
 
-CEILING = "framework_ceiling"
 
 
 @command(target=analyse_app, name="money")
@@ -52,12 +51,12 @@ def money_cmd(by: Annotated[str, typer.Option("--by", help="actor, programme or 
 
 def _ceiling(rows) -> list[str]:
     """A ceiling_gbp column when a framework's ceiling is among the rows: a ceiling is no money received."""
-    return ["ceiling_gbp"] if any(r.money == CEILING for r in rows) else []
+    return ["ceiling_gbp"] if any(r.ceiling for r in rows) else []
 
 
 def _cell(row, column: str, fmt: str):
     if column in ("total_gbp", "ceiling_gbp"):  # a framework's ceiling only ever in its own column
-        own = (row.money == CEILING) == (column == "ceiling_gbp")
+        own = row.ceiling == (column == "ceiling_gbp")
         return _gbp(row.total_gbp, fmt) if own else None
     value = getattr(row, column)
     if column == "overlaps" and fmt == "table":

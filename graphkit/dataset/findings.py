@@ -322,7 +322,7 @@ def add_contract(dataset_dir: str | Path, buyer: str, supplier: str, *, title: s
         if existing:
             return _update_contract(dataset_dir, store, index, new_source, existing, fields, cite, onto)
         cid = index.free_id("contract-" + slugify(f"{b.id} {title}")[:80])
-        contract = _clean({"id": cid, "label": "Contract", "kind": "contract", "name": title, "title": title,
+        contract = _clean({"id": cid, "label": "Contract", "kind": onto.kind("contract"), "name": title, "title": title,
                            **fields, "evidence": evidence, "sources": cite})
         _validated(entity_model("Contract", onto), contract, f"Contract {cid}")
         rels = [_contract_link(onto, a, "COMMISSIONED", cid, start_date, evidence, cite),

@@ -157,40 +157,50 @@ def _company_numbers(proxy) -> list[str]:
 
 def _contract(batch: ImportBatch, proxy, spec: FtmImport, name: str | None, ids: dict[str, str],
               source_id: str | None) -> None:
-    title = clean_text(proxy.first("title", quiet=True)) or name
+    title = _title(batch, proxy, name, "contract")
     if not title:
-        batch.report.skip("contract without a title or name", context_of(proxy, "_where"))
         return
     amount, currency = amount_of(proxy, batch.report)
-    record = {"id": batch.index.free_id(safe_id(f"ftm-{values.slugify(title)[:80]}")), "label": spec.label,
+    record = {"id": _titled_id(batch, proxy, spec, title), "label": spec.label,
               "kind": spec.kind, "name": title, "title": title, "aliases": [f"ftm:{proxy.id}"],
               "procedure": clean_text(proxy.first("procedure", quiet=True)),
               "start_date": ftm_date(proxy.first("contractDate", quiet=True)),
               "description": described(proxy, ("amountEur", "amountUsd")),
               "evidence": EVIDENCE, **contract_value(amount, currency, batch.report, proxy)}
-    known = batch.index.aliases.get(f"ftm:{proxy.id}") or _same_entity(batch, proxy.id, spec.label)
-    if known:
-        record["id"] = known
     quote = statement(proxy, [("title", title), ("amount", money_text(amount, currency))])
-    ids[proxy.id] = batch.entity(record, _cite(batch, proxy, quote, source_id))
-    batch.index.aliases.setdefault(f"ftm:{proxy.id}", ids[proxy.id])
+    _keep(batch, proxy, record, quote, ids, source_id)
 
 
 def _document(batch: ImportBatch, proxy, spec: FtmImport, name: str | None, ids: dict[str, str],
               source_id: str | None) -> None:
-    title = clean_text(proxy.first("title", quiet=True)) or name
+    title = _title(batch, proxy, name, "document")
     if not title:
-        batch.report.skip("document without a title or name", context_of(proxy, "_where"))
         return
     url = proxy.first("sourceUrl", quiet=True)
-    record = {"id": batch.index.aliases.get(f"ftm:{proxy.id}") or _same_entity(batch, proxy.id, spec.label)
-              or batch.index.free_id(safe_id(f"ftm-{values.slugify(title)[:80]}")),
-              "label": spec.label, "kind": spec.kind,
+    record = {"id": _titled_id(batch, proxy, spec, title), "label": spec.label, "kind": spec.kind,
               "name": title, "aliases": [f"ftm:{proxy.id}"],
               "date": ftm_date(proxy.first("publishedAt", quiet=True) or proxy.first("date", quiet=True)),
               "url": url if url and re.match(values.URL_PATTERN, url, re.IGNORECASE) else None,
               "description": described(proxy, ()), "evidence": EVIDENCE}
     quote = statement(proxy, [("title", title), ("published", record["date"])])
+    _keep(batch, proxy, record, quote, ids, source_id)
+
+
+def _title(batch: ImportBatch, proxy, name: str | None, what: str) -> str | None:
+    """The title of a contract or document (its name when it has none); a skip in the report without either."""
+    title = clean_text(proxy.first("title", quiet=True)) or name
+    if not title:
+        batch.report.skip(f"{what} without a title or name", context_of(proxy, "_where"))
+    return title
+
+
+def _titled_id(batch: ImportBatch, proxy, spec: FtmImport, title: str) -> str:
+    """The id an earlier import gave this entity, or a free id made from its title."""
+    return (batch.index.aliases.get(f"ftm:{proxy.id}") or _same_entity(batch, proxy.id, spec.label)
+            or batch.index.free_id(safe_id(f"ftm-{values.slugify(title)[:80]}")))
+
+
+def _keep(batch: ImportBatch, proxy, record: dict, quote: str, ids: dict[str, str], source_id: str | None) -> None:
     ids[proxy.id] = batch.entity(record, _cite(batch, proxy, quote, source_id))
     batch.index.aliases.setdefault(f"ftm:{proxy.id}", ids[proxy.id])
 

@@ -7,7 +7,7 @@ from datetime import date
 import networkx as nx
 from pyvis.network import Network
 
-from ..analysis.money import money_totals
+from ..analysis.money import CEILING, MONEY_WORDS, money_totals
 from ..model.ontology import load_ontology
 from . import style
 from .filters import WEAK_EVIDENCE, MapOptions, filter_graph
@@ -25,8 +25,6 @@ CROWDED_MAP = 60  # above this many nodes: only money and advice links carry lab
 LABELLED_WHEN_CROWDED = ("PAID", "FUNDS", "AWARDED_TO", "COMMISSIONED", "ADVISES")
 FACT_FIELDS = ("title", "value_gbp", "vat", "start_date", "end_date", "date", "procedure", "status",
                "response_date", "ocid", "currency", "value_original", "url")
-MONEY_WORDS = {"contract": "contract values", "payment": "payments", "funding": "funding",
-               "framework_ceiling": "framework ceilings (a share of, not money paid)"}
 
 
 class MapNetwork(Network):
@@ -64,10 +62,16 @@ def _money_by_actor(graph: nx.MultiDiGraph) -> tuple[dict, dict]:
         grade = roles.weakest(grades.get(item) for item in row.amounts)
         mark = f", {grade}" if roles.is_weak(grade) else ""
         lines[row.actor_id].append(f"{verb}: {style.money_full(row.total_gbp, row.vat)} in "
-                                   f"{MONEY_WORDS.get(row.money, row.money)} ({count}{mark})")
-        if row.money != "framework_ceiling":
+                                   f"{_money_words(row.money)} ({count}{mark})")
+        if row.money != CEILING:
             carried[row.actor_id] += row.total_gbp
     return lines, carried
+
+
+def _money_words(money: str) -> str:
+    """What a kind of money is called on a map, a ceiling marked as no money paid."""
+    words = MONEY_WORDS.get(money, money)
+    return f"{words} (a share of, not money paid)" if money == CEILING else words
 
 
 def _contract_amount(graph: nx.MultiDiGraph, node) -> tuple[float | None, str | None, bool]:

@@ -23,12 +23,9 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from ..analysis.money import MoneyItem, held_apart, money_items
+from ..analysis.money import CEILING, MONEY_WORDS, MoneyItem, held_apart, money_items
 from .roles import load_roles
 
-CEILING = "framework_ceiling"
-MONEY_WORDS = {"contract": "contract values", "payment": "payments", "funding": "funding",
-               CEILING: "framework ceilings"}
 
 
 @dataclass

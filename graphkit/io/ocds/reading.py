@@ -167,7 +167,8 @@ def _loads(data: bytes | str) -> Any:
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError:
-        return json.loads(data)  # NaN, Infinity, integers beyond 64 bits, lone surrogates
+        text = data.decode("utf-8") if isinstance(data, bytes) else data  # JSON Lines are UTF-8, never UTF-16 or 32
+        return json.loads(text)  # NaN, Infinity, integers beyond 64 bits, lone surrogates
 
 
 def _parse(text: bytes | str) -> tuple[Any, str | None]:
@@ -176,6 +177,8 @@ def _parse(text: bytes | str) -> tuple[Any, str | None]:
         value = _loads(text)  # NaN and Infinity parse; every amount is checked where it is read
     except json.JSONDecodeError as exc:
         return None, f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+    except UnicodeDecodeError as exc:
+        return None, f"not UTF-8 text at byte {exc.start + 1}"
     except RecursionError:
         return None, f"nesting deeper than {MAX_DEPTH} levels"
     if isinstance(text, bytes) and text.count(b"{") + text.count(b"[") <= MAX_DEPTH:
@@ -194,20 +197,15 @@ def _json_kind(value: Any) -> str:
 def unpack(item: dict, where: str, report: ImportReport) -> Iterator[Release]:
     """The releases of a release package, a record package or a release."""
     meta = {"uri": _str(item.get("uri")), "publisher": _str(_dict(item.get("publisher")).get("name"))}
-    if "releases" in item and "ocid" not in item:
-        if not isinstance(item["releases"], list):
-            report.skip("package whose releases are not a list", where)
+    for key, what, read in (("releases", "release", _release), ("records", "record", _record)):
+        if key in item and "ocid" not in item:
+            if not isinstance(item[key], list):
+                report.skip(f"package whose {key} are not a list", where)
+                return
+            for i, entry in enumerate(item[key]):
+                yield from read(entry, f"{where} {what} {i}", report, meta)
             return
-        for i, rel in enumerate(item["releases"]):
-            yield from _release(rel, f"{where} release {i}", report, meta)
-    elif "records" in item and "ocid" not in item:
-        if not isinstance(item["records"], list):
-            report.skip("package whose records are not a list", where)
-            return
-        for i, rec in enumerate(item["records"]):
-            yield from _record(rec, f"{where} record {i}", report, meta)
-    else:
-        yield from _release(item, where, report, {})
+    yield from _release(item, where, report, {})
 
 
 def _record(rec: Any, where: str, report: ImportReport, meta: dict) -> Iterator[Release]:

@@ -46,6 +46,7 @@ _FACE = {
     "write_briefing": "graphkit.maps.briefing", "BriefingOptions": "graphkit.maps.briefing",
     "add_entity": "graphkit.dataset.findings", "add_relation": "graphkit.dataset.findings",
     "add_contract": "graphkit.dataset.findings", "add_source": "graphkit.dataset.findings",
+    "Reference": "graphkit.dataset.findings",
     "dedupe_candidates": "graphkit.resolve.candidates",
     "GraphkitError": "graphkit.errors", "InvalidDataset": "graphkit.errors", "Problem": "graphkit.errors",
 }

@@ -176,13 +176,13 @@ def test_an_actor_added_again_is_stored_as_the_files_state_it(runner, workdir, t
 def test_a_link_added_again_through_a_large_stores_index_keeps_its_citations(store, tiny_dir, monkeypatch):
     """When the dataset is too large to re-read, the link is merged with what the store holds."""
     import graphkit.resolve.sources
-    from graphkit.dataset.findings import Citation, add_relation
+    from graphkit.dataset.findings import Reference, add_relation
     from graphkit.stores.loading import load
 
     load([tiny_dir], store)
     monkeypatch.setattr(graphkit.resolve.sources, "SMALL_DATASET_BYTES", 0)
     added = add_relation(tiny_dir, "contract-spend", "PART_OF", "total-place",
-                         citation=Citation(URL, "part of Total Place"), store=store)
+                         reference=Reference(URL, "part of Total Place"), store=store)
     assert added.stored
     [[ids, quotes]] = store.query("MATCH (:Contract {id: 'contract-spend'})-[r:PART_OF]->() "
                                   "RETURN r.source_ids, r.quotes").rows

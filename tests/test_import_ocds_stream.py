@@ -120,7 +120,7 @@ def test_without_a_dataset_the_import_goes_to_the_configured_dataset(tmp_path, m
 
 # -- the conversion's shortcuts give what the full checks give -----------------------------------
 def test_text_shortcuts_still_clean_control_characters_and_entities():
-    from graphkit.io.batch import clean_text
+    from graphkit.model.values import clean_text
     from graphkit.io.ocds.fields import _text
 
     assert clean_text("A\x00B\x7f ") == "A B"

@@ -9,10 +9,10 @@ from .common import DEFAULT_DATASET, DatasetOpt, Neo4jOpt, StoreOpt, add_app, co
 from .output import console
 
 
-def _citation(source: str, quote: str, title, publisher, date):
-    from ..dataset.findings import Citation
+def _reference(source: str, quote: str, title, publisher, date):
+    from ..dataset.findings import Reference
 
-    return Citation(source, quote, title, publisher, date)
+    return Reference(source, quote, title, publisher, date)
 
 
 SourceOpt = Annotated[str, typer.Option("--source", "-s", help="URL of the evidence, or the id of a recorded source.")]
@@ -63,7 +63,7 @@ def add_entity_cmd(label: Annotated[str, typer.Option(help="Organisation, Person
 
     _record(add_entity, dataset, label=label, kind=kind, name=name, id=id, aliases=alias, description=description,
             evidence=evidence, fields=parse_params(field or []),
-            citation=_citation(source, quote, title, publisher, date), no_store=no_store, store=store, neo4j=neo4j)
+            reference=_reference(source, quote, title, publisher, date), no_store=no_store, store=store, neo4j=neo4j)
 
 
 @command(target=add_app, name="relation")
@@ -86,7 +86,7 @@ def add_relation_cmd(src: Annotated[str, typer.Argument(metavar="SRC", help="Id,
     props = {"amount_gbp": amount_gbp, "vat": vat, "start_date": start_date, "end_date": end_date,
              "role": role, "evidence": evidence}
     _record(add_relation, dataset, src, rel_type, dst, props=props,
-            citation=_citation(source, quote, title, publisher, date), no_store=no_store, store=store, neo4j=neo4j)
+            reference=_reference(source, quote, title, publisher, date), no_store=no_store, store=store, neo4j=neo4j)
 
 
 @command(target=add_app, name="contract")
@@ -107,7 +107,7 @@ def add_contract_cmd(buyer: Annotated[str, typer.Argument(help="Id, name or alia
     from ..dataset.findings import add_contract
 
     _record(add_contract, dataset, buyer, supplier, title=title, value_gbp=value_gbp, vat=vat, start_date=start_date,
-            procedure=procedure, evidence=evidence, citation=_citation(source, quote, source_title, publisher, date),
+            procedure=procedure, evidence=evidence, reference=_reference(source, quote, source_title, publisher, date),
             no_store=no_store, store=store, neo4j=neo4j)
 
 

@@ -1,9 +1,9 @@
 """Record new findings: validate, append to the dataset's findings file, upsert into the store.
 
->>> acme = Citation("https://example.org/acme", "Acme won the contract; it advised the DCLG")
->>> add_entity(tiny_dataset, label="Organisation", kind="consultancy", name="Acme Ltd", citation=acme).created
+>>> acme = Reference("https://example.org/acme", "Acme won the contract; it advised the DCLG")
+>>> add_entity(tiny_dataset, label="Organisation", kind="consultancy", name="Acme Ltd", reference=acme).created
 ['acme-ltd']
->>> add_relation(tiny_dataset, "Acme Ltd", "ADVISES", "DCLG", citation=acme).created  # a name, an alias
+>>> add_relation(tiny_dataset, "Acme Ltd", "ADVISES", "DCLG", reference=acme).created  # a name, an alias
 ['acme-ltd -ADVISES-> dclg']
 >>> read_dataset([tiny_dataset]).counts()
 {'sources': 4, 'entities': 12, 'relationships': 15}
@@ -49,7 +49,13 @@ class Added:
 
 
 @dataclass
-class Citation:
+class Reference:
+    """What a finding rests on, as a researcher gives it: a source (a URL or a recorded source's id),
+    a verbatim quote from it, and for a new URL the source's title, publisher and date.
+
+    Each claim the finding adds cites it as a `records.Citation` (the source's id and the quote).
+    """
+
     source: str  # a URL or an existing source id
     quote: str
     title: str | None = None
@@ -101,8 +107,8 @@ def _clean(record: dict) -> dict:
     return {k: v for k, v in record.items() if v not in (None, [], "")}
 
 
-def _source_record(cite: Citation, index: Index, onto: Ontology) -> tuple[str, dict | None]:
-    """The id of the citation's source, and a new source record if it is new."""
+def _source_record(cite: Reference, index: Index, onto: Ontology) -> tuple[str, dict | None]:
+    """The id of the reference's source, and a new source record if it is new."""
     if not cite.source.lower().startswith(("http://", "https://")):
         if index.has_source(cite.source):
             return cite.source, None
@@ -126,7 +132,7 @@ def _validated(model, record: dict, what: str) -> dict:
         raise GraphkitError(f"{what}: {where} {msg}") from None
 
 
-def add_entity(dataset_dir: str | Path, *, label: str, kind: str, name: str, citation: Citation,
+def add_entity(dataset_dir: str | Path, *, label: str, kind: str, name: str, reference: Reference,
                id: str | None = None, aliases: list[str] | None = None, description: str | None = None,
                evidence: str = DEFAULT_EVIDENCE, fields: dict[str, Any] | None = None,
                store: Store | None = None) -> Added:
@@ -139,20 +145,20 @@ def add_entity(dataset_dir: str | Path, *, label: str, kind: str, name: str, cit
         raise GraphkitError(f"--label {label!r} is not a known label ({', '.join(onto.labels)})")
     with _locked(dataset_dir):
         index = build_index(dataset_dir, store)
-        sid, new_source = _source_record(citation, index, onto)
+        sid, new_source = _source_record(reference, index, onto)
         match = index.find(id or name)
         if match and match.label != label:
             raise GraphkitError(f"{name!r} is already recorded as {match.label} {match.id!r}")
         base = {"id": match.id, "label": label, "kind": match.kind, "name": match.name} if match else {
             "id": id or index.free_id(slugify(name)), "label": label, "kind": kind, "name": name,
             "aliases": aliases, "description": description, "evidence": evidence, **(fields or {})}
-        record = _clean({**base, "sources": [{"source": sid, "quote": citation.quote}]})
+        record = _clean({**base, "sources": [{"source": sid, "quote": reference.quote}]})
         _validated(entity_model(label, onto), record, f"{label} {record['id']}")
         result = Added(matched=[match.id] if match else [], created=[] if match else [record["id"]])
         return _commit(dataset_dir, store, index, new_source, [record], [], result)
 
 
-def add_relation(dataset_dir: str | Path, source: str, rel_type: str, target: str, *, citation: Citation,
+def add_relation(dataset_dir: str | Path, source: str, rel_type: str, target: str, *, reference: Reference,
                  props: dict[str, Any] | None = None, store: Store | None = None) -> Added:
     """Add a link between two recorded actors, found by id, name or alias (evidence `reported` unless given)."""
     dataset_dir = Path(dataset_dir)
@@ -170,9 +176,9 @@ def add_relation(dataset_dir: str | Path, source: str, rel_type: str, target: st
             spec = onto.relationships[rel_type]
             raise GraphkitError(f"{rel_type} goes from {'/'.join(spec.from_labels)} to {'/'.join(spec.to_labels)}; "
                                 f"{a.id!r} is a {a.label} and {b.id!r} is a {b.label}")
-        sid, new_source = _source_record(citation, index, onto)
+        sid, new_source = _source_record(reference, index, onto)
         record = _clean({"source": a.id, "type": rel_type, "target": b.id, **props,
-                         "sources": [{"source": sid, "quote": citation.quote}]})
+                         "sources": [{"source": sid, "quote": reference.quote}]})
         _validated(relationship_model(onto), record, f"relationship {rel_type}")
         result = Added(created=[f"{a.id} -{rel_type}-> {b.id}"])
         return _commit(dataset_dir, store, index, new_source, [], [record], result, {a.id: a.label, b.id: b.label})
@@ -184,7 +190,7 @@ def add_source(dataset_dir: str | Path, url: str, *, title: str | None = None, p
     dataset_dir = Path(dataset_dir)
     with _locked(dataset_dir):
         index = build_index(dataset_dir, store)
-        sid, new_source = _source_record(Citation(url, "-", title, publisher, date), index, load_ontology())
+        sid, new_source = _source_record(Reference(url, "-", title, publisher, date), index, load_ontology())
         result = Added(created=[sid] if new_source else [], matched=[] if new_source else [sid])
         return _commit(dataset_dir, store, index, new_source, [], [], result)
 
@@ -299,7 +305,7 @@ def _link(ds: Dataset, rid: str) -> dict | None:
     return rows[0] if rows else None
 
 
-def add_contract(dataset_dir: str | Path, buyer: str, supplier: str, *, title: str, citation: Citation,
+def add_contract(dataset_dir: str | Path, buyer: str, supplier: str, *, title: str, reference: Reference,
                  value_gbp: float | None = None, vat: str | None = None, start_date: str | None = None,
                  procedure: str | None = None, evidence: str = DEFAULT_EVIDENCE, store: Store | None = None) -> Added:
     """Add a contract with its buyer and supplier in one finding.
@@ -316,8 +322,8 @@ def add_contract(dataset_dir: str | Path, buyer: str, supplier: str, *, title: s
     with _locked(dataset_dir):
         index = build_index(dataset_dir, store)
         a, b = index.require(buyer), index.require(supplier)
-        sid, new_source = _source_record(citation, index, onto)
-        cite = [{"source": sid, "quote": citation.quote}]
+        sid, new_source = _source_record(reference, index, onto)
+        cite = [{"source": sid, "quote": reference.quote}]
         existing = _same_contract(index, a.id, b.id, title)
         if existing:
             return _update_contract(dataset_dir, store, index, new_source, existing, fields, cite, onto)

@@ -146,7 +146,7 @@ def read_yaml_records(path: Path, display: str, onto: Ontology, problems: Proble
     if not data:
         return out
     for key in data:
-        if key not in SECTIONS and not key.startswith("__"):
+        if key not in SECTIONS and not str(key).startswith("__"):  # a key may be null or a number
             problems.add(display, data["__lines__"].get(key, 1), "", str(key), "is not a section (sources, entities, relationships)")
     for section in SECTIONS:
         items = data.get(section) or []

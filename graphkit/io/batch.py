@@ -9,29 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 
 from ..model import values
+from ..model.records import Citation
+from ..model.values import MAX_QUOTE, clean_text
 from ..resolve.index import ActorIndex
 from .report import ImportReport
 from .runs import SortedRuns
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-MAX_QUOTE = 2000
 RID_FIELDS = ("start_date", "end_date", "role", "amount_gbp", "vat")
-
-
-def clean_text(value: object, limit: int = values.MAX_NAME) -> str | None:
-    """Text as the dataset accepts it: no control characters, trimmed, at most `limit` characters."""
-    if value is None:
-        return None
-    text = str(value)
-    if not text.isprintable():  # printable text holds no control character: most text skips the pattern
-        text = _CONTROL.sub(" ", text)
-    text = text.strip()
-    if not text:
-        return None
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def short_hash(*parts: object) -> str:
@@ -52,15 +38,6 @@ def safe_id(text: str, limit: int = 150) -> str:
     if slug == text and len(slug) <= limit:
         return slug
     return f"{slug[: limit - 11].rstrip('-._:')}-{short_hash(text)}"
-
-
-@dataclass(frozen=True)
-class Cite:
-    source: str
-    quote: str
-
-    def record(self) -> dict:
-        return {"source": self.source, "quote": clean_text(self.quote, MAX_QUOTE) or "-"}
 
 
 class ImportBatch:
@@ -112,7 +89,7 @@ class ImportBatch:
         return sid
 
     # -- actors ---------------------------------------------------------------------------------
-    def actor(self, label: str, kind: str, name: str | None, cite: Cite, *, identifiers: tuple[str, ...] = (),
+    def actor(self, label: str, kind: str, name: str | None, cite: Citation, *, identifiers: tuple[str, ...] = (),
               id_hint: str | None = None, description: str | None = None, evidence: str | None = None,
               match_created_by_name: bool = True) -> str | None:
         """The id of the actor called `name`: matched by identifier or normalised name, else created.
@@ -140,7 +117,7 @@ class ImportBatch:
         self.report.created[label] += 1
         return entity_id
 
-    def _joined(self, entity_id: str, name: str, how: str, identifiers: tuple[str, ...], cite: Cite) -> str:
+    def _joined(self, entity_id: str, name: str, how: str, identifiers: tuple[str, ...], cite: Citation) -> str:
         record = self.entities.get(entity_id)
         if record is None:  # recorded before this import, in another file: refer to it, never rewrite it
             self._note_match(name, entity_id, how)
@@ -162,7 +139,7 @@ class ImportBatch:
             self.report.match(incoming, entity_id, how)
 
     # -- other entities -------------------------------------------------------------------------
-    def entity(self, record: dict, cite: Cite) -> str | None:
+    def entity(self, record: dict, cite: Citation) -> str | None:
         """An entity with an id of its own (a contract, a report); a known id is left as recorded.
 
         None when the record would not pass validation (skipped with the reason)."""
@@ -186,14 +163,14 @@ class ImportBatch:
             self._add_citation(("e", entity_id), current, cite.record())
         return entity_id
 
-    def replace_entity(self, record: dict, cite: Cite) -> None:
+    def replace_entity(self, record: dict, cite: Citation) -> None:
         """Overwrite an entity created by this import (a later release of the same award)."""
         if record["id"] in self.entities:
             self.entities[record["id"]] = _clean({**record, "sources": [cite.record()]})
             self._cited.pop(("e", record["id"]), None)
 
     # -- claims ---------------------------------------------------------------------------------
-    def relate(self, source: str, rel_type: str, target: str, cite: Cite, **props) -> None:
+    def relate(self, source: str, rel_type: str, target: str, cite: Citation, **props) -> None:
         """A claim; the same claim twice gains a second citation instead of a duplicate."""
         props = {k: v for k, v in props.items() if v not in (None, "", [])}
         key = (source, rel_type, target, *(props.get(f) for f in RID_FIELDS))

@@ -39,7 +39,9 @@ from ..model import values
 from ..model.ontology import load_ontology
 from ..model.vocabulary import FtmImport
 from ..stores import Store
-from .batch import Cite, ImportBatch, clean_text, safe_id, short_hash
+from .batch import ImportBatch, safe_id, short_hash
+from ..model.records import Citation
+from ..model.values import clean_text
 from .ftm_reading import add_fragment, context_of, read_entities
 from .ftm_values import (amount_of, caption, contract_value, described, ftm_date, ftm_tail, money_text, plain_number,
                          statement)
@@ -87,11 +89,11 @@ def convert(paths: list[Path], batch: ImportBatch, source_id: str | None = None,
 
 
 # -- sources and quotes -----------------------------------------------------------------------
-def _cite(batch: ImportBatch, proxy, quote: str, source_id: str | None) -> Cite:
+def _cite(batch: ImportBatch, proxy, quote: str, source_id: str | None) -> Citation:
     if source_id:
         if source_id not in batch.index.taken or source_id in batch.sources:
-            return Cite(batch.source(source_id, title=f"FollowTheMoney import {source_id}"), quote)
-        return Cite(source_id, quote)
+            return Citation.of(batch.source(source_id, title=f"FollowTheMoney import {source_id}"), quote)
+        return Citation.of(source_id, quote)
     url = proxy.first("sourceUrl", quiet=True)
     publisher = proxy.first("publisher", quiet=True)
     if url and re.match(values.URL_PATTERN, url, re.IGNORECASE):
@@ -102,7 +104,7 @@ def _cite(batch: ImportBatch, proxy, quote: str, source_id: str | None) -> Cite:
         name = context_of(proxy, "_file", "ftm")
         sid = batch.source(f"ftm-file-{values.slugify(name)[:60]}", title=f"FollowTheMoney export {name}",
                            publisher=publisher)
-    return Cite(sid, quote)
+    return Citation.of(sid, quote)
 
 
 
@@ -292,7 +294,7 @@ def _stated_type(roles: list[str], unstated: str) -> tuple[str, list[str]]:
     return unstated, roles
 
 
-def _relate_checked(batch: ImportBatch, a: str, rtype: str, b: str, cite: Cite, props: dict, where: str) -> None:
+def _relate_checked(batch: ImportBatch, a: str, rtype: str, b: str, cite: Citation, props: dict, where: str) -> None:
     la, lb = batch.index.labels.get(a), batch.index.labels.get(b)
     if not load_ontology().allows(la, rtype, lb):
         batch.report.skip(f"{rtype} cannot run from a {la} to a {lb} in the ontology", where)

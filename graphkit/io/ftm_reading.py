@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import GraphkitError
-from .batch import clean_text
+from ..model.values import one_line
 from .importing import Progress
 from .reading import MAX_DEPTH, InputError, check_depth, decode_utf8
 from .report import ImportReport
@@ -41,11 +41,11 @@ def read_entities(path: Path, report: ImportReport, progress: Progress | None = 
             entity = checked_entity(line)
             proxy = model.get_proxy(entity, cleaned=False)
         except (InputError, FollowTheMoneyException) as exc:
-            report.skip("line is not a FollowTheMoney entity", f"{where}: {clean_text(exc, 200)}")
+            report.skip("line is not a FollowTheMoney entity", f"{where}: {one_line(exc, 200)}")
             continue
         for prop in entity.get("properties") or {}:
             if prop not in proxy.schema.properties:
-                report.skip("property not in the FtM schema (ignored)", f"{where}: {proxy.schema.name}.{clean_text(prop, 80)}")
+                report.skip("property not in the FtM schema (ignored)", f"{where}: {proxy.schema.name}.{one_line(prop)}")
         proxy.context["_where"] = where
         proxy.context["_file"] = path.name
         add_fragment(proxies, proxy, report, where)
@@ -80,7 +80,7 @@ def checked_entity(line: str) -> dict:
         items = value if isinstance(value, list) else [value]
         for item in items:
             if isinstance(item, bool) or not isinstance(item, (str, int, float)):
-                raise InputError(f"property {clean_text(name, 60)} holds a {type(item).__name__}, not text")
+                raise InputError(f"property {one_line(name, 60)} holds a {type(item).__name__}, not text")
     return entity
 
 

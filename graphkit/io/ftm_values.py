@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from ..model import values
-from .batch import clean_text
+from ..model.values import clean_text
 from .ftm_reading import context_of
 from .report import ImportReport
 

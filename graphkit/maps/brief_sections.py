@@ -10,8 +10,8 @@ import networkx as nx
 
 from .advice import Adviser, advisers
 from .cites import Evidence, esc, grade_badge
-from ..analysis.money import MoneyItem
-from .money_view import MONEY_WORDS, MoneyLine, MoneyView, Recipient
+from ..analysis.money import MONEY_WORDS, MoneyItem
+from .money_view import MoneyLine, MoneyView, Recipient
 from .roles import load_roles
 from .style import VAT_WORDS, money_full, money_short, words
 from .timeline import dated_events

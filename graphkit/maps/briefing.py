@@ -17,13 +17,13 @@ from pathlib import Path
 import networkx as nx
 
 from ..analysis.brokers import brokers, simple_graph
-from ..analysis.money import money_summary, money_totals
+from ..analysis.money import MONEY_WORDS, money_summary, money_totals
 from ..files import check_output, write_text_atomic
 from . import MapOptions, MapTooLarge, build_map_html, filter_graph
 from .brief_sections import (at_a_glance, framework_ceilings, public_funding, timeline, weak_note,
                                   who_advised, who_profited)
 from .cites import Evidence, cites_of, esc, safe_href
-from .money_view import MONEY_WORDS, item_grades, money_view
+from .money_view import item_grades, money_view
 from .roles import load_roles
 from .story import Story, read_story
 from .story_html import story_html

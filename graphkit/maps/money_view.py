@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from ..analysis.money import CEILING, MONEY_WORDS, MoneyItem, held_apart, money_items
+from ..analysis.money import CEILING, MoneyItem, held_apart, money_items
 from .roles import load_roles
 
 

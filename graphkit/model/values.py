@@ -16,6 +16,7 @@ NUMBER_PATTERN = r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$"
 MAX_AMOUNT = 1e13  # above any public budget: larger values are typing errors
 MAX_NAME = 500
 MAX_TEXT = 20_000
+MAX_QUOTE = 2000  # a verbatim quote: a sentence or two, not the source
 
 _ID = re.compile(ID_PATTERN)
 _DATE = re.compile(DATE_PATTERN)
@@ -90,6 +91,36 @@ def check_text(value: object, limit: int = MAX_NAME) -> str:
     if len(text) > limit:
         raise ValueError(f"is longer than {limit} characters")
     return text
+
+
+def clean_text(value: object, limit: int = MAX_NAME) -> str | None:
+    """Text as the dataset accepts it: no control characters, trimmed, at most `limit` characters.
+
+    >>> clean_text("  Tribal Group plc ")
+    'Tribal Group plc'
+    >>> clean_text("Tribal Group plc", limit=10)
+    'Tribal Gr…'
+    >>> clean_text("   ") is None
+    True
+    """
+    if value is None:
+        return None
+    text = str(value)
+    if not text.isprintable():  # printable text holds no control character: most text skips the pattern
+        text = _CONTROL.sub(" ", text)
+    text = text.strip()
+    if not text:
+        return None
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def one_line(value: object, limit: int = 80) -> str:
+    """Any value as a short line for a message: whitespace runs (newlines too) made one space.
+
+    >>> one_line("Company\\n0", 20)
+    'Company 0'
+    """
+    return clean_text(" ".join(str(value).split()), limit) or repr(value)
 
 
 def slugify(name: str) -> str:

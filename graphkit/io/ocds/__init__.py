@@ -44,7 +44,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ...stores import Store
-from ..batch import ImportBatch, clean_text
+from ..batch import ImportBatch
+from ...model.values import one_line
 from ..importing import ImportPlan, Progress, run_record_import
 from ..report import ImportReport
 from .awards import RecordedAwards, _award, _fixed_source, _tender
@@ -143,7 +144,7 @@ def _convert_safely(batch: ImportBatch, release: Release, work) -> None:
     try:
         work()
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        batch.report.skip(f"malformed release ({type(exc).__name__})", f"{release.where}: {clean_text(exc, 200)}")
+        batch.report.skip(f"malformed release ({type(exc).__name__})", f"{release.where}: {one_line(exc, 200)}")
     finally:
         batch.where = ""
 

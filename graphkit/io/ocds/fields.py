@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from ...model import values
-from ..batch import clean_text
+from ...model.values import clean_text
 
 
 def _money_text(value: dict) -> str:

@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterator
 import orjson
 
 from ...errors import GraphkitError
-from ..batch import clean_text
+from ...model.values import one_line
 from ..reading import MAX_DEPTH, InputError, check_depth, decode_utf8, utf8_problem
 from ..report import ImportReport
 from .fields import _date, _dict, _list, _str
@@ -250,5 +250,5 @@ def _release_problem(data: dict) -> str | None:
     if date is not None and not isinstance(date, str):
         return "release whose date is not text"
     if date and _date(date) is None:
-        return f"release whose date {clean_text(date, 40)!r} is not a real calendar date"
+        return f"release whose date {one_line(date, 40)!r} is not a real calendar date"
     return None

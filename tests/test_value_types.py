@@ -71,3 +71,14 @@ def test_neo4j_constraints_are_written_in_one_place_for_the_store_and_the_admin_
     assert store_side == neo4j_schema_statements(onto)
     assert admin_schema(onto) == [f"{s};" for s in store_side]
     assert len(store_side) == 2 * len(onto.labels) + 1 + len(onto.relationships)
+
+
+def test_the_ontology_and_the_dataset_module_import_no_arrow_until_a_type_is_spelled():
+    import subprocess
+    import sys
+
+    code = ("import sys; from graphkit.model.ontology import load_ontology; import graphkit.dataset; "
+            "from graphkit.model.value_types import value_type; load_ontology(); before = 'pyarrow' in sys.modules; "
+            "print(before, value_type('list').arrow, 'pyarrow' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "list<item:", "string>", "True"]

@@ -14,14 +14,31 @@ type and how a value read back from a store becomes the dataset's value.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
-from typing import Any, Callable
-
-import pyarrow as pa
+from functools import lru_cache, partial
+from typing import TYPE_CHECKING, Any, Callable
 
 from . import values
 
-STR_LIST = pa.list_(pa.string())
+if TYPE_CHECKING:  # Arrow is imported when a type's Arrow spelling is first asked for: checks and stores need none
+    import pyarrow as pa
+
+
+@lru_cache(maxsize=None)
+def arrow_type(name: str) -> pa.DataType:
+    """The Arrow type of this spelling: a pyarrow type factory's name, or `list` (a list of strings).
+
+    >>> arrow_type("float64"), arrow_type("list")
+    (DataType(double), ListType(list<item: string>))
+    """
+    import pyarrow as pa
+
+    return pa.list_(pa.string()) if name == "list" else getattr(pa, name)()
+
+
+def __getattr__(name: str):  # `STR_LIST` (Arrow's list of strings) without importing Arrow before it is used
+    if name == "STR_LIST":
+        return arrow_type("list")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _same(value: Any) -> Any:
@@ -51,11 +68,16 @@ class ValueType:
     name: str
     python: type  # the value once checked: str, float, bool or list
     check: Callable[[Any], Any]  # cleans one value, raises ValueError
-    arrow: pa.DataType
+    arrow_name: str  # its Arrow type (`arrow_type`): a pyarrow factory's name, or `list`
     ladybug: str  # column type of the embedded store (lists are kept as marked text)
     neo4j: str  # Cypher property type on Neo4j
     neo4j_admin: str | None = None  # header type of `neo4j-admin database import` (None: plain string)
     from_store: Callable[[Any], Any] = _same  # a value as a store returns it -> the dataset's value
+
+    @property
+    def arrow(self) -> pa.DataType:
+        """Its type in the dataset tables."""
+        return arrow_type(self.arrow_name)
 
     def annotation(self, enum: tuple[str, ...] | None = None) -> Any:
         """The pydantic annotation of a field of this type (an enum: its values as a Literal)."""
@@ -72,17 +94,17 @@ class ValueType:
         return Annotated[self.python, BeforeValidator(self.check)]
 
 
-_TEXT = dict(python=str, arrow=pa.string(), ladybug="STRING", neo4j="STRING")
+_TEXT = dict(python=str, arrow_name="string", ladybug="STRING", neo4j="STRING")
 REGISTRY: dict[str, ValueType] = {t.name: t for t in (
     ValueType("string", check=values.check_text, **_TEXT),
     ValueType("text", check=partial(values.check_text, limit=values.MAX_TEXT), **_TEXT),
     ValueType("date", check=values.check_date, **_TEXT),
     ValueType("url", check=values.check_url, **_TEXT),
-    ValueType("number", python=float, check=values.check_amount, arrow=pa.float64(), ladybug="DOUBLE", neo4j="FLOAT",
+    ValueType("number", python=float, check=values.check_amount, arrow_name="float64", ladybug="DOUBLE", neo4j="FLOAT",
               neo4j_admin="double", from_store=_float),
-    ValueType("bool", python=bool, check=_check_bool, arrow=pa.bool_(), ladybug="BOOLEAN", neo4j="BOOLEAN",
+    ValueType("bool", python=bool, check=_check_bool, arrow_name="bool_", ladybug="BOOLEAN", neo4j="BOOLEAN",
               neo4j_admin="boolean"),
-    ValueType("list", python=list, check=_check_list, arrow=STR_LIST, ladybug="STRING", neo4j="LIST<STRING>",
+    ValueType("list", python=list, check=_check_list, arrow_name="list", ladybug="STRING", neo4j="LIST<STRING>",
               neo4j_admin="string[]"),
 )}
 # A field typed by one of the ontology's enums is a string of a fixed set of values.

@@ -1,6 +1,7 @@
 """How the CLI shows results: rich tables on a terminal, or JSON / CSV for pipes."""
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 import sys
@@ -11,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..files import guard_cell as safe_cell  # the one spreadsheet-formula guard
+from ..stores.base import ArrowBatches
 
 console = Console()
 err_console = Console(stderr=True)
@@ -69,19 +71,54 @@ def write_rows(columns: list[str], batches: Iterable[Iterable[Iterable[Any]]], f
     if fmt == "csv":
         writer = csv.writer(out)
         writer.writerow(columns)
-        for batch in batches:
-            batch = _csv_cells(batch)
-            writer.writerows(batch)
-            written += len(batch)
+        for text, rows, n in _pieces(batches, "csv_text"):
+            if text is not None:
+                _put(out, text)
+            else:
+                writer.writerows(_csv_cells(rows))
+            written += n
         return written
     encode = json.JSONEncoder(default=str, ensure_ascii=False, indent=2).encode
-    for batch in batches:
-        for row in batch:
+    for text, rows, n in _pieces(batches, "json_text"):
+        if text is not None:  # each row after ",\n  ": the first after "[\n  "
+            _put(out, b"[" + text[1:] if written == 0 and n else text)
+            written += n
+            continue
+        for row in rows:
             text = encode(dict(zip(columns, row))).replace("\n", "\n  ")
             out.write(("[\n  " if written == 0 else ",\n  ") + text)
             written += 1
     out.write("\n]\n" if written else "[]\n")
     return written
+
+
+def _pieces(batches: Iterable[Iterable[Iterable[Any]]], text_of: str):
+    """(text, [], rows in it) for each batch written column by column (an engine's Arrow batches, see
+    graphkit/query/columnar.py), else (None, its rows, how many)."""
+    if not isinstance(batches, ArrowBatches):
+        for batch in batches:
+            rows = batch if isinstance(batch, list) else list(batch)
+            yield None, rows, len(rows)
+        return
+    from ..query import columnar
+
+    for record_batch in batches.record_batches:
+        text = getattr(columnar, text_of)(record_batch, batches.cited)
+        if text is None:
+            rows = batches.rows_of(record_batch)
+            yield None, rows, len(rows)
+        else:
+            yield text, [], record_batch.num_rows
+
+
+def _put(out, text: bytes) -> None:
+    """UTF-8 text as it is to a UTF-8 stream's bytes (no decoding), else as text."""
+    buffer = getattr(out, "buffer", None)
+    if buffer is not None and codecs.lookup(getattr(out, "encoding", None) or "ascii").name == "utf-8":
+        out.flush()
+        buffer.write(text)
+    else:
+        out.write(text.decode("utf-8"))
 
 
 _NUMBERS = {int, float, bool, type(None)}

@@ -34,12 +34,13 @@ from typing import Any
 from ..errors import GraphkitError
 from ..resources import cypher_dir
 from ..stores import QueryResult, Store
-from ..stores.base import QueryStream
+from ..stores.base import ArrowBatches, QueryStream
 
 _HEADER = re.compile(r"^//\s*(\w+)\s*:\s*(.*)$")
 _TOTAL = re.compile(r"^//\s*total\s*$", re.MULTILINE)
 PAGE_PARAM = re.compile(r"\$first\b")
 ALL_ROWS = 2**62  # `first` when every row is wanted
+STREAM_ROWS = 10_000  # rows per batch of a sorted answer handed out
 ENGINES = ("neo4j", "ladybug")
 
 
@@ -231,13 +232,26 @@ def stream_named(store: Store, name: str, params: dict[str, Any] | None = None,
     """Every row of a named query, handed out batch by batch as the engine sends them. A query whose
     declared order merges several branches is sorted first (its rows are held once, then handed out)."""
     query, values = prepare(store, name, params)
-    if query.order:
-        result = _run(store, query, values, timeout_s, None)
-        return QueryStream(result.columns, [result.rows])
     if query.pages_in_engine(store.engine):
         values["first"] = ALL_ROWS
     stream = store.stream(query.text_for(store.engine), values, timeout_s=timeout_s)
-    return QueryStream(stream.columns, (tidy_citations(stream.columns, batch) for batch in stream.batches))
+    columns, batches = stream.columns, stream.batches
+    if isinstance(batches, ArrowBatches):
+        batches = batches.citing(CITATION_COLUMNS, lambda rows: tidy_citations(columns, rows))
+        if query.order:  # sorted in Arrow where it sorts as Python does
+            from .columnar import sorted_batches
+
+            held = list(batches.record_batches)
+            ordered = sorted_batches(held, query.order, columns, STREAM_ROWS)
+            if ordered is not None:
+                return QueryStream(columns, ArrowBatches(columns, ordered, batches.cited, batches.tidy))
+            rows = [row for batch in held for row in batches.rows_of(batch)]
+            return QueryStream(columns, [sort_rows(columns, rows, query.order)])
+    elif query.order:
+        return QueryStream(columns, [sort_rows(columns, tidy_citations(columns, list(stream.rows())), query.order)])
+    else:
+        batches = (tidy_citations(columns, batch) for batch in batches)
+    return QueryStream(columns, batches)
 
 
 def prepare(store: Store, name: str, params: dict[str, Any] | None) -> tuple[NamedQuery, dict[str, Any]]:

@@ -1,8 +1,9 @@
 """The store interface: what every engine offers to the layers above it."""
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Protocol
+from typing import Any, Callable, Iterable, Iterator, Protocol
 
 from ..dataset import Dataset
 
@@ -57,6 +58,45 @@ class QueryStream:
             yield from batch
 
 
+class ArrowBatches:
+    """An answer as the Arrow record batches an engine hands out, read once: iterated, each batch comes
+    as Python rows (`arrow_rows`: marked texts as lists, then `tidy`); a writer that works column by
+    column reads `record_batches` instead and applies the same rules to the `cited` columns itself.
+
+    >>> import pyarrow as pa
+    >>> batch = pa.record_batch({"id": ["a"], "sources": ["s1\x1fs2\x1f"]})
+    >>> list(ArrowBatches(["id", "sources"], [batch]))
+    [[['a', ['s1', 's2']]]]
+    """
+
+    def __init__(self, columns: list[str], record_batches: Iterable[Any], cited: tuple[str, ...] = (),
+                 tidy: Callable[[list[list[Any]]], list[list[Any]]] | None = None):
+        self.columns = columns
+        self.record_batches = iter(record_batches)
+        self.cited = cited
+        self.tidy = tidy
+
+    @classmethod
+    def handing_out(cls, columns: list[str], table: Any) -> "ArrowBatches":
+        """A table's record batches (none for None), each let go with its memory once the next is read."""
+        return cls(columns, _handed_out(deque(table.to_batches()) if table is not None else deque()))
+
+    def citing(self, cited: tuple[str, ...], tidy: Callable[[list[list[Any]]], list[list[Any]]]) -> "ArrowBatches":
+        """The same batches whose `cited` columns list each source once: `tidy` does it to Python rows."""
+        return ArrowBatches(self.columns, self.record_batches, tuple(c for c in cited if c in self.columns), tidy)
+
+    def __iter__(self):
+        for batch in self.record_batches:
+            yield self.rows_of(batch)
+
+    def rows_of(self, batch: Any) -> list[list[Any]]:
+        """One record batch as the Python rows iteration hands out."""
+        from .list_text import arrow_rows
+
+        rows = arrow_rows(batch)
+        return self.tidy(rows) if self.tidy else rows
+
+
 class Store(Protocol):
     """A graph store. Implementations: LadybugStore (embedded), Neo4jStore."""
 
@@ -84,3 +124,8 @@ class Store(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+def _handed_out(batches: deque) -> Iterator[Any]:
+    while batches:
+        yield batches.popleft()

@@ -25,7 +25,7 @@ from ..files import fsync_path
 from ..model.ontology import Ontology, load_ontology
 from ..errors import GraphkitError
 from . import last_load
-from .base import LoadReport, ProgressFn, QueryResult, QueryStream
+from .base import ArrowBatches, LoadReport, ProgressFn, QueryResult, QueryStream
 from .statements import check_statement
 
 if TYPE_CHECKING:
@@ -337,13 +337,15 @@ class LadybugStore:
 
     def stream(self, cypher: str, params: dict[str, Any] | None = None, *,
                timeout_s: float | None = None, batch_rows: int = 10_000) -> QueryStream:
-        """A read-only query's rows, converted `batch_rows` at a time as they are handed out."""
-        columns, table = self._arrow(cypher, params, False, timeout_s)
-        batches = table.to_batches(batch_rows) if table is not None else []
-        return QueryStream(columns, (arrow_rows(b) for b in batches))
+        """A read-only query's rows as Arrow record batches of `batch_rows` (iterated: Python rows), each let
+        go once handed out (the engine's Python API reads no single batch: it hands over the whole answer)."""
+        columns, table = self._arrow(cypher, params, False, timeout_s, batch_rows)
+        return QueryStream(columns, ArrowBatches.handing_out(columns, table))
 
-    def _arrow(self, cypher: str, params: dict[str, Any] | None, write: bool, timeout_s: float | None):
-        """(columns, the result as Arrow, or None for a statement that returns no columns)."""
+    def _arrow(self, cypher: str, params: dict[str, Any] | None, write: bool, timeout_s: float | None,
+               chunk_rows: int | None = None):
+        """(columns, the result as Arrow in chunks of `chunk_rows` (by default as the engine chooses),
+        or None for a statement that returns no columns)."""
         check_statement(cypher, write=write, engine=self.engine)
         if write and self.read_only:
             raise GraphkitError("store opened read-only; writes need --write")
@@ -358,7 +360,7 @@ class LadybugStore:
         try:
             result = self._conn.execute(cypher, params or {})
             columns = result.get_column_names()
-            table = result.get_as_arrow() if columns else None
+            table = result.get_as_arrow(chunk_rows) if columns else None
         except RuntimeError as exc:
             _end_quietly(self._conn)
             raise _query_error(exc) from None

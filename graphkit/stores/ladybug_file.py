@@ -52,10 +52,18 @@ def copy_options(from_label: str, to_label: str) -> str:
     return f" (from='{from_label}', to='{to_label}')"
 
 
+COMMIT_ROWS = 500_000  # rows copied between commits: small stores in one transaction, large ones in steps
+
+
 def build_file(path: Path, onto: Ontology, nodes: dict[str, pa.Table], groups: list[RelGroup],
                 progress: ProgressFn | None) -> LoadReport:
-    """A new store file holding exactly these tables: the schema, then one committed COPY per table.
-    Each table is released once copied (`nodes` and `groups` are emptied), so memory falls as the file grows."""
+    """A new store file holding exactly these tables: the schema, then COPY table by table.
+
+    Tables are copied in transactions of about `COMMIT_ROWS` rows: a small store in one (each
+    commit costs about as much as copying a small table), a large one in steps whose memory is
+    released at each commit. Each table is released once copied (`nodes` and `groups` are
+    emptied), so memory falls as the file grows. The file is new and only put in place once
+    built, so a failure part way leaves nothing half-written where the store is read."""
     import ladybug
 
     report = LoadReport()
@@ -65,28 +73,37 @@ def build_file(path: Path, onto: Ontology, nodes: dict[str, pa.Table], groups: l
         conn.execute("BEGIN TRANSACTION")
         for stmt in schema_statements(onto):
             conn.execute(stmt)
-        conn.execute("COMMIT")
+        copies = _Copies(conn)
         for label in list(nodes):
             table = nodes.pop(label)
-            _committed_copy(conn, label, table)
+            copies.copy(label, table)
             report.add(label, table.num_rows, 0, 0)
             progress and progress(label, table.num_rows)
         while groups:
             g = groups.pop(0)
-            _committed_copy(conn, g.type, endpoints_first(g.table), copy_options(g.from_label, g.to_label))
+            copies.copy(g.type, endpoints_first(g.table), copy_options(g.from_label, g.to_label))
             report.add(g.type, g.table.num_rows, 0, 0)
             progress and progress(g.type, g.table.num_rows)
+        conn.execute("COMMIT")
     finally:
         conn.close()
         db.close()
     return report
 
 
-def _committed_copy(conn, table_name: str, rows: pa.Table, options: str = "") -> None:
-    """One COPY in its own transaction."""
-    conn.execute("BEGIN TRANSACTION")
-    copy_arrow(conn, table_name, rows, options)
-    conn.execute("COMMIT")
+class _Copies:
+    """COPY statements inside an open transaction, committed and begun anew past `COMMIT_ROWS` rows."""
+
+    def __init__(self, conn):
+        self.conn, self.rows = conn, 0
+
+    def copy(self, table_name: str, rows: pa.Table, options: str = "") -> None:
+        if self.rows and self.rows + rows.num_rows > COMMIT_ROWS:
+            self.conn.execute("COMMIT")
+            self.conn.execute("BEGIN TRANSACTION")
+            self.rows = 0
+        copy_arrow(self.conn, table_name, rows, options)
+        self.rows += rows.num_rows
 
 
 def copy_arrow(conn, table_name: str, rows: pa.Table, options: str = "") -> None:

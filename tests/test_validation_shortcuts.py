@@ -142,3 +142,21 @@ def test_the_parse_cache_depends_on_the_model_and_resolve_code():
     read = [package / folder for folder in parse_cache.DEPENDS_ON]
     assert all(folder.is_dir() and any(folder.glob("*.py")) for folder in read)
     assert {"model", "resolve", "dataset"} <= set(parse_cache.DEPENDS_ON)
+
+
+def test_a_small_dataset_is_merged_and_checked_without_starting_threads(tmp_path, monkeypatch, tiny_dir):
+    import threading
+
+    from graphkit.dataset import parallel
+
+    monkeypatch.chdir(tmp_path)  # no store folder: no parse cache, every read merges and checks
+    monkeypatch.delenv("GRAPHKIT_STORE", raising=False)
+    started = []
+    real = threading.Thread.start
+    monkeypatch.setattr(threading.Thread, "start", lambda self: started.append(self.name) or real(self))
+    small = read_dataset([tiny_dir])
+    assert started == []  # threads cost more than they save on a few hundred rows
+    monkeypatch.setattr("graphkit.dataset.SERIAL_ROWS", 0)
+    assert read_dataset([tiny_dir]).entities.equals(small.entities) and started  # the same tables either way
+    with parallel.serially():
+        assert parallel.at_once(lambda: threading.current_thread().name) == [threading.current_thread().name]

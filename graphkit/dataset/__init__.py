@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from queue import Queue
 from typing import TYPE_CHECKING, Callable
@@ -22,6 +23,7 @@ if TYPE_CHECKING:  # Arrow is imported where tables are read or built: a dataset
 YAML_SUFFIXES = (".yaml", ".yml")
 STORY_FILES = ("story.yaml", "story.yml")  # a briefing's walkthrough (graphkit brief --story), not a dataset file
 CSV_READERS = 2  # files parsed and checked at once: Arrow releases the GIL, so each can use a core
+SERIAL_ROWS = 20_000  # a dataset of fewer rows is merged and checked in one thread: starting threads costs more
 
 
 class Dataset:
@@ -209,6 +211,15 @@ def build_dataset(parts: dict[str, list[pa.Table]], onto: Ontology, problems: Pr
     The lists in `parts` are emptied as their tables are merged, so that the memory of the
     tables read from files can be freed as soon as the merged tables hold their data.
     """
+    from .parallel import serially
+
+    rows = sum(t.num_rows for tables in parts.values() for t in tables)
+    with serially() if rows < SERIAL_ROWS else contextlib.nullcontext():
+        return _build_dataset(parts, onto, problems, files)
+
+
+def _build_dataset(parts: dict[str, list[pa.Table]], onto: Ontology, problems: ProblemList,
+                   files: list[str] | None) -> Dataset:
     from ..model.tables import entity_schema, relationship_schema, source_schema, with_relationship_ids
     from .checks import References
     from .endpoints import Endpoints, rid_candidates

@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import pyarrow as pa
@@ -37,6 +38,17 @@ def each(fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
         return [fn(item) for item in items]
     with pieces() as pool:
         return list(pool.map(fn, items))
+
+
+@contextmanager
+def serially():
+    """Work started inside runs in this thread, as inside a piece (small work: threads cost more than they save)."""
+    before = getattr(_inside, "piece", False)
+    _inside.piece = True
+    try:
+        yield
+    finally:
+        _inside.piece = before
 
 
 def pieces(workers: int = WORKERS) -> ThreadPoolExecutor:

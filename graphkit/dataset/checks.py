@@ -5,8 +5,6 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
 
 from ..model.ontology import Ontology
 from ..errors import ProblemList
@@ -20,6 +18,9 @@ def suggest(bad: str, choices: list[str]) -> str:
     """' (did you mean 'x'?)' when a close id exists."""
     if not choices:
         return ""
+    from rapidfuzz import process  # only when an id is wrong
+    from rapidfuzz.distance import Levenshtein
+
     hit = process.extractOne(bad, choices, scorer=Levenshtein.normalized_similarity, score_cutoff=0.6)
     return f" (did you mean {hit[0]!r}?)" if hit else ""
 

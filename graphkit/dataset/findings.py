@@ -77,13 +77,16 @@ def _dump(data: dict) -> str:
 def _read_findings(path: Path) -> dict[str, list[dict]]:
     if not path.exists():
         return {"sources": [], "entities": [], "relationships": []}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER) or {}
     return {k: list(data.get(k) or []) for k in ("sources", "entities", "relationships")}
 
 
-def _write_findings(path: Path, data: dict[str, list[dict]]) -> None:
-    """Rewrite the findings file atomically (temp file + rename), entries sorted."""
-    write_text_atomic(path, _findings_text(data))
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser where PyYAML has it: the same data
+
+
+def _write_findings(path: Path, text: str) -> None:
+    """Rewrite the findings file atomically (temp file + rename) with `text` (`_findings_text`)."""
+    write_text_atomic(path, text)
 
 
 def _findings_text(data: dict[str, list[dict]]) -> str:
@@ -208,8 +211,9 @@ def _commit(dataset_dir: Path, store: Store | None, index: Index, new_source: di
     for ent in entities:
         _merge_into(data["entities"], ent)
     data["relationships"].extend(rels)
-    checked = _check_whole(dataset_dir, path, data, index)
-    _write_findings(path, data)
+    text = _findings_text(data)  # dumped once: checked, then written
+    checked = _check_whole(dataset_dir, path, text, index)
+    _write_findings(path, text)
     result.file = str(path)
     if store is not None:  # the files as now written: the check's dataset, its file shown by its own name
         written = kept_as_read(checked[0], [dataset_dir], {checked[1]: display_path(path)}) if checked else None
@@ -230,8 +234,8 @@ def _merge_into(records: list[dict], ent: dict) -> None:
     records.append(ent)
 
 
-def _check_whole(dataset_dir: Path, path: Path, data: dict, index: Index) -> tuple[Dataset, str] | None:
-    """Validate the new findings file with the dataset it joins, before it replaces the old one.
+def _check_whole(dataset_dir: Path, path: Path, text: str, index: Index) -> tuple[Dataset, str] | None:
+    """Validate the new findings file (its `text`) with the dataset it joins, before it replaces the old one.
 
     Returns the dataset so read and the name it showed the new file by (read in the place the
     findings file takes among the files, so that it is the dataset the files will hold), or None
@@ -242,7 +246,7 @@ def _check_whole(dataset_dir: Path, path: Path, data: dict, index: Index) -> tup
     fd, tmp = tempfile.mkstemp(dir=dataset_dir, prefix=".findings-check-", suffix=".yaml")
     os.close(fd)
     try:
-        Path(tmp).write_text(_findings_text(data), encoding="utf-8")  # the very text the file will hold
+        Path(tmp).write_text(text, encoding="utf-8")  # the very text the file will hold
         others = [Path(f).resolve() for f in index.files if Path(f).resolve() != path.resolve()]
         place = sorted([*others, path.resolve()]).index(path.resolve())
         return read_dataset([*others[:place], Path(tmp), *others[place:]]), display_path(Path(tmp))

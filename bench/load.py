@@ -58,21 +58,28 @@ def copy_tables(ds) -> list[tuple[str, str, pa.Table]]:
 
 
 def engine_copy(tables: list[tuple[str, str, pa.Table]], store_path: Path) -> None:
-    """Ladybug alone: create the schema, then COPY every ready table, each in its own transaction
-    (faster, and far leaner, than one transaction holding them all)."""
+    """Ladybug alone: create the schema, then COPY every ready table, committed as graphkit's
+    store build commits (`COMMIT_ROWS`: a small store in one transaction, a large one in steps)."""
     import ladybug
     from graphkit.model.ontology import load_ontology
+    from graphkit.stores.ladybug_file import COMMIT_ROWS
     from graphkit.stores.ladybug_store import schema_statements
 
     db = ladybug.Database(str(store_path))
     conn = ladybug.Connection(db)
+    conn.execute("BEGIN TRANSACTION")
     for stmt in schema_statements(load_ontology()):
         conn.execute(stmt)
+    since_commit = 0
     for name, options, table in tables:
+        if since_commit and since_commit + table.num_rows > COMMIT_ROWS:
+            conn.execute("COMMIT")
+            conn.execute("BEGIN TRANSACTION")
+            since_commit = 0
         batch = pa.Table.from_batches(table.to_batches(), schema=table.schema)  # noqa: F841 - a fresh object per COPY
-        conn.execute("BEGIN TRANSACTION")
         conn.execute(f"COPY {name} FROM batch{options}")
-        conn.execute("COMMIT")
+        since_commit += table.num_rows
+    conn.execute("COMMIT")
     conn.close()
     db.close()
 

@@ -52,7 +52,7 @@ def copy_options(from_label: str, to_label: str) -> str:
     return f" (from='{from_label}', to='{to_label}')"
 
 
-COMMIT_ROWS = 500_000  # rows copied between commits: small stores in one transaction, large ones in steps
+COMMIT_ROWS = 100_000  # rows copied between commits: small stores in one transaction, large ones in steps
 
 
 def build_file(path: Path, onto: Ontology, nodes: dict[str, pa.Table], groups: list[RelGroup],

@@ -207,3 +207,22 @@ def test_after_an_add_the_files_are_read_from_the_parse_cache_exactly_as_a_fresh
     for section in ("entities", "relationships", "sources"):
         assert getattr(kept, section).to_pylist() == getattr(fresh, section).to_pylist(), section
     assert "nothing to do" in runner.invoke(app, ["doctor", str(tiny_dir)]).output
+
+
+def test_an_add_opens_the_embedded_store_with_a_page_cache_sized_to_its_file(runner, workdir, tiny_dir, monkeypatch):
+    import graphkit.stores as stores
+
+    assert runner.invoke(app, ["load", str(tiny_dir)]).exit_code == 0
+    caches = []
+    real = stores.LadybugStore
+    monkeypatch.setattr(stores, "LadybugStore", lambda *a, **kw: caches.append(kw.get("cache_bytes")) or real(*a, **kw))
+    result = add(runner, "relation", "DCLG", "PAID", "Tribal", "--amount-gbp", "5000", "--vat", "excluded",
+                 "--source", URL, "--quote", "paid Tribal £5,000", "--dataset", str(tiny_dir))
+    assert result.exit_code == 0, result.output
+    assert caches == [stores.FINDING_CACHE]  # the tiny store is far smaller than the least cache
+    stores.open_store().close()
+    assert caches[-1] is None  # any other command: the engine's own default
+    large = workdir / "large.lbug"
+    with large.open("wb") as f:
+        f.truncate(3 * stores.FINDING_CACHE)  # a sparse file as large as a store of millions of rows
+    assert stores.finding_cache_bytes(large) == 12 * stores.FINDING_CACHE

@@ -28,7 +28,7 @@ EvidenceOpt = Annotated[str, typer.Option(
 
 def _record(add, dataset, *args, no_store: bool, store, neo4j, **kwargs) -> None:
     """Call the library's `add(dataset, *args, store=…, **kwargs)` with the store (unless --no-store), then say what it did."""
-    target = None if no_store else store_from_options(store, neo4j)
+    target = None if no_store else store_from_options(store, neo4j, few_rows=True)
     try:
         result = add(dataset, *args, store=target, **kwargs)
     finally:

@@ -82,11 +82,11 @@ def _fail(message: str) -> None:
 
 
 def store_from_options(store: Path | None, neo4j: bool | None, read_only: bool = False, batch_size: int | None = None,
-           set_aside_damaged: bool = False):
+           set_aside_damaged: bool = False, few_rows: bool = False):
     from ..stores import open_store
 
     return open_store(store, neo4j=neo4j, read_only=read_only, batch_size=batch_size,
-                      set_aside_damaged=set_aside_damaged)
+                      set_aside_damaged=set_aside_damaged, few_rows=few_rows)
 
 
 def graph_from_options(store: Path | None, neo4j: bool | None):

@@ -22,6 +22,9 @@ def __getattr__(name: str):  # Neo4j's module (and Arrow with it) is imported on
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+FINDING_CACHE = 2**30  # the least page cache of a store opened to write a finding (which reads the tables it touches)
+
+
 def use_neo4j(neo4j: bool | None = None) -> bool:
     """Neo4j when asked for, or when NEO4J_URI is set and the embedded store was not asked for."""
     if neo4j is not None:
@@ -30,17 +33,25 @@ def use_neo4j(neo4j: bool | None = None) -> bool:
 
 
 def open_store(path: str | Path | None = None, *, neo4j: bool | None = None, read_only: bool = False,
-               batch_size: int | None = None, set_aside_damaged: bool = False) -> Store:
+               batch_size: int | None = None, set_aside_damaged: bool = False, few_rows: bool = False) -> Store:
     """The active store: Neo4j (flag or NEO4J_URI), else the embedded file at path / GRAPHKIT_STORE.
 
     `set_aside_damaged` (for a load): an embedded file that cannot be read is renamed aside and rebuilt.
+    `few_rows` (for one finding): an embedded store's page cache is sized to its file (`finding_cache_bytes`).
     """
     if use_neo4j(neo4j) and path is None:
         from .neo4j_store import Neo4jSettings, Neo4jStore
 
         kwargs = {"batch_size": batch_size} if batch_size else {}
         return Neo4jStore(Neo4jSettings.from_env(), **kwargs)
-    return LadybugStore(path, read_only=read_only, set_aside_damaged=set_aside_damaged)
+    cache = finding_cache_bytes(Path(path) if path else default_store_path()) if few_rows else None
+    return LadybugStore(path, read_only=read_only, set_aside_damaged=set_aside_damaged, cache_bytes=cache)
+
+
+def finding_cache_bytes(file: Path) -> int:
+    """The page cache of the embedded store in `file` opened to write a finding: four times the file, at least
+    `FINDING_CACHE` (far less than the engine's default, most of the machine's memory, which is slower to set up)."""
+    return max(FINDING_CACHE, 4 * file.stat().st_size if file.is_file() else 0)
 
 
 def describe_store(path: str | Path | None = None, *, neo4j: bool | None = None) -> str:

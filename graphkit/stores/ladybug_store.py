@@ -82,10 +82,12 @@ class LadybugStore:
     engine = "ladybug"
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False, onto: Ontology | None = None,
-                 set_aside_damaged: bool = False):
+                 set_aside_damaged: bool = False, cache_bytes: int | None = None):
         """`set_aside_damaged`: a file that cannot be opened is renamed aside (dated) and a new store begun,
-        for a load that rebuilds it from the files; otherwise it is an error that says so."""
+        for a load that rebuilds it from the files; otherwise it is an error that says so.
+        `cache_bytes`: the engine's page cache (default: most of the machine's memory, slower to set up)."""
         self.path = Path(path) if path else default_store_path()
+        self._cache = {"buffer_pool_size": cache_bytes} if cache_bytes else {}
         self.onto = onto or load_ontology()
         self.read_only = read_only
         self.notes: list[str] = []
@@ -140,12 +142,12 @@ class LadybugStore:
         import ladybug
 
         try:
-            return ladybug.Database(str(self.path), read_only=self.read_only)
+            return ladybug.Database(str(self.path), read_only=self.read_only, **self._cache)
         except RuntimeError as exc:
             if not (self.read_only and "recovery is pending" in str(exc)):
                 raise
-        ladybug.Database(str(self.path)).close()  # a read-write open finishes the checkpoint a killed writer left
-        return ladybug.Database(str(self.path), read_only=True)
+        ladybug.Database(str(self.path), **self._cache).close()  # a read-write open ends a killed writer's checkpoint
+        return ladybug.Database(str(self.path), read_only=True, **self._cache)
 
     # -- schema -----------------------------------------------------------------
     def _ensure_schema(self) -> None:

@@ -160,3 +160,13 @@ def test_a_small_dataset_is_merged_and_checked_without_starting_threads(tmp_path
     assert read_dataset([tiny_dir]).entities.equals(small.entities) and started  # the same tables either way
     with parallel.serially():
         assert parallel.at_once(lambda: threading.current_thread().name) == [threading.current_thread().name]
+
+
+def test_a_dataset_of_yaml_files_is_read_without_the_csv_reader(tmp_path, tiny_dir):
+    import subprocess
+    import sys
+
+    code = ("import sys; from graphkit.dataset import read_dataset; read_dataset([sys.argv[1]]); "
+            "print('graphkit.dataset.csv_reader' in sys.modules, 'pyarrow.csv' in sys.modules)")
+    run = subprocess.run([sys.executable, "-c", code, str(tiny_dir)], capture_output=True, text=True, cwd=tmp_path)
+    assert run.stdout.split() == ["False", "False"], run.stderr

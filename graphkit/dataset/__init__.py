@@ -20,6 +20,8 @@ from ..errors import GraphkitError, InvalidDataset, Problem, ProblemList
 if TYPE_CHECKING:  # Arrow is imported where tables are read or built: a dataset found in the parse cache needs none
     import pyarrow as pa
 
+    from .csv_reader import ReadSpace
+
 YAML_SUFFIXES = (".yaml", ".yml")
 STORY_FILES = ("story.yaml", "story.yml")  # a briefing's walkthrough (graphkit brief --story), not a dataset file
 CSV_READERS = 2  # files parsed and checked at once: Arrow releases the GIL, so each can use a core
@@ -112,15 +114,17 @@ def display_path(path: Path) -> str:
 
 def _read_files(files: list[Path], onto: Ontology, problems: ProblemList) -> dict[str, list[pa.Table]]:
     """Tables of every file by section, in file order; CSV files are read two at a time, largest first."""
-    from .csv_reader import ReadSpace
     from .parallel import pieces
 
     parts: dict[str, list[pa.Table]] = {"entities": [], "relationships": [], "sources": []}
-    spaces: Queue[ReadSpace] = Queue()
-    for _ in range(CSV_READERS):
-        spaces.put(ReadSpace())
     sizes = {path: path.stat().st_size for path in files if _is_csv(path)}
     share = sum(sizes.values()) / CSV_READERS
+    spaces: Queue[ReadSpace] = Queue()
+    if sizes:  # the CSV reader (and Arrow's) only for CSV files
+        from .csv_reader import ReadSpace
+
+        for _ in range(CSV_READERS):
+            spaces.put(ReadSpace())
     with pieces(CSV_READERS) as pool:
         # largest first, so that the last files to finish are small; a file larger than its share of
         # the bytes is parsed on all cores, the others each in its reader's thread

@@ -27,6 +27,10 @@ from ..files import FORMULA_START
 from ..stores.list_text import MARK
 
 _FORMULA = "^'*[" + "".join("\\" + c if c in "-" else c for c in FORMULA_START) + "]"
+_GUARDED = ("'" + "".join(FORMULA_START)).encode()  # first bytes of a cell the guard may change
+_MARK_BYTE = MARK.encode()
+_JSON_SPECIAL = bytes(range(0x20)) + b'\\"'  # what JSON escapes
+_TABLES: dict[bytes, np.ndarray] = {}  # bytes sought -> which of the 256 byte values they are
 _NEEDS_QUOTES = '[,"\r\n]'  # what Python's csv module quotes (delimiter, quote, line ends)
 _JSON_ESCAPES = (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"), ("\b", "\\b"),
                  ("\f", "\\f"))
@@ -107,9 +111,12 @@ def _csv_cell(col: pa.Array, cited: bool) -> pa.Array | None:
     texts = _joined_lists(col, cited)
     if texts is None:
         return None
-    guarded = pc.if_else(pc.match_substring_regex(texts, _FORMULA), pc.binary_join_element_wise("'", texts, ""), texts)
-    quoted = pc.binary_join_element_wise('"', pc.replace_substring(guarded, '"', '""'), '"', "")
-    return pc.fill_null(pc.if_else(pc.match_substring_regex(guarded, _NEEDS_QUOTES), quoted, guarded), "")
+    if _may_start_with(texts, _GUARDED):
+        texts = pc.if_else(pc.match_substring_regex(texts, _FORMULA), pc.binary_join_element_wise("'", texts, ""), texts)
+    if _holds_any(texts, b',"\r\n'):
+        quoted = pc.binary_join_element_wise('"', pc.replace_substring(texts, '"', '""'), '"', "")
+        texts = pc.if_else(pc.match_substring_regex(texts, _NEEDS_QUOTES), quoted, texts)
+    return pc.fill_null(texts, "") if texts.null_count else texts
 
 
 def _json_cell(col: pa.Array, cited: bool) -> pa.Array | None:
@@ -152,6 +159,8 @@ def _python_texts(col: pa.Array, text: Callable[[Any], str], empty: str) -> pa.A
 
 def _json_strings(texts: pa.Array) -> pa.Array | None:
     """Texts as JSON strings (ensure_ascii=False), or None for a control character JSON writes as \\u00XX."""
+    if not _holds_any(texts, _JSON_SPECIAL):
+        return pc.binary_join_element_wise('"', texts, '"', "")
     for raw, escaped in _JSON_ESCAPES:
         texts = pc.replace_substring(texts, raw, escaped)
     if pc.any(pc.match_substring_regex(texts, "[\\x00-\\x1f]")).as_py():
@@ -161,6 +170,10 @@ def _json_strings(texts: pa.Array) -> pa.Array | None:
 
 def _joined_lists(col: pa.Array, cited: bool) -> pa.Array | None:
     """A text or list column's cells as the row path writes them in CSV: lists joined with "; "."""
+    if pa.types.is_string(col.type) and _holds_any(col, _MARK_BYTE):
+        marked = pc.fill_null(pc.ends_with(col, MARK), False)
+        if _holds_any(col, _MARK_BYTE, at_most=pc.sum(marked).as_py() or 0):  # one item in each list: the item
+            return pc.if_else(marked, pc.utf8_slice_codeunits(col, 0, -1), col)
     lists = _item_lists(col, cited)
     if lists is None:
         return None
@@ -177,6 +190,8 @@ def _item_lists(col: pa.Array, cited: bool):
     texts are split; a cited column is flattened, its empty items dropped and each item kept once."""
     kind = col.type
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        if not _holds_any(col, _MARK_BYTE):
+            return col, None
         marked = pc.fill_null(pc.ends_with(col, MARK), False)
         if not pc.any(marked).as_py():
             return None if pc.any(pc.match_substring(col, MARK)).as_py() else (col, None)
@@ -190,7 +205,7 @@ def _item_lists(col: pa.Array, cited: bool):
     items = col.values.slice(int(col.offsets[0].as_py()), int(offsets[-1]))
     marked = pc.fill_null(pc.ends_with(items, MARK), False)
     if not cited:
-        if pc.any(pc.match_substring(items, MARK)).as_py():
+        if _holds_any(items, _MARK_BYTE) and pc.any(pc.match_substring(items, MARK)).as_py():
             return None  # a list of marked lists: nested lists, the row path writes them
         return type(col).from_arrays(pa.array(offsets, col.offsets.type), items, mask=col.is_null()), True
     if pc.any(pc.and_(pc.invert(marked), pc.fill_null(pc.match_substring(items, MARK), False))).as_py():
@@ -198,6 +213,36 @@ def _item_lists(col: pa.Array, cited: bool):
     split = pc.split_pattern(pc.if_else(marked, pc.utf8_slice_codeunits(items, 0, -1), items), MARK)
     rows = np.repeat(np.arange(len(col)), np.diff(offsets))[np.asarray(pc.list_parent_indices(split))]
     return _unique_lists(split.flatten(), rows, len(col), col.is_null()), True
+
+
+def _text_bytes(texts: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(the bytes of a text array's values, where each value starts in them)."""
+    width = np.int64 if pa.types.is_large_string(texts.type) else np.int32
+    offsets = np.frombuffer(texts.buffers()[1], dtype=width)[texts.offset:texts.offset + len(texts) + 1]
+    data = texts.buffers()[2]
+    if data is None or not len(texts):
+        return np.zeros(0, np.uint8), np.zeros(0, np.int64)
+    return np.frombuffer(data, np.uint8)[offsets[0]:offsets[-1]], offsets[:-1] - offsets[0]
+
+
+def _holds_any(texts: pa.Array, chars: bytes, at_most: int | None = None) -> bool:
+    """Whether any byte of the texts is one of `chars`; with `at_most`, whether there are that many or fewer."""
+    data, _ = _text_bytes(texts)
+    found = _byte_table(chars)[data]
+    return bool(found.any()) if at_most is None else int(np.count_nonzero(found)) <= at_most
+
+
+def _may_start_with(texts: pa.Array, chars: bytes) -> bool:
+    data, starts = _text_bytes(texts)
+    starts = starts[starts < len(data)]
+    return bool(_byte_table(chars)[data[starts]].any())
+
+
+def _byte_table(chars: bytes) -> np.ndarray:
+    """Which of the 256 byte values are in `chars`."""
+    if chars not in _TABLES:
+        _TABLES[chars] = np.isin(np.arange(256), list(chars))
+    return _TABLES[chars]
 
 
 def _offsets(col: pa.Array) -> pa.Array:
@@ -212,7 +257,7 @@ def _unique_lists(values, rows=None, n=None, mask=None) -> pa.Array:
         lists = values
         values, rows, n, mask = lists.flatten(), pc.list_parent_indices(lists), len(lists), lists.is_null()
     rows = np.asarray(rows, dtype=np.int64)
-    if len(values) and len(np.unique(rows)) != len(rows):  # some list has two items or more: drop repeats
+    if len(values) and (np.diff(rows) == 0).any():  # some list has two items or more: drop repeats
         found = pa.table({"row": rows, "item": values, "at": np.arange(len(values))})
         first = found.group_by(["row", "item"], use_threads=False).aggregate([("at", "min")]).column("at_min")
         keep = np.sort(np.asarray(first))

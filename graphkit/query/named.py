@@ -39,6 +39,7 @@ from ..stores.base import ArrowBatches, QueryStream
 _HEADER = re.compile(r"^//\s*(\w+)\s*:\s*(.*)$")
 _TOTAL = re.compile(r"^//\s*total\s*$", re.MULTILINE)
 PAGE_PARAM = re.compile(r"\$first\b")
+PAGE_CLAUSE = re.compile(r"^[ \t]*ORDER BY [^\n]*LIMIT \$first[ \t]*(?:\n(?=UNION)|\n?\Z)", re.MULTILINE)
 ALL_ROWS = 2**62  # `first` when every row is wanted
 STREAM_ROWS = 10_000  # rows per batch of a sorted answer handed out
 ENGINES = ("neo4j", "ladybug")
@@ -70,6 +71,13 @@ class NamedQuery:
 
     def total_for(self, engine: str) -> str | None:
         return self.totals.get(engine) if engine in self.texts else self.totals.get("any")
+
+    def unsorted_text_for(self, engine: str) -> str | None:
+        """For every row of a query with a declared order, which graphkit sorts itself: the Cypher without the
+        `ORDER BY … LIMIT $first` that ends each branch, so the engine sorts nothing; None when `$first` is
+        left (a branch that cuts before it collects: its lists could come in another order)."""
+        text = PAGE_CLAUSE.sub("", self.text_for(engine))
+        return text if self.order and not PAGE_PARAM.search(text) else None
 
     def pages_in_engine(self, engine: str) -> bool:
         """Whether the engine sorts and cuts the answer (the Cypher ends in `LIMIT $first`)."""
@@ -232,9 +240,11 @@ def stream_named(store: Store, name: str, params: dict[str, Any] | None = None,
     """Every row of a named query, handed out batch by batch as the engine sends them. A query whose
     declared order merges several branches is sorted first (its rows are held once, then handed out)."""
     query, values = prepare(store, name, params)
+    text = query.text_for(store.engine)
     if query.pages_in_engine(store.engine):
         values["first"] = ALL_ROWS
-    stream = store.stream(query.text_for(store.engine), values, timeout_s=timeout_s)
+        text = query.unsorted_text_for(store.engine) or text
+    stream = store.stream(text, values, timeout_s=timeout_s)
     columns, batches = stream.columns, stream.batches
     if isinstance(batches, ArrowBatches):
         batches = batches.citing(CITATION_COLUMNS, lambda rows: tidy_citations(columns, rows))

@@ -1,6 +1,8 @@
 """Both engines behind one interface: loads are validated, idempotent and all-or-nothing."""
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from graphkit.dataset import InvalidDataset, read_dataset
@@ -209,3 +211,20 @@ def test_a_killed_rebuild_leaves_nothing_behind_once_the_store_is_opened(tmp_pat
     assert counts(store)[0] > 0
     load([tiny_dir], store, reset=True)  # a rebuild starts clean
     assert counts(store)[0] > 0
+
+
+def test_a_load_into_an_empty_neo4j_logs_no_warning_of_its_own(neo4j_env, tiny_dir, caplog):
+    """graphkit's own statements name `_sig` and labels an empty database has not seen yet; the server's
+    'unrecognized' notices about them are no news to the user. A user's query keeps them."""
+    from graphkit.stores import Neo4jStore
+
+    with caplog.at_level(logging.INFO, logger="neo4j"):
+        s = Neo4jStore()
+        try:
+            s.load(read_dataset([tiny_dir]))
+            assert not [r for r in caplog.records if "notification" in r.getMessage().lower()
+                        or "_sig" in r.getMessage()], [r.getMessage()[:200] for r in caplog.records][:3]
+            s.query("MATCH (n:Organisation) WHERE n.no_such_property = 1 RETURN n")
+        finally:
+            s.close()
+    assert any("no_such_property" in r.getMessage() for r in caplog.records)

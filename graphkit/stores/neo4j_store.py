@@ -224,7 +224,7 @@ class Neo4jStore:
             return QueryResult(keys, rows, total if window else None)
 
         try:
-            with self._session() as session:
+            with self._session(own=False) as session:
                 return session.execute_write(work) if write else session.execute_read(work)
         except Exception as exc:
             raise GraphkitError(_neo4j_message(exc, self.settings, write=write)) from None
@@ -264,8 +264,11 @@ class Neo4jStore:
         with self._session() as session:
             session.run(cypher, params or {}).consume()
 
-    def _session(self):
-        return self._driver.session(database=self.settings.database)
+    def _session(self, own: bool = True):
+        """A session; for graphkit's own statements (`own`) without the server's notices of property keys
+        and labels it has not seen yet (`_sig` and every label, in an empty database), which are no news."""
+        quiet = {"notifications_disabled_classifications": ["UNRECOGNIZED"]} if own else {}
+        return self._driver.session(database=self.settings.database, **quiet)
 
     def close(self) -> None:
         self._driver.close()

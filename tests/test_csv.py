@@ -95,3 +95,10 @@ def test_control_characters_are_refused_in_every_free_text_column(tmp_path):
              if p.message == "contains control characters"}
     assert found == {("sources.csv", 3, "url"), ("sources.csv", 3, "title"), ("sources.csv", 3, "publisher"),
                      ("entities.csv", 5, "aliases"), ("relationships.csv", 3, "role"), ("relationships.csv", 3, "quote")}
+
+
+def test_a_csv_problem_names_the_row_as_the_yaml_reader_would(tmp_path):
+    entities = ENTITIES + "c9,Organisation,council,Bad\x07name,,,reg,q\n"
+    folder = write(tmp_path / "d", sources=SOURCES, entities=entities)
+    text = "\n".join(str(p) for p in validate([folder]))
+    assert "entities.csv:" in text and ": entity c9: name contains control characters" in text

@@ -31,6 +31,9 @@ def invalid_ids(col):
     return pc.or_(pc.or_(foreign, bad_start), bad_length)
 
 
+ROW_WORDS = {"sources": "source", "entities": "entity", "relationships": "relationship"}  # what one row is
+
+
 class Checker:
     """Runs one rule over one column and reports the rows that break it."""
 
@@ -40,7 +43,7 @@ class Checker:
 
     def context(self, i: int) -> str:
         value = self.table.column(self.context_col)[i].as_py()
-        return f"{self.section[:-1]} {value}"
+        return f"{ROW_WORDS.get(self.section, self.section)} {value}"
 
     def report(self, bad_mask, column: str, message) -> None:
         rows = pc.indices_nonzero(pc.fill_null(bad_mask, False)).to_pylist()

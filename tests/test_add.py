@@ -226,3 +226,36 @@ def test_an_add_opens_the_embedded_store_with_a_page_cache_sized_to_its_file(run
     with large.open("wb") as f:
         f.truncate(3 * stores.FINDING_CACHE)  # a sparse file as large as a store of millions of rows
     assert stores.finding_cache_bytes(large) == 12 * stores.FINDING_CACHE
+
+
+def test_after_adds_into_a_store_that_held_the_files_a_load_finds_nothing_changed_without_opening_it(
+        runner, workdir, tiny_dir):
+    for _ in range(2):  # the first load makes the folder where the second keeps its record
+        assert runner.invoke(app, ["load", str(tiny_dir)]).exit_code == 0
+    assert (workdir / ".graphkit" / ".graph.lbug.loaded").exists()
+    for args in (["relation", "DCLG", "PAID", "Tribal", "--amount-gbp", "5000", "--vat", "excluded"],
+                 ["entity", "--label", "Organisation", "--kind", "consultancy", "--name", "Acme Ltd"],
+                 ["entity", "--label", "Organisation", "--kind", "consultancy", "--name", "Tribal"],
+                 ["contract", "DCLG", "Acme Ltd", "--title", "Widgets", "--value-gbp", "10", "--vat", "excluded"]):
+        result = add(runner, *args, "--source", URL, "--quote", "as stated", "--dataset", str(tiny_dir))
+        assert result.exit_code == 0, result.output
+    code = ("import sys; from graphkit.cli import app; sys.argv = ['graphkit', 'load', sys.argv[1]]\n"
+            "try:\n    app()\nexcept SystemExit:\n    pass\nprint('store opened:', 'ladybug' in sys.modules)")
+    run = subprocess.run([sys.executable, "-c", code, str(tiny_dir)], capture_output=True, text=True)
+    assert "(nothing changed)" in run.stdout and "store opened: False" in run.stdout, run.stdout + run.stderr
+    doctor = runner.invoke(app, ["doctor", str(tiny_dir)])  # row by row: the store equals the files
+    assert doctor.exit_code == 0 and "the store equals the files" in doctor.output, doctor.output
+    counted = run.stdout.split("loaded: ")[1].split(" (")[0]
+    (workdir / ".graphkit" / ".graph.lbug.loaded").unlink()
+    assert runner.invoke(app, ["load", str(tiny_dir)]).output.startswith(f"loaded: {counted}")  # the same counts
+
+
+def test_an_add_into_a_store_written_since_the_last_load_leaves_no_record(runner, workdir, tiny_dir):
+    for _ in range(2):
+        assert runner.invoke(app, ["load", str(tiny_dir)]).exit_code == 0
+    assert runner.invoke(app, ["query", "MATCH (o:Organisation {id: 'tribal'}) SET o.name = 'x'", "--write"]).exit_code == 0
+    result = add(runner, "relation", "DCLG", "PAID", "Tribal", "--amount-gbp", "5000", "--vat", "excluded",
+                 "--source", URL, "--quote", "as stated", "--dataset", str(tiny_dir))
+    assert result.exit_code == 0, result.output
+    assert not (workdir / ".graphkit" / ".graph.lbug.loaded").exists()
+    assert "1 updated" in runner.invoke(app, ["load", str(tiny_dir)]).output  # compared row by row: the name put back

@@ -45,6 +45,7 @@ class Dataset:
         self.files = files if files is not None else []
         self.known_labels = known_labels if known_labels is not None else {}  # labels of endpoints held elsewhere
         self.digest = digest
+        self.follows: tuple[str, str] | None = None  # a finding's rows: (digest of the files before it, after it)
 
     def _table(self, section: str) -> pa.Table:
         if self._kept is not None:

@@ -275,6 +275,8 @@ def _upsert(store: Store, index: Index, new_source, entities, rels, labels, writ
     ds = Dataset(rows_to_table(ent_rows, entity_schema(onto)), rel_table,
                  rows_to_table([new_source] if new_source else [], source_schema(onto)))
     ds.known_labels = labels
+    if written is not None and index.digest and written.digest:  # a store that held the files now holds them still
+        ds.follows = (index.digest, written.digest)
     store.load(ds, sync=False)  # one finding: the rest of the store stays
 
 

@@ -86,6 +86,7 @@ class Index:
     from_dataset: bool = True
     store: "Store | None" = None
     contracts: list[dict] = field(default_factory=list)  # id, name, title, buyers, suppliers (dataset only)
+    digest: str | None = None  # what the dataset files held when the index was read (`Dataset.digest`)
 
     def find(self, text: str) -> Match | None:
         """The actor `text` names, or None; a name shared by several actors is an error."""
@@ -185,7 +186,7 @@ def build_index(dataset_dir: Path, store: "Store | None") -> Index:
     if not files:
         return Index(files=names, store=store)
     ds = read_dataset(files)
-    index = Index(actors=dataset_actor_index(ds), files=names, store=store, contracts=_contracts(ds))
+    index = Index(actors=dataset_actor_index(ds), files=names, store=store, contracts=_contracts(ds), digest=ds.digest)
     for row in ds.sources.select(["id", "url"]).to_pylist():
         index.sources.add(row["id"])
         if row["url"]:

@@ -65,7 +65,6 @@ def __getattr__(name: str):  # `from graphkit.stores.ladybug_store import copy_a
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-DEFAULT_PATH = config.DEFAULT_STORE
 def default_store_path() -> Path:
     return config.store_path()
 
@@ -84,10 +83,9 @@ class LadybugStore:
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False, onto: Ontology | None = None,
                  set_aside_damaged: bool = False, cache_bytes: int | None = None):
         """`set_aside_damaged`: a file that cannot be opened is renamed aside (dated) and a new store begun,
-        for a load that rebuilds it from the files; otherwise it is an error that says so.
-        `cache_bytes`: the engine's page cache (default: most of the machine's memory, slower to set up)."""
+        for a load that rebuilds it from the files; otherwise it is an error that says so."""
         self.path = Path(path) if path else default_store_path()
-        self._cache = {"buffer_pool_size": cache_bytes} if cache_bytes else {}
+        self._cache = {"buffer_pool_size": cache_bytes} if cache_bytes else {}  # default: most of the memory (slower)
         self.onto = onto or load_ontology()
         self.read_only = read_only
         self.notes: list[str] = []
@@ -202,6 +200,7 @@ class LadybugStore:
         if self.read_only:
             raise GraphkitError("store opened read-only")
         unchanged = None if reset or self._mismatch else last_load.recall(self.path, dataset.digest)
+        held = last_load.recall(self.path, dataset.follows[0]) if dataset.follows and not reset else None
         if unchanged is not None:  # the files the last load read, into a file nothing has written since
             report = LoadReport()
             for name, rows in unchanged.items():
@@ -220,6 +219,7 @@ class LadybugStore:
         if dataset.digest and (sync or reset):  # the store now holds exactly these files: kept on close
             self._loaded = (dataset.digest, {name: report.created.get(name, 0) + report.updated.get(name, 0) + rows
                                              for name, rows in report.unchanged.items()})
+        self._loaded = last_load.followed(dataset.follows[1], held, report) if held is not None else self._loaded
         report.notes.extend(self.notes)
         return report
 

@@ -66,6 +66,22 @@ def recall(store: Path, digest: str | None) -> dict[str, int] | None:
     return rows if isinstance(rows, dict) else None
 
 
+def followed(digest: str, held: dict[str, int], report) -> tuple[str, dict[str, int]]:
+    """(digest, rows) a store holds after a finding's rows were written (`report`, a LoadReport) into a store that
+    held exactly the files of the last load (`held`, its rows): the files with the finding (`digest`), one more
+    row per row created. (`add` writes the finding's rows as the files now state them.)
+
+    >>> from graphkit.stores.base import LoadReport
+    >>> report = LoadReport(); report.add("ADVISES", 1, 0, 0); report.add("Source", 0, 1, 0)
+    >>> followed("dataset-2", {"Source": 3, "Organisation": 2}, report)
+    ('dataset-2', {'Source': 3, 'Organisation': 2, 'ADVISES': 1})
+    """
+    rows = dict(held)
+    for name, created in report.created.items():
+        rows[name] = rows.get(name, 0) + created
+    return digest, rows
+
+
 def forget(store: Path) -> None:
     """Remove the record: the store is about to be written."""
     try:

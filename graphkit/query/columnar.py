@@ -82,8 +82,11 @@ def sorted_batches(batches, order: list[tuple[str, bool]], columns: list[str], r
             return None
         if pa.types.is_floating(kind) and pc.any(pc.is_nan(values)).as_py():
             return None
-    keys = [(c, "descending" if desc else "ascending", "at_end") for c, desc in order]
-    indices = pc.sort_indices(table, sort_keys=keys)
+    keys = [(c, "descending" if desc else "ascending") for c, desc in order]
+    try:  # empty cells last for each key (pyarrow 25 and later)
+        indices = pc.sort_indices(table, sort_keys=[key + ("at_end",) for key in keys])
+    except (TypeError, ValueError):  # before 25: one placement for all keys
+        indices = pc.sort_indices(table, sort_keys=keys, null_placement="at_end")
     return table.take(indices).to_batches(rows)
 
 

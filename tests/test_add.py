@@ -259,3 +259,21 @@ def test_an_add_into_a_store_written_since_the_last_load_leaves_no_record(runner
     assert result.exit_code == 0, result.output
     assert not (workdir / ".graphkit" / ".graph.lbug.loaded").exists()
     assert "1 updated" in runner.invoke(app, ["load", str(tiny_dir)]).output  # compared row by row: the name put back
+
+
+def test_a_store_that_holds_the_files_is_not_asked_for_the_rows_a_finding_touches(runner, workdir, tiny_dir, monkeypatch):
+    from graphkit.resolve.sources import Index
+
+    asked = []
+    real = Index.stored_link
+    monkeypatch.setattr(Index, "stored_link", lambda self, *a: asked.append(a[1:]) or real(self, *a))
+    for _ in range(2):
+        assert runner.invoke(app, ["load", str(tiny_dir)]).exit_code == 0
+    paid = ["relation", "DCLG", "PAID", "Tribal", "--amount-gbp", "5000", "--vat", "excluded", "--dataset", str(tiny_dir)]
+    assert add(runner, *paid, "--source", URL, "--quote", "first").exit_code == 0
+    assert asked == []  # the record of the last load says the store holds the files: their rows are the store's
+    assert runner.invoke(app, ["query", "MATCH (o:Organisation {id: 'tribal'}) SET o.name = 'x'", "--write"]).exit_code == 0
+    assert add(runner, *paid, "--source", URL + "/2", "--quote", "second").exit_code == 0
+    assert len(asked) == 1  # a store written since: what it holds is read and kept
+    doctor = runner.invoke(app, ["doctor", str(tiny_dir)])
+    assert "1 with other values" in doctor.output and "0 missing" in doctor.output, doctor.output

@@ -29,7 +29,7 @@ from ..model.ontology import Ontology, load_ontology
 from ..errors import GraphkitError
 from ..model.records import describe_error, entity_model, relationship_model, source_model
 from ..resolve.sources import Index, build_index
-from ..stores import Store
+from ..stores import Store, last_load
 from ..model.values import slugify
 
 FINDINGS_FILE = "findings.yaml"
@@ -262,12 +262,14 @@ def _upsert(store: Store, index: Index, new_source, entities, rels, labels, writ
     when the dataset is too large to re-read, as the store holds it with the finding added.
     """
     onto = load_ontology()
-    ent_rows = [_store_row(ent, index.stored_entity(store, ent["label"], ent["id"]),
+    # a store that holds exactly the files read before the finding holds nothing the files do not: no need to ask it
+    held = written is not None and store.engine == "ladybug" and last_load.recall(store.path, index.digest) is not None
+    ent_rows = [_store_row(ent, None if held else index.stored_entity(store, ent["label"], ent["id"]),
                            None if written is None else written.entity(ent["id"])) for ent in entities]
     rel_rows = []
     for rel in rels:
         rid = _link_id(rel, onto)
-        rel_rows.append(_store_row(rel, index.stored_link(store, rel["type"], rid),
+        rel_rows.append(_store_row(rel, None if held else index.stored_link(store, rel["type"], rid),
                                    None if written is None else _link(written, rid)))
     rel_table = rows_to_table(rel_rows, relationship_schema(onto))
     if rel_table.num_rows:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import networkx as nx
@@ -93,8 +94,9 @@ def flat_copy(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
 READY_HOW: list[str] = []  # how each page became ready: stabilized, no-physics or timeout
 
 
-def time_to_interactive(html: Path, timeout_s: float = 60, shot: Path | None = None) -> float:
-    """Seconds from navigation until the map is stable and the page answers."""
+@contextmanager
+def chromium():
+    """One headless Chromium for the group's timings (its start is no part of any figure)."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as exc:
@@ -104,18 +106,43 @@ def time_to_interactive(html: Path, timeout_s: float = 60, shot: Path | None = N
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--disable-background-networking"])
         try:
-            page = browser.new_page()
-            t0 = time.perf_counter()
-            page.goto(html.resolve().as_uri(), wait_until="load", timeout=timeout_s * 1000)
-            how = page.evaluate(READY_JS)
-            page.evaluate("() => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)))")
-            seconds = time.perf_counter() - t0
-            if shot:
-                page.screenshot(path=str(shot))
-            READY_HOW.append(how)
-            return seconds
+            yield browser
         finally:
             browser.close()
+
+
+def time_to_interactive(browser, html: Path, timeout_s: float = 60, shot: Path | None = None) -> float:
+    """Seconds from navigation until the map is stable and the page answers (a new page each time)."""
+    page = browser.new_page()
+    try:
+        t0 = time.perf_counter()
+        page.goto(html.resolve().as_uri(), wait_until="load", timeout=timeout_s * 1000)
+        how = page.evaluate(READY_JS)
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)))")
+        seconds = time.perf_counter() - t0
+        if shot:
+            page.screenshot(path=str(shot))
+        READY_HOW.append(how)
+        return seconds
+    finally:
+        page.close()
+
+
+def largest_interactive(browser, store: Path, nodes: int, write, work: Path) -> tuple[int, str]:
+    """The largest map (doubling from `nodes`) interactive within LARGEST_WITHIN_S, and why it stopped there."""
+    largest = nodes
+    while True:
+        bigger = subgraph(store, largest * 2)
+        if bigger.number_of_nodes() <= largest:
+            return largest, "the store has no more actors"
+        try:
+            write(bigger, work / "big.html")
+            seconds = time_to_interactive(browser, work / "big.html")
+        except Exception as exc:  # e.g. the map's own size limit
+            return largest, f"{largest * 2:,} nodes: {str(exc)[:90]}"
+        if seconds > LARGEST_WITHIN_S:
+            return largest, f"{largest * 2:,} nodes took {seconds:.1f} s"
+        largest *= 2
 
 
 def _shown(path: Path) -> str:
@@ -134,24 +161,10 @@ def run(ctx: Context) -> list[Row]:
     graphml = measure(lambda: nx.write_graphml(flat, work / "map.graphml"), ctx.repeat)
     html = work / "map.html"
     written = measure(lambda: write(graph, html), ctx.repeat)
-    interactive = measure(lambda: time_to_interactive(html, shot=work / "map.png"), ctx.repeat).wall_s
+    with chromium() as browser:
+        interactive = measure(lambda: time_to_interactive(browser, html, shot=work / "map.png"), ctx.repeat).wall_s
+        largest, stop = largest_interactive(browser, ctx.loaded_store(), nodes, write, work)
     how = sorted(set(READY_HOW))
-    largest, stop = nodes, ""
-    while not stop:
-        bigger = subgraph(ctx.loaded_store(), largest * 2)
-        if bigger.number_of_nodes() <= largest:
-            stop = "the store has no more actors"
-            break
-        try:
-            write(bigger, work / "big.html")
-            seconds = time_to_interactive(work / "big.html")
-        except Exception as exc:  # e.g. the map's own size limit
-            stop = f"{largest * 2:,} nodes: {str(exc)[:90]}"
-            break
-        if seconds > LARGEST_WITHIN_S:
-            stop = f"{largest * 2:,} nodes took {seconds:.1f} s"
-            break
-        largest *= 2
     n = graph.number_of_nodes()
     return [
         Row(f"GraphML of {n:,} nodes", graphml.wall_s, "s", detail=graphml.as_json()),

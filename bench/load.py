@@ -62,7 +62,7 @@ def engine_copy(tables: list[tuple[str, str, pa.Table]], store_path: Path) -> No
     store build commits (`COMMIT_ROWS`: a small store in one transaction, a large one in steps)."""
     import ladybug
     from graphkit.model.ontology import load_ontology
-    from graphkit.stores.ladybug_file import COMMIT_ROWS
+    from graphkit.stores.ladybug_file import CommittedCopies
     from graphkit.stores.ladybug_store import schema_statements
 
     db = ladybug.Database(str(store_path))
@@ -70,15 +70,9 @@ def engine_copy(tables: list[tuple[str, str, pa.Table]], store_path: Path) -> No
     conn.execute("BEGIN TRANSACTION")
     for stmt in schema_statements(load_ontology()):
         conn.execute(stmt)
-    since_commit = 0
+    copies = CommittedCopies(conn)
     for name, options, table in tables:
-        if since_commit and since_commit + table.num_rows > COMMIT_ROWS:
-            conn.execute("COMMIT")
-            conn.execute("BEGIN TRANSACTION")
-            since_commit = 0
-        batch = pa.Table.from_batches(table.to_batches(), schema=table.schema)  # noqa: F841 - a fresh object per COPY
-        conn.execute(f"COPY {name} FROM batch{options}")
-        since_commit += table.num_rows
+        copies.copy(name, table, options)
     conn.execute("COMMIT")
     conn.close()
     db.close()

@@ -228,3 +228,33 @@ def test_a_load_into_an_empty_neo4j_logs_no_warning_of_its_own(neo4j_env, tiny_d
         finally:
             s.close()
     assert any("no_such_property" in r.getMessage() for r in caplog.records)
+
+
+def test_a_store_built_in_many_commits_holds_what_one_commit_holds(tmp_path, tiny_dir, monkeypatch):
+    """A large store is built in transactions of COMMIT_ROWS rows; cut that to one row and the store is the same."""
+    from graphkit.stores import ladybug_file
+
+    statements = []
+
+    class Recorded:  # the build's connection, its statements noted
+        def __init__(self, conn):
+            self.conn = conn
+
+        def execute(self, statement, *args):
+            statements.append(statement)
+            return self.conn.execute(statement, *args)
+
+    real_init = ladybug_file.CommittedCopies.__init__
+    monkeypatch.setattr(ladybug_file, "COMMIT_ROWS", 1)
+    monkeypatch.setattr(ladybug_file.CommittedCopies, "__init__", lambda self, conn: real_init(self, Recorded(conn)))
+    ds = read_dataset([tiny_dir])
+    store = LadybugStore(tmp_path / "store" / "graph.lbug")
+    try:
+        report = load([tiny_dir], store)
+        assert statements.count("COMMIT") > 5  # a commit between every two tables
+        n = ds.counts()
+        assert report.totals()["created"] == n["entities"] + n["sources"] + n["relationships"]
+        assert counts(store) == (n["entities"] + n["sources"], n["relationships"])
+        assert store.differences(ds).changed_nothing  # row by row, the store equals the files
+    finally:
+        store.close()

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..files import guard_cell as safe_cell  # the one spreadsheet-formula guard
+from ..files import FORMULA_START, guard_cell as safe_cell  # the one spreadsheet-formula guard
 from ..stores.base import ArrowBatches
 
 console = Console()
@@ -122,7 +122,7 @@ def _put(out, text: bytes) -> None:
 
 
 _NUMBERS = {int, float, bool, type(None)}
-_GUARDED = ("'", "=", "+", "-", "@", "\t", "\r")  # first characters `safe_cell` may change
+_GUARDED = ("'", *FORMULA_START)  # first characters `safe_cell` may change
 
 
 def _csv_cells(batch: Iterable[Iterable[Any]]) -> list:

@@ -73,7 +73,7 @@ def build_file(path: Path, onto: Ontology, nodes: dict[str, pa.Table], groups: l
         conn.execute("BEGIN TRANSACTION")
         for stmt in schema_statements(onto):
             conn.execute(stmt)
-        copies = _Copies(conn)
+        copies = CommittedCopies(conn)
         for label in list(nodes):
             table = nodes.pop(label)
             copies.copy(label, table)
@@ -91,7 +91,7 @@ def build_file(path: Path, onto: Ontology, nodes: dict[str, pa.Table], groups: l
     return report
 
 
-class _Copies:
+class CommittedCopies:
     """COPY statements inside an open transaction, committed and begun anew past `COMMIT_ROWS` rows."""
 
     def __init__(self, conn):

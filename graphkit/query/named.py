@@ -284,10 +284,19 @@ def prepare(store: Store, name: str, params: dict[str, Any] | None) -> tuple[Nam
             raise GraphkitError(f"{name}: parameter {p.name!r} is required ({p.description})")
     for param, kinds in query.actors.items():
         if values.get(param) not in (None, ""):
-            from ..resolve.sources import find_in_store
-
-            values[param] = find_in_store(store, str(values[param]), kinds, what=f"--param {param}")
+            values[param] = actor_id(store, str(values[param]), kinds, what=f"--param {param}")
     return query, values
+
+
+def actor_id(store: Store, text: str, kinds: tuple[str, ...], what: str) -> str:
+    """The id an actor parameter names: `text` itself when it is the id of an actor of `kinds` (one query
+    that reads the kind alone, not every property of the node), else found by name or alias."""
+    rows = store.query("MATCH (n) WHERE n.id = $id RETURN n.kind LIMIT 1", {"id": text}).rows
+    if rows and (not kinds or rows[0][0] in kinds):
+        return text
+    from ..resolve.sources import find_in_store
+
+    return find_in_store(store, text, kinds, what=what)
 
 
 def _paged_in_engine(store: Store, query: NamedQuery, values: dict[str, Any], timeout_s: float | None,

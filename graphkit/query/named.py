@@ -20,6 +20,9 @@ A query that needs engine-specific Cypher ships a variant beside it,
 A query with a large answer pages in the engine: it ends (each UNION branch) with
 `ORDER BY … LIMIT $first`, and graphkit passes `first` = offset + limit, so the engine
 sorts and cuts; the branches' rows are merged by the declared order and the window taken.
+A line of its own `WITH … ORDER BY … LIMIT $first` cuts early what can reach the page (the
+first `first` people by id, when the answer is ordered by person first); it is left out,
+with the closing clause, when every row is streamed.
 Below a line `// total`, the file holds a statement counting the whole answer (its first
 column summed over its rows, so a UNION counts each branch); it runs only when the page
 is full.
@@ -40,6 +43,7 @@ _HEADER = re.compile(r"^//\s*(\w+)\s*:\s*(.*)$")
 _TOTAL = re.compile(r"^//\s*total\s*$", re.MULTILINE)
 PAGE_PARAM = re.compile(r"\$first\b")
 PAGE_CLAUSE = re.compile(r"^[ \t]*ORDER BY [^\n]*LIMIT \$first[ \t]*(?:\n(?=UNION)|\n?\Z)", re.MULTILINE)
+EARLY_CUT = re.compile(r"^[ \t]*WITH [^\n]* ORDER BY [^\n]*LIMIT \$first[ \t]*\n", re.MULTILINE)
 ALL_ROWS = 2**62  # `first` when every row is wanted
 STREAM_ROWS = 10_000  # rows per batch of a sorted answer handed out
 ENGINES = ("neo4j", "ladybug")
@@ -74,9 +78,9 @@ class NamedQuery:
 
     def unsorted_text_for(self, engine: str) -> str | None:
         """For every row of a query with a declared order, which graphkit sorts itself: the Cypher without the
-        `ORDER BY … LIMIT $first` that ends each branch, so the engine sorts nothing; None when `$first` is
-        left (a branch that cuts before it collects: its lists could come in another order)."""
-        text = PAGE_CLAUSE.sub("", self.text_for(engine))
+        `ORDER BY … LIMIT $first` that ends each branch (and any early cut), so the engine sorts nothing; None
+        when `$first` is left (a branch that cuts before it collects: its lists could come in another order)."""
+        text = EARLY_CUT.sub("", PAGE_CLAUSE.sub("", self.text_for(engine)))
         return text if self.order and not PAGE_PARAM.search(text) else None
 
     def pages_in_engine(self, engine: str) -> bool:

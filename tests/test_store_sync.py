@@ -70,6 +70,23 @@ def test_a_load_of_one_finding_without_sync_keeps_the_rest(store, tiny_dir, tmp_
     assert _ids(store) == before | {"extra"}
 
 
+def test_a_load_without_sync_reads_only_the_stored_rows_it_may_set(tmp_path, tiny_dir):
+    from graphkit.dataset import read_dataset
+    from graphkit.stores import LadybugStore
+
+    store = LadybugStore(tmp_path / "store" / "graph.lbug")
+    load([tiny_dir], store)
+    read, existing = [], store._existing
+    store._existing = lambda cypher, parameters: read.append(existing(cypher, parameters)) or read[-1]
+    (tmp_path / "one").mkdir()
+    (tmp_path / "one" / "s.yaml").write_text(
+        "sources:\n  - {id: extra, url: 'https://example.org/x', title: X}\n"
+        "  - {id: foi, url: 'https://example.org/foi', title: 'The FOI answer, again'}\n")
+    report = store.load(read_dataset([tmp_path / "one"]), sync=False)
+    store.close()
+    assert (report.created, report.updated) == ({"Source": 1}, {"Source": 1})
+    assert [table.column("id").to_pylist() for table in read] == [["foi"]]  # not every stored source
+
 def test_differences_report_what_a_load_would_change(store, tiny_dir):
     from graphkit.dataset import read_dataset
 

@@ -289,8 +289,8 @@ class LadybugStore:
         self._mismatch = None
         return report
 
-    def _existing(self, cypher: str) -> pa.Table:
-        return self._conn.execute(cypher).get_as_arrow()
+    def _existing(self, cypher: str, parameters: dict) -> pa.Table:
+        return self._conn.execute(cypher, parameters).get_as_arrow()
 
     def _plans(self, nodes: dict[str, pa.Table], groups: list[RelGroup], sync: bool) -> Iterator[TablePlan]:
         """Per node label and relationship group: what the load adds, sets and (with sync) deletes."""

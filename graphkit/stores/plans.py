@@ -76,33 +76,49 @@ def _flat(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     return values.cast(pa.string())
 
 
-def store_plans(existing: Callable[[str], pa.Table], onto: Ontology, nodes: dict[str, pa.Table],
+Existing = Callable[[str, dict], pa.Table]  # (Cypher, parameters) -> the store's rows as Arrow
+
+
+def store_plans(existing: Existing, onto: Ontology, nodes: dict[str, pa.Table],
                 groups: list[RelGroup], sync: bool) -> Iterator[TablePlan]:
     """Per node label and relationship group: what a load adds, sets and (with sync) deletes;
-    `existing(cypher)` reads the store's rows as Arrow."""
+    `existing(cypher, parameters)` reads the store's rows as Arrow. Without sync only the stored
+    rows the load may set are read (those with an incoming key), so a finding added to a large
+    store does not read whole tables."""
     for label in onto.all_labels:
         if label in nodes:
             cols = [n for n, _ in node_columns(onto, label)]
-            stored = existing(f"MATCH (n:{label}) RETURN " + ", ".join(f"n.{c} AS {c}" for c in cols))
+            stored = existing(f"MATCH (n:{label}){_among('n.id', sync)} RETURN " + ", ".join(f"n.{c} AS {c}" for c in cols),
+                              _keys(nodes[label], "id", sync))
             yield TablePlan.compare(label, "id", nodes[label], stored, cols, sync)
         elif sync:
-            yield TablePlan.only_gone(label, "id", existing(f"MATCH (n:{label}) RETURN n.id AS id").column("id"))
+            yield TablePlan.only_gone(label, "id", existing(f"MATCH (n:{label}) RETURN n.id AS id", {}).column("id"))
     cols = [n for n, _ in rel_columns(onto)]
     for group in groups:
         t, a, b = group.type, group.from_label, group.to_label
-        stored = existing(f"MATCH (:{a})-[r:{t}]->(:{b}) RETURN " + ", ".join(f"r.{c} AS {c}" for c in cols))
+        stored = existing(f"MATCH (:{a})-[r:{t}]->(:{b}){_among('r.rid', sync)} RETURN " + ", ".join(f"r.{c} AS {c}" for c in cols),
+                          _keys(group.table, "rid", sync))
         yield TablePlan.compare(t, "rid", group.table, stored, cols, sync, (a, b))
     if sync:
         yield from _absent_groups(existing, onto, {(g.type, g.from_label, g.to_label) for g in groups})
 
 
-def _absent_groups(existing: Callable[[str], pa.Table], onto: Ontology,
+def _among(key: str, sync: bool) -> str:
+    """The clause that keeps an unsynced load's read to the incoming keys (`_keys`)."""
+    return "" if sync else f" WHERE {key} IN $keys"
+
+
+def _keys(incoming: pa.Table, key: str, sync: bool) -> dict:
+    return {} if sync else {"keys": _flat(incoming.column(key)).to_pylist()}
+
+
+def _absent_groups(existing: Existing, onto: Ontology,
                    present: set[tuple[str, str, str]]) -> Iterator[TablePlan]:
     """Relationships of (type, from, to) groups the files no longer hold at all: all gone."""
     for rtype, spec in onto.relationships.items():
         if all((rtype, a, b) in present for a, b in spec.pairs):
             continue
-        found = existing(f"MATCH (x)-[r:{rtype}]->(y) RETURN label(x) AS a, label(y) AS b, r.rid AS rid")
+        found = existing(f"MATCH (x)-[r:{rtype}]->(y) RETURN label(x) AS a, label(y) AS b, r.rid AS rid", {})
         for a, b in spec.pairs:
             if (rtype, a, b) in present:
                 continue

@@ -1,3 +1,4 @@
+// by_type: r
 MATCH (a)-[r]->(b)
 WITH a, r, b, size(string_split(r.source_ids, '\u001f')) - 1 AS n_sources
 WHERE n_sources >= 1 AND n_sources <= $max_sources

@@ -74,3 +74,32 @@ def test_every_row_as_csv_or_json_is_streamed_and_equals_the_whole_answer(workdi
     assert len(as_csv.stdout.splitlines()) == len(whole.rows) + 1
     paged = runner.invoke(app, ["run", "weakly-sourced", "--limit", str(len(whole.rows)), "--format", "csv"])
     assert paged.stdout == as_csv.stdout  # the same text as the answer written at once
+
+
+def test_a_page_ordered_by_type_reads_the_types_in_order_until_it_is_full(store, seed_dir, monkeypatch):
+    from graphkit.query.named import named_queries, run_named
+    from graphkit.stores.loading import load
+
+    load([seed_dir], store)
+    whole = run_named(store, "weakly-sourced")
+    types = sorted({row[1] for row in whole.rows})
+    assert len(types) > 2, "the seeds give weakly-sourced claims of several types"
+    sent = []
+    real = store.query
+    monkeypatch.setattr(store, "query", lambda cypher, params=None, **kw: sent.append(cypher) or real(cypher, params, **kw))
+    page = run_named(store, "weakly-sourced", window=(0, 1))
+    assert page.rows == whole.rows[:1] and page.total == len(whole.rows)
+    if named_queries()["weakly-sourced"].by_type_for(store.engine):  # the types after the first row's are not read
+        assert not any(f"[r:{t}]" in cypher for cypher in sent for t in types[1:])
+        assert any(f"[r:{types[0]}]" in cypher for cypher in sent)
+
+
+def test_a_by_type_header_needs_its_pattern(tmp_path):
+    import pytest
+
+    from graphkit.errors import GraphkitError
+    from graphkit.query.named import named_queries
+
+    (tmp_path / "odd.cypher").write_text("// name: odd\n// by_type: rel\nMATCH (a)-[r]->(b) RETURN a\n", encoding="utf-8")
+    with pytest.raises(GraphkitError, match=r"odd.cypher: `// by_type: rel` needs a pattern \[rel\]"):
+        named_queries(tmp_path)

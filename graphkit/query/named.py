@@ -22,7 +22,10 @@ A query with a large answer pages in the engine: it ends (each UNION branch) wit
 sorts and cuts; the branches' rows are merged by the declared order and the window taken.
 A line of its own `WITH … ORDER BY … LIMIT $first` cuts early what can reach the page (the
 first `first` people by id, when the answer is ordered by person first); it is left out,
-with the closing clause, when every row is streamed.
+with the closing clause, when every row is streamed. A file (or variant) whose answer is
+ordered by the type of a relationship first says so with `// by_type: r` (r the relationship's
+name in a pattern `[r]`): its first page is read one type at a time, in the order of type
+names, until the page is full, so the types after it are not read at all.
 Below a line `// total`, the file holds a statement counting the whole answer (its first
 column summed over its rows, so a UNION counts each branch); it runs only when the page
 is full.
@@ -38,24 +41,14 @@ from ..errors import GraphkitError
 from ..resources import cypher_dir
 from ..stores import QueryResult, Store
 from ..stores.base import ArrowBatches, QueryStream
+from .query_file import TOTAL, Param, by_type_name, parse_actors, parse_order, parse_params_header, parse_query_file
 
-_HEADER = re.compile(r"^//\s*(\w+)\s*:\s*(.*)$")
-_TOTAL = re.compile(r"^//\s*total\s*$", re.MULTILINE)
 PAGE_PARAM = re.compile(r"\$first\b")
 PAGE_CLAUSE = re.compile(r"^[ \t]*ORDER BY [^\n]*LIMIT \$first[ \t]*(?:\n(?=UNION)|\n?\Z)", re.MULTILINE)
 EARLY_CUT = re.compile(r"^[ \t]*WITH [^\n]* ORDER BY [^\n]*LIMIT \$first[ \t]*\n", re.MULTILINE)
 ALL_ROWS = 2**62  # `first` when every row is wanted
 STREAM_ROWS = 10_000  # rows per batch of a sorted answer handed out
 ENGINES = ("neo4j", "ladybug")
-
-
-@dataclass
-class Param:
-    name: str
-    description: str
-    default: str | None = None
-
-
 CITATION_COLUMNS = ("sources", "source_ids")
 
 
@@ -69,9 +62,14 @@ class NamedQuery:
     actors: dict[str, tuple[str, ...]] = field(default_factory=dict)  # actor parameter -> kinds allowed (all when empty)
     order: list[tuple[str, bool]] = field(default_factory=list)  # (column, descending)
     totals: dict[str, str] = field(default_factory=dict)  # engine (or "any") -> statement counting the answer
+    by_type: dict[str, str] = field(default_factory=dict)  # engine (or "any") -> relationship paged type by type
 
     def text_for(self, engine: str) -> str:
         return self.texts.get(engine) or self.texts["any"]
+
+    def by_type_for(self, engine: str) -> str | None:
+        """The relationship whose type orders the answer first, where the first page is read type by type."""
+        return self.by_type.get(engine) if engine in self.texts else self.by_type.get("any")
 
     def total_for(self, engine: str) -> str | None:
         return self.totals.get(engine) if engine in self.texts else self.totals.get("any")
@@ -88,68 +86,13 @@ class NamedQuery:
         return PAGE_PARAM.search(self.text_for(engine)) is not None
 
 
-_PARAM = re.compile(r"\s*(\w+)\s*(?:\(([^)]*)\))?\s*(?:=\s*([^;]*?))?\s*(?:;|$)")
+def typed_text(text: str, name: str, rel_type: str) -> str:
+    """The query with its relationship `[name]` narrowed to one type.
 
-
-def _parse_params(value: str) -> list[Param]:
-    """`a (desc; more) = default; b (desc)` → params. A quoted default is a string.
-
-    >>> [(p.name, p.default) for p in _parse_params("supplier (one id; all when empty) = ''; hops = 2")]
-    [('supplier', ''), ('hops', '2')]
+    >>> typed_text("MATCH (a)-[r]->(b) RETURN label(r)", "r", "ADVISES")
+    'MATCH (a)-[r:ADVISES]->(b) RETURN label(r)'
     """
-    params, pos, value = [], 0, value.strip()
-    while pos < len(value):
-        m = _PARAM.match(value, pos)
-        if not m or m.end() == pos:
-            raise ValueError(f"bad params header near {value[pos:]!r}")
-        default = m.group(3)
-        if default is not None and len(default) >= 2 and default[0] == default[-1] and default[0] in "'\"":
-            default = default[1:-1]
-        params.append(Param(m.group(1), m.group(2) or "", default))
-        pos = m.end()
-    return params
-
-
-def _parse_actors(value: str) -> dict[str, tuple[str, ...]]:
-    """`pilot (pilot_area), a, b` → {"pilot": ("pilot_area",), "a": (), "b": ()}.
-
-    >>> _parse_actors("pilot (pilot_area council), a")
-    {'pilot': ('pilot_area', 'council'), 'a': ()}
-    """
-    out = {}
-    for item in filter(None, (part.strip() for part in value.split(","))):
-        m = re.fullmatch(r"(\w+)\s*(?:\(([^)]*)\))?", item)
-        if not m:
-            raise ValueError(f"bad actors header near {item!r}")
-        out[m.group(1)] = tuple((m.group(2) or "").split())
-    return out
-
-
-def _parse_order(value: str) -> list[tuple[str, bool]]:
-    """`total_gbp desc, supplier_id` → [("total_gbp", True), ("supplier_id", False)].
-
-    >>> _parse_order("total_gbp desc, supplier_id")
-    [('total_gbp', True), ('supplier_id', False)]
-    """
-    out = []
-    for item in filter(None, (part.strip() for part in value.split(","))):
-        words = item.split()
-        if len(words) > 2 or (len(words) == 2 and words[1].lower() not in ("asc", "desc")):
-            raise ValueError(f"bad order header near {item!r}")
-        out.append((words[0], len(words) == 2 and words[1].lower() == "desc"))
-    return out
-
-
-def parse_query_file(path: Path) -> tuple[dict[str, str], str]:
-    header: dict[str, str] = {}
-    body = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        m = _HEADER.match(line)
-        if m and not body:
-            header[m.group(1).lower()] = m.group(2).strip()
-        elif line.strip() or body:
-            body.append(line)
-    return header, "\n".join(body).strip()
+    return text.replace(f"[{name}]", f"[{name}:{rel_type}]")
 
 
 def named_queries(folder: Path | None = None) -> dict[str, NamedQuery]:
@@ -164,15 +107,17 @@ def named_queries(folder: Path | None = None) -> dict[str, NamedQuery]:
             query = out[stem] = NamedQuery(stem, "", [], {}, path)
         if not engine:
             query.description = header.get("description", "")
-            query.params = _parse_params(header.get("params", ""))
-            query.actors = _parse_actors(header.get("actors", ""))
-            query.order = _parse_order(header.get("order", ""))
+            query.params = parse_params_header(header.get("params", ""))
+            query.actors = parse_actors(header.get("actors", ""))
+            query.order = parse_order(header.get("order", ""))
             query.path = path
         if body:
-            main, total = (_TOTAL.split(body, 1) + [""])[:2]
+            main, total = (TOTAL.split(body, 1) + [""])[:2]
             query.texts[engine or "any"] = main.strip()
             if total.strip():
                 query.totals[engine or "any"] = total.strip()
+        if header.get("by_type"):
+            query.by_type[engine or "any"] = by_type_name(path, header["by_type"], body)
     for name, q in out.items():
         if "any" not in q.texts:
             missing = [e for e in ENGINES if e not in q.texts]
@@ -308,7 +253,11 @@ def _paged_in_engine(store: Store, query: NamedQuery, values: dict[str, Any], ti
     """The engine sorts and keeps the first offset + limit rows (of each UNION branch); the branches are
     merged by the declared order and the window cut. The whole answer is counted only when the page is full."""
     first = min(ALL_ROWS, window[0] + window[1]) if window else ALL_ROWS
-    result = store.query(query.text_for(store.engine), {**values, "first": first}, timeout_s=timeout_s)
+    name = query.by_type_for(store.engine)
+    if name and window is not None:
+        result = _first_by_type(store, query, name, {**values, "first": first}, timeout_s)
+    else:
+        result = store.query(query.text_for(store.engine), {**values, "first": first}, timeout_s=timeout_s)
     rows = tidy_citations(result.columns, result.rows)
     if query.order:
         rows = sort_rows(result.columns, rows, query.order)
@@ -318,6 +267,23 @@ def _paged_in_engine(store: Store, query: NamedQuery, values: dict[str, Any], ti
     if total >= first:  # some branch may have been cut: count the whole answer
         total = count_answer(store, query, values, timeout_s)
     return QueryResult(result.columns, rows[window[0]:first], total)
+
+
+def _first_by_type(store: Store, query: NamedQuery, name: str, values: dict[str, Any],
+                   timeout_s: float | None) -> QueryResult:
+    """The first `values["first"]` rows of a query ordered by the type of its relationship `name` first: one
+    type at a time, in the order of type names (the ontology's), until that many are found."""
+    from ..model.ontology import load_ontology
+
+    onto = getattr(store, "onto", None) or load_ontology()
+    text, first, columns, rows = query.text_for(store.engine), values["first"], [], []
+    for rel_type in sorted(onto.relationships):
+        got = store.query(typed_text(text, name, rel_type), {**values, "first": first - len(rows)},
+                          timeout_s=timeout_s)
+        columns, rows = got.columns, rows + got.rows
+        if len(rows) >= first:
+            break
+    return QueryResult(columns, rows)
 
 
 def count_answer(store: Store, query: NamedQuery, values: dict[str, Any], timeout_s: float | None) -> int:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import NamedTuple
 
 from ..model import values
 from ..model.records import Citation
 from ..model.values import MAX_QUOTE, clean_text
 from ..resolve.index import ActorIndex
+from .record_checks import RecordChecks
 from .report import ImportReport
 from .runs import SortedRuns
 
@@ -40,6 +42,27 @@ def safe_id(text: str, limit: int = 150) -> str:
     return f"{slug[: limit - 11].rstrip('-._:')}-{short_hash(text)}"
 
 
+class Cited(NamedTuple):
+    """A citation as an importer makes it, one per claim (a `Citation` without the model's cost)."""
+
+    source: str
+    quote: str
+
+    def record(self) -> dict:
+        """The citation as a dataset record holds it."""
+        return {"source": self.source, "quote": self.quote}
+
+
+def cite(source: str, quote: object) -> Cited:
+    """An importer's citation: the quote made text the dataset accepts ("-" when it says nothing),
+    as `Citation.of` makes it; the dataset checks every citation when the files are read.
+
+    >>> cite("s1", "  Tribal won the award ").record()
+    {'source': 's1', 'quote': 'Tribal won the award'}
+    """
+    return Cited(source, clean_text(quote, MAX_QUOTE) or "-")
+
+
 class ImportBatch:
     """The records of one import, matched against `index` (the dataset it joins)."""
 
@@ -57,7 +80,7 @@ class ImportBatch:
         self.relationships: dict[tuple, dict] = {}
         self.existing = set(index.labels)  # ids recorded before this import
         self._matched: set[str] = set()
-        self._valid_shapes: set[tuple] = set()  # claim shapes found valid (see `valid`)
+        self.checks = RecordChecks()  # the dataset's checks of one record (see `valid`)
         self._cited: dict[tuple, set[tuple[str, str]]] = {}  # ("e", id) or ("r", key) -> (source, quote) cited
         self._fresh: list[str] = []  # entities (not actors) created since the last `settle`
         self.settled: dict[str, SortedRuns] = {}  # section -> finished records, sorted on disk (see `settle`)
@@ -89,7 +112,7 @@ class ImportBatch:
         return sid
 
     # -- actors ---------------------------------------------------------------------------------
-    def actor(self, label: str, kind: str, name: str | None, cite: Citation, *, identifiers: tuple[str, ...] = (),
+    def actor(self, label: str, kind: str, name: str | None, cite: Citation | Cited, *, identifiers: tuple[str, ...] = (),
               id_hint: str | None = None, description: str | None = None, evidence: str | None = None,
               match_created_by_name: bool = True) -> str | None:
         """The id of the actor called `name`: matched by identifier or normalised name, else created.
@@ -117,7 +140,7 @@ class ImportBatch:
         self.report.created[label] += 1
         return entity_id
 
-    def _joined(self, entity_id: str, name: str, how: str, identifiers: tuple[str, ...], cite: Citation) -> str:
+    def _joined(self, entity_id: str, name: str, how: str, identifiers: tuple[str, ...], cite: Citation | Cited) -> str:
         record = self.entities.get(entity_id)
         if record is None:  # recorded before this import, in another file: refer to it, never rewrite it
             self._note_match(name, entity_id, how)
@@ -139,7 +162,7 @@ class ImportBatch:
             self.report.match(incoming, entity_id, how)
 
     # -- other entities -------------------------------------------------------------------------
-    def entity(self, record: dict, cite: Citation) -> str | None:
+    def entity(self, record: dict, cite: Citation | Cited) -> str | None:
         """An entity with an id of its own (a contract, a report); a known id is left as recorded.
 
         None when the record would not pass validation (skipped with the reason)."""
@@ -163,14 +186,14 @@ class ImportBatch:
             self._add_citation(("e", entity_id), current, cite.record())
         return entity_id
 
-    def replace_entity(self, record: dict, cite: Citation) -> None:
+    def replace_entity(self, record: dict, cite: Citation | Cited) -> None:
         """Overwrite an entity created by this import (a later release of the same award)."""
         if record["id"] in self.entities:
             self.entities[record["id"]] = _clean({**record, "sources": [cite.record()]})
             self._cited.pop(("e", record["id"]), None)
 
     # -- claims ---------------------------------------------------------------------------------
-    def relate(self, source: str, rel_type: str, target: str, cite: Citation, **props) -> None:
+    def relate(self, source: str, rel_type: str, target: str, cite: Citation | Cited, **props) -> None:
         """A claim; the same claim twice gains a second citation instead of a duplicate."""
         props = {k: v for k, v in props.items() if v not in (None, "", [])}
         key = (source, rel_type, target, *(props.get(f) for f in RID_FIELDS))
@@ -217,20 +240,11 @@ class ImportBatch:
 
     # -- checks ---------------------------------------------------------------------------------
     def valid(self, record: dict) -> bool:
-        """Whether `record` passes the dataset's own checks; if not, it is skipped with the reason.
-
-        A claim whose type and properties match one already found valid needs only its ids and
-        quotes checked (the rest is the same): most claims of an import share a few such shapes.
-        """
-        shape = _claim_shape(record)
-        if shape in self._valid_shapes and _ids_and_quotes_valid(record):
-            return True
-        problem = record_problem(record)
+        """Whether `record` passes the dataset's own checks; if not, it is skipped with the reason."""
+        problem = self.checks.problem(record)
         if problem:
             what = record.get("label") or record.get("type") or "record"
             self.report.skip(f"{what} fails validation: {problem}", self.where or record.get("id"))
-        elif shape is not None:
-            self._valid_shapes.add(shape)
         return problem is None
 
     # -- finished records -----------------------------------------------------------------------
@@ -316,50 +330,6 @@ class _Section:
 def _sort_key(key: tuple) -> tuple:
     """A claim's key (ends, type, dates, role, amount, VAT) in an order that never compares None with text."""
     return tuple("" if v is None else str(v) for v in key)
-
-
-def _claim_shape(record: dict) -> tuple | None:
-    """What a claim states besides its ends and citations (None for an entity)."""
-    if "label" in record:
-        return None
-    shape = tuple((k, v) for k, v in record.items() if k not in ("source", "target", "sources"))
-    try:
-        hash(shape)
-    except TypeError:
-        return None
-    return shape
-
-
-def _ids_and_quotes_valid(record: dict) -> bool:
-    try:
-        values.check_id(record["source"])
-        values.check_id(record["target"])
-        for cite in record["sources"]:
-            values.check_id(cite["source"])
-            if not values.check_text(cite["quote"], MAX_QUOTE):
-                return False
-    except (ValueError, KeyError, TypeError):
-        return False
-    return bool(record["sources"]) and set(record["sources"][0]) == {"source", "quote"}
-
-
-def record_problem(record: dict) -> str | None:
-    """The first reason the dataset would refuse `record`, in its words; None when it is valid."""
-    from pydantic import ValidationError
-
-    from ..model.records import describe_error, entity_model, relationship_model
-
-    try:
-        if "label" in record:
-            entity_model(record["label"])(**record)
-        else:
-            relationship_model()(**record)
-    except ValidationError as exc:
-        field, message = describe_error(exc.errors()[0])
-        return f"{field} {message}"
-    except (KeyError, TypeError) as exc:
-        return f"not a record ({exc})"
-    return None
 
 
 def _clean(record: dict) -> dict:

@@ -16,8 +16,7 @@ from pathlib import Path
 
 from ...model import values
 from ...model.ontology import load_ontology
-from ..batch import ImportBatch, safe_id
-from ...model.records import Citation
+from ..batch import ImportBatch, cite, safe_id
 from ...model.values import clean_text
 from ..report import ImportReport
 from .fields import _date, _dict, _list, _money_text, _str, _text
@@ -133,17 +132,17 @@ def _award(batch: ImportBatch, rel: Release, award: dict, contract: tuple[Releas
     record.update(_value_fields(value, report, f"{rel.where}: {rel.ocid} award {award['id']}"))
     decision = recorded.decide(record["id"], rel, quote)
     if decision == "keep":
-        batch.entity(record, Citation.of(sid, quote))  # matched: noted, left as recorded
+        batch.entity(record, cite(sid, quote))  # matched: noted, left as recorded
         return
-    if batch.entity(record, Citation.of(sid, quote)) is None:
+    if batch.entity(record, cite(sid, quote)) is None:
         return
     if decision == "update":
         report.created["Contract"] -= 1  # restated, not new
     _account(report, record, len(suppliers))
-    _buyers(batch, rel, parties, record["id"], lambda who: Citation.of(sid, f'"{title}" ({rel.ocid}): buyer {who}'))
+    _buyers(batch, rel, parties, record["id"], lambda who: cite(sid, f'"{title}" ({rel.ocid}): buyer {who}'))
     for supplier, name in zip(suppliers, names):
-        cite = Citation.of(sid, f'Award {award["id"]} "{title}": supplier {name}, value {_money_text(value)}')
-        _supplier(batch, rel, parties, supplier, record["id"], cite)
+        citation = cite(sid, f'Award {award["id"]} "{title}": supplier {name}, value {_money_text(value)}')
+        _supplier(batch, rel, parties, supplier, record["id"], citation)
     _skip_other_parties(report, rel, parties)
 
 
@@ -247,12 +246,12 @@ def _tender(batch: ImportBatch, rel: Release, fixed: str | None) -> None:
               "description": _text(tender.get("description"), MAX_DESCRIPTION), "evidence": "documented", **estimate}
     quote = (f'Tender notice {rel.ocid} "{title}"' + (f" (status {status})" if status else "")
              + (f": estimated value {_money_text(value)}" if value else ""))
-    if batch.entity(record, Citation.of(sid, quote)) is None or record["id"] in batch.existing:
+    if batch.entity(record, cite(sid, quote)) is None or record["id"] in batch.existing:
         return
     if estimate:
         batch.report.tally("tender estimates (not money; kept as value_original)")
     batch.report.tally("tender notices")
-    _buyers(batch, rel, rel.parties(), record["id"], lambda who: Citation.of(sid, f'"{title}" ({rel.ocid}): buyer {who}'))
+    _buyers(batch, rel, rel.parties(), record["id"], lambda who: cite(sid, f'"{title}" ({rel.ocid}): buyer {who}'))
     _skip_other_parties(batch.report, rel, rel.parties())
 
 

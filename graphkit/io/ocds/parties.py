@@ -12,8 +12,7 @@ import re
 from functools import lru_cache
 
 from ...model.ontology import load_ontology
-from ..batch import ImportBatch
-from ...model.records import Citation
+from ..batch import Cited, ImportBatch
 from ..report import ImportReport
 from .fields import _dict, _list, _str, _text
 from .reading import Release
@@ -45,7 +44,7 @@ def _buyers(batch: ImportBatch, rel: Release, parties: dict[str, dict], contract
         batch.relate(actor, "COMMISSIONED", contract_id, cite_for(name), role=role, evidence="documented")
 
 
-def _supplier(batch: ImportBatch, rel: Release, parties: dict[str, dict], ref: dict, contract_id: str, cite: Citation) -> None:
+def _supplier(batch: ImportBatch, rel: Release, parties: dict[str, dict], ref: dict, contract_id: str, cite: Cited) -> None:
     party = parties.get(str(ref.get("id"))) or {}
     name = _party_name(ref, parties)
     identifiers = _identifiers(party, ref)

@@ -21,7 +21,7 @@ ORGANISATION = {"id": "acme", "label": "Organisation", "kind": "company", "name"
                 "sources": [{"source": "s1", "quote": "supplier Acme"}]}
 CLAIM = {"source": "acme", "type": "AWARDED_TO", "target": "ocds-b5fd17-1-a1", "evidence": "documented",
          "sources": [{"source": "s1", "quote": "supplier Acme"}]}
-ODD_VALUES = [None, "", "   ", " padded ", "x" * 501, "x" * 20_001, "bad\x01text", 7, 7.5, -1.0, 1e14, float("nan"),
+ODD_VALUES = [None, "", "   ", " padded ", "x" * 501, "x" * 20_001, "bad\x01text", 1, 1.0, True, 7, 7.5, -1.0, 1e14, float("nan"),
               True, "2025-02-30", "2025-13", "2025", "not a date", "http://example.org/a", "ftp://x", ["a", "b"],
               ["a|b", " "], ["ok", "\x02"], ("a",), {"a": 1}, "documented", "contract", "Contract", "BAD ID", "ok-id"]
 CITATIONS = [[], [{"source": "s1"}], [{"source": "s1", "quote": ""}], [{"source": "s1", "quote": " "}],

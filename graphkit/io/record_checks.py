@@ -113,7 +113,27 @@ def _field_check(onto: Ontology, ftype: str) -> FieldCheck:
     if vtype.python is list:
         return lambda v: isinstance(v, list) and all(isinstance(values.check_text(i), str) for i in v)
     check, python = vtype.check, vtype.python
-    return lambda v: v is not None and isinstance(check(v), python)
+    return _remembering(lambda v: v is not None and isinstance(check(v), python))
+
+
+def _remembering(test: FieldCheck, limit: int = 4096) -> FieldCheck:
+    """`test`, asked once per value (and type: 1, 1.0 and True are three) among the last `limit` passed."""
+    passed: set[tuple] = set()
+
+    def remembered(value: Any) -> bool:
+        key = (type(value), value)
+        try:
+            if key in passed:
+                return True
+        except TypeError:  # a list: not remembered
+            return test(value)
+        if not test(value):
+            return False
+        if len(passed) >= limit:
+            passed.clear()
+        passed.add(key)
+        return True
+    return remembered
 
 
 def _is_id(value: Any) -> bool:

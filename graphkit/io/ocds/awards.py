@@ -55,10 +55,10 @@ class RecordedAwards:
 
     def decide(self, record_id: str, release: Release, quote: str) -> str:
         """"new", "update" (a later release than the recorded one: restated here) or "keep"."""
-        from ..targets import is_import_folder
-
         if record_id not in self.batch.existing:
             return "new"
+        from ..targets import is_import_folder
+
         recorded_date, file = self.rows().get(record_id, ("", ""))
         report = self.batch.report
         if (release.date or "")[:10] <= recorded_date[:10]:

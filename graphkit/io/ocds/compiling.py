@@ -46,6 +46,8 @@ class Process:
 
     def latest_stating(self, key: str, item_id: str) -> Release:
         """The latest release whose `key` array holds an item with `item_id`."""
+        if len(self.releases) == 1:
+            return self.releases[0]
         stating = [r for r in self.releases if any(isinstance(x, dict) and str(x.get("id")) == item_id
                                                   for x in _list(r.data.get(key)))]
         return (stating or self.releases)[-1]

@@ -125,8 +125,7 @@ def _kind_by_name(name: str | None, role: str, party: dict) -> str:
     name's words (the ontology's kinds_by_name), else the role's kind; a supplier is never taken
     for a kind of the `not_supplier` group."""
     onto = load_ontology()
-    classes = " ".join(str(_dict(c).get("id", "")) for c in _list(_dict(party.get("details")).get("classifications")))
-    if role == "buyer" and "Regional or local authority" in classes:
+    if role == "buyer" and "Regional or local authority" in _classifications(party):
         return onto.kind("local_authority")
     if _KIND_BY_NAME.get("ontology") is not onto or len(_KIND_BY_NAME) > 200_000:
         _KIND_BY_NAME.clear()
@@ -137,6 +136,11 @@ def _kind_by_name(name: str | None, role: str, party: dict) -> str:
         kind = onto.kind(role) if role == "supplier" and kind in onto.group("not_supplier") else kind
         _KIND_BY_NAME[(name, role)] = kind
     return kind
+
+
+def _classifications(party: dict) -> str:
+    """The ids of a party's classifications, as one text."""
+    return " ".join(str(_dict(c).get("id", "")) for c in _list(_dict(party.get("details")).get("classifications")))
 
 
 _KIND_BY_NAME: dict = {}  # "ontology": the ontology the kinds come from; (name, role): kind

@@ -21,6 +21,7 @@ if [ -n "$missing" ]; then
 fi
 
 python -m pip install -q --disable-pip-version-check -e '.[test]'
+python -m compileall -q graphkit  # bytecode, as `pip install .` leaves it (an editable install has none)
 
 if command -v java >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1; then
   python tests/neo4j_server.py --build-only

@@ -33,6 +33,21 @@ def test_add_entity_round_trips_to_the_files_and_the_store(runner, workdir, tiny
     assert "Acme Consulting Ltd" in shown.output and URL in shown.output
 
 
+def test_quotes_of_any_shape_are_kept_verbatim_in_the_findings_file(tiny_dir):
+    from graphkit.dataset.findings import Reference, add_relation
+
+    quotes = ['Tribal: "£1,234.56" paid; #1 & *2 — as ‘agreed’ …', "- a quote that starts like a list item",
+              "x" * 150 + " a long line that wraps " + "y" * 150, "'single' and \\ back\\slash: 中文 ü"]
+    for n, quote in enumerate(quotes):
+        add_relation(tiny_dir, "tribal", "ADVISES", "dclg", reference=Reference(f"{URL}/{n}", quote),
+                     props={"role": f"adviser {n}"})
+    text = (tiny_dir / "findings.yaml").read_text(encoding="utf-8")
+    written = [c["quote"] for r in yaml.safe_load(text)["relationships"] for c in r["sources"]]
+    assert sorted(written) == sorted(quotes) and "&id" not in text and "*id" not in text  # no anchors
+    assert sorted(q for r in read_dataset([tiny_dir]).relationships.column("quotes").to_pylist() for q in r
+                  if q in quotes) == sorted(quotes)
+
+
 def test_an_existing_actor_is_matched_by_name_or_alias_not_duplicated(runner, workdir, tiny_dir):
     result = add(runner, "entity", "--label", "Organisation", "--kind", "consultancy", "--name", "tribal group plc",
                  "--source", URL, "--quote", "Tribal Group plc", "--dataset", str(tiny_dir), "--no-store")

@@ -63,7 +63,7 @@ class Reference:
     date: str | None = None
 
 
-class _PlainDumper(yaml.SafeDumper):
+class _PlainDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml's emitter where PyYAML has it
     """Writes shared objects out in full: dataset files never use YAML anchors or aliases."""
 
     def ignore_aliases(self, data):

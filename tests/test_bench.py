@@ -90,3 +90,40 @@ def test_workflow_group_reports_the_everyday_commands_as_multiples_of_process_st
             continue
         assert row["baseline"] == "graphkit --help" and row["ratio"] == pytest.approx(row["value"] / start)
         assert name in no_goal or row["goal"].startswith("<= ") and "met" in row
+
+
+class _Views:
+    """A stand-in for Chromium's pages in the maps group: counts views and screenshots."""
+
+    def __init__(self):
+        self.views, self.shots = 0, []
+
+    def new_page(self):
+        views = self
+
+        class Page:
+            def goto(self, *a, **kw):
+                views.views += 1
+
+            def evaluate(self, script):
+                return "no-physics"
+
+            def screenshot(self, path):
+                views.shots.append(path)
+
+            def close(self):
+                pass
+
+        return Page()
+
+
+def test_the_map_is_viewed_repeat_times_and_pictured_once(tmp_path):
+    from bench.maps import largest_interactive, median_interactive
+
+    browser = _Views()
+    assert median_interactive(browser, tmp_path / "map.html", 3, tmp_path / "map.png") >= 0
+    assert browser.views == 3 and browser.shots == [str(tmp_path / "map.png")]
+    # a first map short of the nodes asked for holds every linked actor: no larger map is built or viewed
+    assert largest_interactive(browser, tmp_path / "no-store", 2000, 1949, None, tmp_path) == (
+        2000, "the store has no more actors")
+    assert browser.views == 3

@@ -75,20 +75,30 @@ class Context:
         return self._cache["dataset"]
 
     def loaded_store(self) -> Path:
-        """A store file holding the whole dataset; the load figure leaves one, else it is built here."""
+        """A store file holding the whole dataset: the one the load figure leaves, else the one an earlier run
+        built when it still holds exactly these files as this code loads them (the record of its load beside
+        it says so), else one built here."""
         path = self._cache.get("store")
         if path and Path(path).exists():
             return Path(path)
-        from graphkit.stores import LadybugStore
+        path = self.data_dir.parent / "work" / self.size / "store" / "graph.lbug"
+        if not self._holds_dataset(path):
+            from graphkit.stores import LadybugStore
 
-        path = self.work_dir("store") / "graph.lbug"
-        store = LadybugStore(path)
-        try:
-            store.load(self.dataset())
-        finally:
-            store.close()
+            path = self.work_dir("store") / "graph.lbug"
+            store = LadybugStore(path)
+            try:
+                store.load(self.dataset())
+            finally:
+                store.close()
         self._cache["store"] = path
         return path
+
+    def _holds_dataset(self, path: Path) -> bool:
+        """Whether the store at `path` is untouched since a load of exactly this dataset by this code."""
+        from graphkit.stores import last_load
+
+        return path.exists() and last_load.recall(path, self.dataset().digest) is not None
 
     def keep_store(self, path: Path) -> None:
         self._cache["store"] = path

@@ -127,3 +127,21 @@ def test_the_map_is_viewed_repeat_times_and_pictured_once(tmp_path):
     assert largest_interactive(browser, tmp_path / "no-store", 2000, 1949, None, tmp_path) == (
         2000, "the store has no more actors")
     assert browser.views == 3
+
+
+def test_a_store_left_by_an_earlier_run_serves_while_it_holds_the_files(tmp_path, monkeypatch):
+    import os
+
+    import bench.figure as figure
+
+    (tmp_path / ".graphkit").mkdir()  # the parse cache's folder: datasets read there carry a digest
+    monkeypatch.setenv("GRAPHKIT_STORE", str(tmp_path / ".graphkit" / "graph.lbug"))
+    manifest = generate("10k", tmp_path)
+    monkeypatch.setattr(figure, "dataset_dir", lambda size: tmp_path / size)
+    first = figure.Context("10k", 1, manifest).loaded_store()
+    built = first.stat().st_ino, first.stat().st_mtime_ns
+    again = figure.Context("10k", 1, manifest).loaded_store()
+    assert again == first and (again.stat().st_ino, again.stat().st_mtime_ns) == built  # not built again
+    os.utime(first, ns=(built[1] - 10**9, built[1] - 10**9))  # written to since: no longer known to hold the files
+    rebuilt = figure.Context("10k", 1, manifest).loaded_store()
+    assert (rebuilt.stat().st_ino, rebuilt.stat().st_mtime_ns) != built

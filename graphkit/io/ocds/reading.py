@@ -12,6 +12,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -30,32 +31,34 @@ Progress = Callable[[str, int], None]
 
 @dataclass
 class Release:
+    """One release as read (its fields read once: `data` is never changed once read)."""
+
     data: dict
     seq: int  # order of reading: breaks ties between equal dates
     where: str  # file:line
     package: dict = field(default_factory=dict)
     compiled: bool = False  # a record's compiledRelease: already merged
 
-    @property
+    @cached_property
     def ocid(self) -> str:
         return str(self.data.get("ocid") or "")
 
-    @property
+    @cached_property
     def date(self) -> str:
         value = self.data.get("date")
         return value if isinstance(value, str) else ""
 
-    @property
+    @cached_property
     def id(self) -> str:
         rid = self.data.get("id")
         return str(rid) if isinstance(rid, (str, int)) and not isinstance(rid, bool) and str(rid) \
             else f"{self.ocid}-{self.date[:10] or self.seq}"
 
-    @property
+    @cached_property
     def tender(self) -> dict:
         return _dict(self.data.get("tender"))
 
-    @property
+    @cached_property
     def tags(self) -> set[str]:
         return {t for t in _list(self.data.get("tag")) if isinstance(t, str)}
 

@@ -1,12 +1,15 @@
 """What a figure module gets (Context) and gives back (Row), and how it says it cannot run."""
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .generate import dataset_dir
+
+STORE_RECORD = ".bench-store.json"  # beside a store built for the figures: what it was built from
 
 
 class Skipped(Exception):
@@ -76,13 +79,14 @@ class Context:
 
     def loaded_store(self) -> Path:
         """A store file holding the whole dataset: the one the load figure leaves, else the one an earlier run
-        built when it still holds exactly these files as this code loads them (the record of its load beside
-        it says so), else one built here."""
+        built from the same files with the same loading code, untouched since (the record beside it), else
+        one built here."""
         path = self._cache.get("store")
         if path and Path(path).exists():
             return Path(path)
         path = self.data_dir.parent / "work" / self.size / "store" / "graph.lbug"
-        if not self._holds_dataset(path):
+        record = path.with_name(STORE_RECORD)
+        if not (record.exists() and record.read_text(encoding="utf-8") == self._built_from(path)):
             from graphkit.stores import LadybugStore
 
             path = self.work_dir("store") / "graph.lbug"
@@ -91,14 +95,22 @@ class Context:
                 store.load(self.dataset())
             finally:
                 store.close()
+            path.with_name(STORE_RECORD).write_text(self._built_from(path), encoding="utf-8")
         self._cache["store"] = path
         return path
 
-    def _holds_dataset(self, path: Path) -> bool:
-        """Whether the store at `path` is untouched since a load of exactly this dataset by this code."""
+    def _built_from(self, store: Path) -> str:
+        """What a store built here depends on: the dataset files, graphkit's reading and store code, the
+        ontology, the engine; and the store file as the build left it (a write since changes its times)."""
+        from graphkit.dataset import parse_cache
+        from graphkit.model.ontology import load_ontology
         from graphkit.stores import last_load
 
-        return path.exists() and last_load.recall(path, self.dataset().digest) is not None
+        files = [[f.name, f.stat().st_size, f.stat().st_mtime_ns] for f in self.csv_files]
+        st = store.stat() if store.exists() and not store.with_name(store.name + ".wal").exists() else None
+        return json.dumps({"files": files, "store_code": last_load.code_digest(),
+                           "reader": parse_cache.fingerprint(parse_cache.ontology_text(load_ontology())),
+                           "store": st and [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]})
 
     def keep_store(self, path: Path) -> None:
         self._cache["store"] = path

@@ -134,8 +134,6 @@ def test_a_store_left_by_an_earlier_run_serves_while_it_holds_the_files(tmp_path
 
     import bench.figure as figure
 
-    (tmp_path / ".graphkit").mkdir()  # the parse cache's folder: datasets read there carry a digest
-    monkeypatch.setenv("GRAPHKIT_STORE", str(tmp_path / ".graphkit" / "graph.lbug"))
     manifest = generate("10k", tmp_path)
     monkeypatch.setattr(figure, "dataset_dir", lambda size: tmp_path / size)
     first = figure.Context("10k", 1, manifest).loaded_store()

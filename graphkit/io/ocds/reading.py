@@ -12,7 +12,6 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -39,28 +38,24 @@ class Release:
     package: dict = field(default_factory=dict)
     compiled: bool = False  # a record's compiledRelease: already merged
 
-    @cached_property
-    def ocid(self) -> str:
-        return str(self.data.get("ocid") or "")
+    ocid: str = field(init=False, repr=False)
+    date: str = field(init=False, repr=False)
+    tender: dict = field(init=False, repr=False)
+    tags: set[str] = field(init=False, repr=False)
 
-    @cached_property
-    def date(self) -> str:
-        value = self.data.get("date")
-        return value if isinstance(value, str) else ""
+    def __post_init__(self):
+        data = self.data
+        self.ocid = str(data.get("ocid") or "")
+        date = data.get("date")
+        self.date = date if isinstance(date, str) else ""
+        self.tender = _dict(data.get("tender"))
+        self.tags = {t for t in _list(data.get("tag")) if isinstance(t, str)}
 
-    @cached_property
+    @property
     def id(self) -> str:
         rid = self.data.get("id")
         return str(rid) if isinstance(rid, (str, int)) and not isinstance(rid, bool) and str(rid) \
             else f"{self.ocid}-{self.date[:10] or self.seq}"
-
-    @cached_property
-    def tender(self) -> dict:
-        return _dict(self.data.get("tender"))
-
-    @cached_property
-    def tags(self) -> set[str]:
-        return {t for t in _list(self.data.get("tag")) if isinstance(t, str)}
 
     def parties(self) -> dict[str, dict]:
         return {str(p.get("id")): p for p in _list(self.data.get("parties"))

@@ -189,6 +189,7 @@ def test_settled_records_spilled_to_disk_give_the_same_files_as_held_ones(tmp_pa
     f = _many_processes(tmp_path / "many.jsonl")
     held = import_ocds([f], tmp_path / "held" / "x", dataset=tmp_path / "held")
     monkeypatch.setattr(runs, "LIMIT", 3)  # a run written every 3 records
+    monkeypatch.setattr(runs, "BLOCK", 2)  # in blocks of 2
     spilled = import_ocds([f], tmp_path / "spilled" / "x", dataset=tmp_path / "spilled")
     for name in ("sources.csv", "entities.csv", "relationships.csv"):
         assert (tmp_path / "spilled" / "x" / name).read_bytes() == (tmp_path / "held" / "x" / name).read_bytes()

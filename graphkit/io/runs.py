@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 LIMIT = 50_000  # records held before a run is written: about 100 MB of contracts and claims
+BLOCK = 1_000  # records read back at once (marshal reading a file object asks it for every few bytes)
 
 
 class SortedRuns:
@@ -46,8 +47,8 @@ class SortedRuns:
         path = Path(self._folder.name) / f"run-{len(self._files)}"
         self._held.sort(key=_first)
         with open(path, "wb") as fh:
-            for item in self._held:
-                marshal.dump(item, fh)
+            for start in range(0, len(self._held), BLOCK):
+                _write_block(fh, self._held[start:start + BLOCK])
         self._files.append(path)
         self._held = []
 
@@ -63,10 +64,20 @@ def _first(item: tuple) -> Any:
     return item[0]
 
 
+def _write_block(fh, items: list) -> None:
+    """Items marshalled one by one (no object shared between two), gathered in one block whose
+    length comes first: read back whole, not piece by piece from the file."""
+    data = marshal.dumps([marshal.dumps(item) for item in items])
+    fh.write(len(data).to_bytes(8, "little"))
+    fh.write(data)
+
+
 def _read(path: Path) -> Iterator[tuple[Any, dict]]:
+    """A run's items in order, one block in memory at a time."""
     with open(path, "rb") as fh:
         while True:
-            try:
-                yield marshal.load(fh)
-            except EOFError:
+            size = fh.read(8)
+            if not size:
                 return
+            for item in marshal.loads(fh.read(int.from_bytes(size, "little"))):
+                yield marshal.loads(item)

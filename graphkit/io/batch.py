@@ -196,7 +196,7 @@ class ImportBatch:
     def relate(self, source: str, rel_type: str, target: str, cite: Citation | Cited, **props) -> None:
         """A claim; the same claim twice gains a second citation instead of a duplicate."""
         props = {k: v for k, v in props.items() if v not in (None, "", [])}
-        key = (source, rel_type, target, *(props.get(f) for f in RID_FIELDS))
+        key = (source, rel_type, target, *map(props.get, RID_FIELDS))
         if key in self.recorded_claims():  # stated by another file already: referred to, never restated
             self.report.skip("claim already recorded in the dataset (kept as recorded)", self.where or None)
             return

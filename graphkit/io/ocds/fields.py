@@ -42,11 +42,23 @@ def _day(text: str) -> str | None:
 
 def _text(value: Any, limit: int = values.MAX_NAME) -> str | None:
     """Text of a field that should hold text, HTML entities decoded once; None for anything else."""
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+    if isinstance(value, str):
+        return _short_text(value, limit) if len(value) <= SHORT else _clean_str(value, limit)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     if isinstance(value, float) and not math.isfinite(value):
         return None
-    return clean_text(html.unescape(value) if isinstance(value, str) and "&" in value else value, limit)
+    return clean_text(value, limit)
+
+
+SHORT = 300  # names and titles recur across releases: their text is made once (descriptions are not kept)
+
+
+def _clean_str(value: str, limit: int) -> str | None:
+    return clean_text(html.unescape(value) if "&" in value else value, limit)
+
+
+_short_text = lru_cache(maxsize=65536)(_clean_str)
 
 
 def _str(value: Any) -> str | None:

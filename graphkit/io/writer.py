@@ -66,7 +66,7 @@ class CsvFile:
     """A CSV file to write, its rows made as it is written (never held as text)."""
 
     header: list[str]
-    rows: Callable[[], Iterator[list]]
+    rows: Callable[[], Iterator[list]]  # a row may be the last one refilled: use each before the next
 
     def write(self, path: Path) -> None:
         """Write the file (in a staging folder: the folder, not the file, is swapped in)."""
@@ -142,8 +142,9 @@ def _citation_rows(records: Callable[[], Iterator[dict]], head: list[str], field
             if aliases_at is not None:
                 base[aliases_at] = "|".join(record.get("aliases") or [])
             for cite in record["sources"]:
-                base[cite_at:cite_at + 2] = cite["source"], cite["quote"]
-                yield list(base)
+                base[cite_at] = cite["source"]
+                base[cite_at + 1] = cite["quote"]
+                yield base  # the same list, refilled: a csv writer writes each row before asking for the next
     return rows
 
 
@@ -151,12 +152,12 @@ def _entity_fits_csv(fields: dict[str, str]):
     allowed = CSV_ENTITY_FIELDS | set(fields)
 
     def fits(record: dict) -> bool:
-        return set(record) <= allowed and not any("|" in a for a in record.get("aliases") or [])
+        return record.keys() <= allowed and not any("|" in a for a in record.get("aliases") or ())
     return fits
 
 
 def _relationship_fits_csv(record: dict) -> bool:
-    return set(record) <= CSV_RELATIONSHIP_FIELDS
+    return record.keys() <= CSV_RELATIONSHIP_FIELDS
 
 
 def _plain_number(value):

@@ -136,8 +136,11 @@ def _remembering(test: FieldCheck, limit: int = 4096) -> FieldCheck:
     return remembered
 
 
-def _is_id(value: Any) -> bool:
+def _is_valid_id(value: Any) -> bool:
     return isinstance(value, str) and isinstance(values.check_id(value), str)
+
+
+_is_id = _remembering(_is_valid_id, limit=65536)  # actors' and sources' ids recur in thousands of claims
 
 
 def _citations_valid(cites: Any) -> bool:

@@ -86,6 +86,21 @@ def test_leap_days_and_month_ends_are_checked_against_the_calendar(tmp_path):
     assert bad == [(3, "'2011-02-29' is not a real calendar date"), (4, "'2010-04-31' is not a real calendar date")]
 
 
+def test_a_relationships_csv_may_carry_the_ontologys_other_link_fields(tmp_path):
+    rels = ("source,type,target,amount_gbp,vat,start_date,end_date,role,evidence,source_id,quote,description\n"
+            "acme,ADVISES,barset,,,2010,,,reported,reg,Acme advised Barset,Advice on the Total Place pilot\n"
+            "barset,PAID,acme,100,excluded,2010,,,documented,reg,paid £100,\n")
+    folder = write(tmp_path / "d", sources=SOURCES, entities=ENTITIES, relationships=rels)
+    described = {r["type"]: r["description"] for r in read_dataset([folder]).relationships.to_pylist()}
+    assert described == {"ADVISES": "Advice on the Total Place pilot", "PAID": None}
+    bad = rels.replace("Advice on the", "Advice\x07on the")
+    write(folder, relationships=bad)
+    assert [(p.line, p.field, p.message) for p in validate([folder])] == [(2, "description", "contains control characters")]
+    write(folder, relationships=rels.replace(",description", ",notes"))
+    [problem] = validate([folder])
+    assert (problem.line, problem.field) == (1, "notes") and "is not a column of relationships CSV" in problem.message
+
+
 def test_control_characters_are_refused_in_every_free_text_column(tmp_path):
     sources = SOURCES + "odd,https://example.org/a\x1f,Title\x07,Pub\x1f,\n"
     entities = ENTITIES + "odd,Organisation,company,Odd,A\x1fB,,reg,q\n"

@@ -86,6 +86,16 @@ def test_cli_import_ftm(runner, workdir, ftm_file):
     assert set(ds.sources.column("id").to_pylist()) == {"opensanctions-2024"}
 
 
+def test_links_with_what_the_ontology_has_no_field_for_are_written_as_csv_not_yaml(runner, workdir, ftm_file):
+    assert runner.invoke(app, ["import", "ftm", str(ftm_file)]).exit_code == 0
+    [folder] = (workdir / "seeds" / "imports").iterdir()
+    assert not (folder / "records.yaml").exists()
+    header = (folder / "relationships.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header.endswith(",description")
+    kept = [r["description"] for r in read_dataset([workdir / "seeds"]).relationships.to_pylist() if r["description"]]
+    assert kept and all(d.splitlines()[-1].startswith("FtM: {") for d in kept)
+
+
 # -- the round trip: FtM in, FtM out -------------------------------------------------------------
 ROUND_TRIP = [
     {"id": "org-1", "schema": "Organization", "properties": {"name": ["Friends of Barnet"]}},

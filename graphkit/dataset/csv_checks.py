@@ -143,6 +143,11 @@ def field_column(chk: Checker, name: str, kind: str, onto) -> pa.ChunkedArray | 
     given = pc.is_valid(chk.table.column(name))
     chk.report(pc.and_kleene(given, pc.invert(pc.is_in(chk.table.column("label"), pa.array(holders, pa.string())))),
                name, lambda v: f"is not a field of this label ({', '.join(holders)} only)")
+    return typed_column(chk, name, kind, onto)
+
+
+def typed_column(chk: Checker, name: str, kind: str, onto) -> pa.ChunkedArray | pa.Array:
+    """A further CSV column (an entity's or a relationship's field) checked by its ontology type."""
     if kind == "number":
         return numbers(chk, name)
     if kind == "date":

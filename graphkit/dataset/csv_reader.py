@@ -4,6 +4,9 @@ entities*.csv:      id,label,kind,name,aliases,description,source_id,quote
 relationships*.csv: source,type,target,amount_gbp,vat,start_date,end_date,role,evidence,source_id,quote
 sources*.csv:       id,url,title,publisher,date
 
+Entities and relationships CSV may hold further columns: the ontology's other fields of each
+(`field_columns`, `link_field_columns`), checked by their type.
+
 Aliases are separated by '|'. Every check is a vectorised compute over a whole
 column; rows are only visited to word the problems found.
 """
@@ -22,7 +25,7 @@ import pyarrow.csv as pacsv
 from ..model import values
 from ..model.ontology import Ontology
 from ..errors import ProblemList
-from .csv_checks import CONTROL_CHARACTERS, Checker, check_dates, field_column, numbers  # noqa: F401 - the rule tests read
+from .csv_checks import CONTROL_CHARACTERS, Checker, check_dates, field_column, numbers, typed_column  # noqa: F401 - the rule tests read
 from ..model.tables import STR_LIST, conform, entity_schema, relationship_schema, source_schema, with_relationship_ids
 from .yaml_reader import decode_text
 
@@ -60,10 +63,27 @@ def field_columns(onto: Ontology) -> dict[str, str]:
     return {n: f.type for n, f in fields.items() if n not in HEADERS["entities"]}
 
 
+def link_field_columns(onto: Ontology) -> dict[str, str]:
+    """Further columns a relationships CSV may hold: the ontology's relationship fields without a
+    column of their own (name -> field type), e.g. `description`.
+
+    >>> from graphkit.model.ontology import load_ontology
+    >>> link_field_columns(load_ontology())
+    {'description': 'text'}
+    """
+    return {n: f.type for n, f in onto.relationship_fields.items() if n not in HEADERS["relationships"]}
+
+
+def further_columns(section: str, onto: Ontology) -> dict[str, str]:
+    """The further columns (name -> field type) a CSV file of `section` may hold."""
+    return field_columns(onto) if section == "entities" else link_field_columns(onto) if section == "relationships" else {}
+
+
 def text_convert_options(onto: Ontology | None = None, **options) -> pacsv.ConvertOptions:
     """Every documented column (and field column, given `onto`) read as text; only a blank, unquoted
     field is missing ("NA", "N/A", "null" and "NaN" are text: an alias, a quote)."""
-    names = [h for headers in HEADERS.values() for h in headers] + list(field_columns(onto) if onto else [])
+    names = [h for headers in HEADERS.values() for h in headers]
+    names += [h for section in HEADERS for h in (further_columns(section, onto) if onto else ())]
     return pacsv.ConvertOptions(column_types={h: pa.string() for h in names},
                                 strings_can_be_null=True, quoted_strings_can_be_null=False, null_values=[""],
                                 **options)
@@ -158,7 +178,7 @@ def _parse(raw: pa.Buffer, display: str, section: str, problems: ProblemList, th
         problems.add(display, line, "", "", msg or f"is not valid CSV: {exc}")
         return None
     header = table.column_names
-    allowed = HEADERS[section] + (list(field_columns(onto)) if section == "entities" else [])
+    allowed = HEADERS[section] + list(further_columns(section, onto))
     unknown = [h for h in header if h not in allowed]
     missing = [h for h in REQUIRED[section] if h not in header]
     for h in unknown:
@@ -301,5 +321,8 @@ def _relationships(table, lines, display, onto, chk) -> pa.Table:
     amount = numbers(chk)
     source_ids, quotes = _citations(table)
     cols = {n: table.column(n) for n in ("source", "type", "target", "start_date", "end_date", "role", "vat", "evidence")}
-    out = pa.table({**cols, "amount_gbp": amount, "source_ids": source_ids, "quotes": quotes, **_origin(display, lines)})
+    further = {name: typed_column(chk, name, kind, onto) for name, kind in link_field_columns(onto).items()
+               if name in table.column_names}
+    out = pa.table({**cols, "amount_gbp": amount, "source_ids": source_ids, "quotes": quotes, **further,
+                    **_origin(display, lines)})
     return with_relationship_ids(conform(out, relationship_schema(onto)))

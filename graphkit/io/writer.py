@@ -26,7 +26,7 @@ YAML_HEADER = ("# Written by `graphkit import {fmt}` from {inputs}.\n"
 RECORD_FILES = ("sources.csv", "entities.csv", "relationships.csv", "records.yaml")
 CSV_ENTITY_FIELDS = {"id", "label", "kind", "name", "aliases", "description", "sources"}
 CSV_RELATIONSHIP_FIELDS = {"source", "type", "target", "amount_gbp", "vat", "start_date", "end_date", "role",
-                           "evidence", "sources"}
+                           "evidence", "sources"}  # and the further columns of each section (csv_reader)
 
 
 def copy_atomic(source: Path, path: Path) -> None:
@@ -101,22 +101,26 @@ def record_files(sections: dict[str, list[dict]], header: str) -> dict[str, CsvF
     >>> "records.yaml" in files
     False
     """
-    from ..dataset.csv_reader import field_columns
+    from ..dataset.csv_reader import field_columns, link_field_columns
     from ..model.ontology import load_ontology
 
-    fields = field_columns(load_ontology())
+    onto = load_ontology()
+    further = {"entities": field_columns(onto), "relationships": link_field_columns(onto)}
+    fields = {**further["entities"], **further["relationships"]}  # name -> type: how `_citation_rows` writes a value
     detailed: dict[str, list[dict]] = {"entities": [], "relationships": []}
     fitting: dict[str, Callable[[], Iterator[dict]]] = {}
-    used: set[str] = set()
-    for section, fits in (("entities", _entity_fits_csv(fields)), ("relationships", _relationship_fits_csv)):
+    used: dict[str, set[str]] = {"entities": set(), "relationships": set()}
+    for section, fits in (("entities", _entity_fits_csv(further["entities"])),
+                          ("relationships", _relationship_fits_csv(further["relationships"]))):
         records = sections.get(section, [])  # a list, or records streamed each time they are read
         for record in records:
             if not fits(record):
                 detailed[section].append(record)
-            elif section == "entities":
-                used.update(k for k in record if k in fields)
+            else:
+                used[section].update(k for k in record if k in further[section])
         fitting[section] = lambda records=records, fits=fits: (r for r in records if fits(r))
-    headers = {**HEADERS, "entities": HEADERS["entities"] + [f for f in fields if f in used]}
+    headers = {**HEADERS, **{section: HEADERS[section] + [f for f in further[section] if f in used[section]]
+                             for section in further}}
     sources = sections.get("sources", [])
     files: dict[str, CsvFile | str] = {
         "sources.csv": CsvFile(HEADERS["sources"], lambda: ([src.get(h) for h in HEADERS["sources"]] for src in sources))}
@@ -156,8 +160,12 @@ def _entity_fits_csv(fields: dict[str, str]):
     return fits
 
 
-def _relationship_fits_csv(record: dict) -> bool:
-    return record.keys() <= CSV_RELATIONSHIP_FIELDS
+def _relationship_fits_csv(fields: dict[str, str]):
+    allowed = CSV_RELATIONSHIP_FIELDS | set(fields)
+
+    def fits(record: dict) -> bool:
+        return record.keys() <= allowed
+    return fits
 
 
 def _plain_number(value):

@@ -79,11 +79,11 @@ def read_groups(paths: list[Path], report: ImportReport, progress: Progress | No
             for rel in whole or ():
                 places.setdefault(rel.ocid, [])
                 held.setdefault(rel.ocid, []).append(rel)
+        names, fds = [p.name for p in paths], [f.fileno() for f in files]
         for ocid, refs in places.items():
             group = held.pop(ocid, [])
             for number, offset, length, seq, n in refs:
-                data = _loads(os.pread(files[number].fileno(), length, offset))
-                group.append(Release(data, seq, f"{paths[number].name}:{n}"))
+                group.append(Release(_loads(os.pread(fds[number], length, offset)), seq, f"{names[number]}:{n}"))
             yield group
 
 
@@ -92,6 +92,7 @@ def _index_lines(fh, number: int, path: Path, report: ImportReport, progress: Pr
     """First pass over a file: notes where each plain release line lies (`places`) and holds the
     releases a package line gives (`held`); a file that is one JSON document: its releases."""
     offset, usable, failed, first_error, nonblank = 0, 0, [], None, 0
+    name = path.name
     for n, raw in enumerate(fh, start=1):
         progress and progress("reading", len(raw))
         at, line = offset, raw
@@ -120,7 +121,7 @@ def _index_lines(fh, number: int, path: Path, report: ImportReport, progress: Pr
             failed.append((n, None))
             report.skip("line is not an OCDS release or package (a JSON object)", f"{path.name}:{n}: a JSON {_json_kind(item)}")
             continue
-        for rel in unpack(item, f"{path.name}:{n}", report):
+        for rel in unpack(item, f"{name}:{n}", report):
             if rel.data is item and not rel.package:
                 places.setdefault(rel.ocid, []).append((number, at, len(line), rel.seq, n))
             else:

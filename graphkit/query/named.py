@@ -238,11 +238,8 @@ def prepare(store: Store, name: str, params: dict[str, Any] | None) -> tuple[Nam
 
 
 def actor_id(store: Store, text: str, kinds: tuple[str, ...], what: str) -> str:
-    """The id an actor parameter names: `text` itself when it is the id of an actor of `kinds` (one query
-    that reads the kind alone, not every property of the node), else found by name or alias."""
-    rows = store.query("MATCH (n) WHERE n.id = $id RETURN n.kind LIMIT 1", {"id": text}).rows
-    if rows and (not kinds or rows[0][0] in kinds):
-        return text
+    """The id an actor parameter names: `text` itself when it is the id of an actor of `kinds`, else found
+    by name or alias (`resolve.sources.find_in_store`)."""
     from ..resolve.sources import find_in_store
 
     return find_in_store(store, text, kinds, what=what)

@@ -69,8 +69,8 @@ def find_in_graph(graph: "nx.MultiDiGraph", text: str, what: str = "") -> str:
 def find_in_store(store: "Store", text: str, kinds: Iterable[str] = (), what: str = "") -> str:
     """The id `text` names in `store`: one query when it is an id (of one of `kinds`), else the whole index."""
     kinds = tuple(kinds)
-    rows = store.query("MATCH (n) WHERE n.id = $id RETURN n LIMIT 1", {"id": text}).rows
-    if rows and (not kinds or (rows[0][0] or {}).get("kind") in kinds):
+    rows = store.query("MATCH (n) WHERE n.id = $id RETURN n.kind LIMIT 1", {"id": text}).rows  # not the whole node
+    if rows and (not kinds or rows[0][0] in kinds):
         return text
     return store_actor_index(store).lookup(text, kinds, what=what)
 

@@ -206,3 +206,12 @@ def test_a_settled_contract_stated_again_is_one_contract_with_both_citations(tmp
     claims = (tmp_path / "ds" / "x" / "relationships.csv").read_text().splitlines()
     assert sum(",AWARDED_TO," in r and r.startswith("ocds-twice-1,") for r in claims) == 2
     assert report.created["Contract"] == 31
+
+
+def test_a_file_of_one_release_line_gives_that_release_once(tmp_path):
+    f = lines(tmp_path / "one.jsonl", release())
+    groups = list(read_groups([f], ImportReport("ocds")))
+    assert [len(g) for g in groups] == [1]
+    report = import_ocds([f], tmp_path / "ds" / "x", dataset=tmp_path / "ds")
+    assert not any("earlier version" in reason for reason in report.skipped)
+    assert report.created["Contract"] == 1

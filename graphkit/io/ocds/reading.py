@@ -132,7 +132,9 @@ def _index_lines(fh, number: int, path: Path, report: ImportReport, progress: Pr
     if usable == 0:
         fh.seek(0)
         raise GraphkitError(f"{path}: {_parse(decode_utf8(fh.read(), path))[1]}")
-    if nonblank == 1:
+    if nonblank == 1:  # read whole instead (a document on one line): the line's release is not kept twice
+        for refs in places.values():
+            refs[:] = [ref for ref in refs if ref[0] != number]
         fh.seek(0)
         return list(_whole(path, fh.read(), report))
     for n, error in failed:

@@ -17,8 +17,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from .figure import Context, Row, Skipped
-from .neo4j_load import _rows, _server_module, subset
+from .figure import Context, Row
+from .neo4j_load import _rows, bolt_load_s, started_server, subset
 
 GOAL = 2.0
 BATCH = 10_000
@@ -85,29 +85,13 @@ def _load_csv(driver, schema: list[str], stmts: list[str]) -> float:
     return time.perf_counter() - t0
 
 
-def _bolt(server, ds, batch: int | None = None) -> float:
-    from graphkit.stores import Neo4jSettings, Neo4jStore
-
-    store = Neo4jStore(Neo4jSettings(server.uri, None, None, None), **({"batch_size": batch} if batch else {}))
-    t0 = time.perf_counter()
-    try:
-        store.load(ds)
-    finally:
-        store.close()
-    return time.perf_counter() - t0
-
-
 def run(ctx: Context) -> list[Row]:
     import neo4j
 
     from graphkit.io.export_neo4j_admin import export_neo4j_admin, schema_statements
     from graphkit.model.ontology import load_ontology
 
-    mod = _server_module()
-    try:
-        server = mod.start_neo4j()
-    except mod.Neo4jUnavailable as exc:
-        raise Skipped(f"the test Neo4j cannot start here: {str(exc)[:300]}") from None
+    mod, server = started_server()
     part = subset(ctx.dataset(), ctx.options.get("neo4j_rows", 100_000))
     folder = ctx.work_dir("neo4j-csv") / "export"
     export_neo4j_admin(part, folder)
@@ -117,12 +101,12 @@ def run(ctx: Context) -> list[Row]:
     try:
         with neo4j.GraphDatabase.driver(server.uri, auth=server.auth) as driver:
             mod.clear_database(driver)
-            _bolt(server, part)  # untimed: JIT, query plans
+            bolt_load_s(server, part)  # untimed: JIT, query plans
             for _ in range(ctx.repeat):  # turns, so a slow spell on a shared machine hits both
                 mod.clear_database(driver)
                 csv.append(_load_csv(driver, schema, stmts))
                 mod.clear_database(driver)
-                bolt.append(_bolt(server, part))
+                bolt.append(bolt_load_s(server, part))
     finally:
         server.stop()
     n = _rows(part)

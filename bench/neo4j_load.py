@@ -38,6 +38,28 @@ def _server_module():
     return module
 
 
+def started_server():
+    """(the test harness module, the test Neo4j it started); Skipped when it cannot start here."""
+    mod = _server_module()
+    try:
+        return mod, mod.start_neo4j()
+    except mod.Neo4jUnavailable as exc:
+        raise Skipped(f"the test Neo4j cannot start here: {str(exc)[:300]}") from None
+
+
+def bolt_load_s(server, ds, batch: int | None = None) -> float:
+    """Seconds `Neo4jStore.load` takes to load `ds` into the test Neo4j (at `batch` rows a batch; default: its own)."""
+    from graphkit.stores import Neo4jSettings, Neo4jStore
+
+    store = Neo4jStore(Neo4jSettings(server.uri, None, None, None), **({"batch_size": batch} if batch else {}))
+    t0 = time.perf_counter()
+    try:
+        store.load(ds)
+    finally:
+        store.close()
+    return time.perf_counter() - t0
+
+
 def subset(ds, max_rels: int):
     """The first max_rels relationships, the entities at their ends and the sources cited."""
     from graphkit.dataset import Dataset
@@ -62,20 +84,12 @@ def bolt_rates(server, mod, ds, batches: list[int], repeat: int) -> dict[int, li
     so a slow spell on a shared machine does not land on one size alone.
     """
     import neo4j
-    from graphkit.stores import Neo4jSettings, Neo4jStore
 
-    settings = Neo4jSettings(server.uri, None, None, None)
     driver = neo4j.GraphDatabase.driver(server.uri, auth=server.auth)
 
     def load(batch: int) -> float:
         mod.clear_database(driver)
-        store = Neo4jStore(settings, batch_size=batch)
-        t0 = time.perf_counter()
-        try:
-            store.load(ds)
-        finally:
-            store.close()
-        return time.perf_counter() - t0
+        return bolt_load_s(server, ds, batch)
 
     out: dict[int, list[float]] = {b: [] for b in batches}
     try:
@@ -181,11 +195,7 @@ def count_imported(mod, home: Path) -> tuple[int, int]:
 
 
 def run(ctx: Context) -> list[Row]:
-    mod = _server_module()
-    try:
-        server = mod.start_neo4j()
-    except mod.Neo4jUnavailable as exc:
-        raise Skipped(f"the test Neo4j cannot start here: {str(exc)[:300]}") from None
+    mod, server = started_server()
     from graphkit.stores.neo4j_store import DEFAULT_BATCH
 
     ds = ctx.dataset()

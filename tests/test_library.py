@@ -28,3 +28,9 @@ def test_an_unknown_name_is_an_attribute_error():
 
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         graphkit.nope  # noqa: B018
+
+
+def test_the_importers_load_no_graph_library():
+    code = "import sys, graphkit.io; print('networkx' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"  # networkx only once a graph is exported (gexf, graphml)

@@ -9,12 +9,14 @@ Each node and edge also carries `source_urls`, the URLs of the sources it cites.
 from __future__ import annotations
 
 from pathlib import Path
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from ..dataset import Dataset
 from .report import ExportReport
 from .targets import prepare_file, write_export_file
+
+if TYPE_CHECKING:  # networkx only when a graph is exported: every import command loads this module
+    import networkx as nx
 
 FORMATS = ("gexf", "graphml")
 SEPARATOR = "; "
@@ -23,6 +25,8 @@ GRAPH_NAME = "graphkit"
 
 def dataset_graph(ds: Dataset) -> nx.MultiDiGraph:
     """Entities and relationships of `ds` as a MultiDiGraph with writer-safe attributes."""
+    import networkx as nx
+
     urls = {row["id"]: row.get("url") for row in ds.sources.select(["id", "url"]).to_pylist()}
     graph = nx.MultiDiGraph()
     for row in ds.entities.to_pylist():
@@ -67,6 +71,8 @@ def export_graph(ds: Dataset, target: str | Path, fmt: str, **guard) -> ExportRe
         raise ValueError(f"unknown graph format {fmt!r}")
     path = prepare_file(target, f"graph.{fmt}", **guard)
     graph = dataset_graph(ds)
+    import networkx as nx
+
     lines = gexf_lines(graph) if fmt == "gexf" else nx.generate_graphml(graph)
     write_export_file(path, "\n".join(lines) + "\n")
     report = ExportReport(fmt, str(path), files=[str(path)])
@@ -79,17 +85,21 @@ def gexf_lines(graph: nx.MultiDiGraph):
     from networkx.readwrite.gexf import GEXFWriter
 
     writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
-    plain = _EdgesWithIds(graph)
+    plain = _edges_with_ids()(graph)
     plain.graph["name"] = GRAPH_NAME
     writer.add_graph(plain)
     yield from str(writer).splitlines()
 
 
-class _EdgesWithIds(nx.MultiDiGraph):
-    """Parallel edges that carry their own `id`: written as plain edges (no `networkx_key` attribute)."""
+def _edges_with_ids() -> type:
+    """A MultiDiGraph whose parallel edges carry their own `id`: written as plain edges (no `networkx_key`)."""
+    import networkx as nx
 
-    def is_multigraph(self) -> bool:
-        return False
+    class EdgesWithIds(nx.MultiDiGraph):
+        def is_multigraph(self) -> bool:
+            return False
+
+    return EdgesWithIds
 
 
 def export_gexf(ds: Dataset, target: str | Path, **guard) -> ExportReport:

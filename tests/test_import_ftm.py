@@ -154,3 +154,101 @@ def test_an_ftm_file_survives_import_and_export_whole(tmp_path, store):
         assert after[entity_id][0] == schema, entity_id
         assert {k: v for k, v in after[entity_id][1].items() if k in props} == props, entity_id
     assert not any(a.startswith("ftm:") for p in exported for a in p.get("alias", quiet=True))
+
+
+# -- reading: line by line, FtM's cleaning, the json module's verdicts ------------------------------
+HOSTILE_VALUES = [
+    {"id": "h1", "schema": "Company", "properties": {
+        "name": [" Acme  Ltd ", "Acme Ltd", 5], "sourceUrl": ["example.org/a", "EXAMPLE.org/a", "not a url", "", 7],
+        "incorporationDate": ["2001-02-03T04:05", "2001-02-30", "2001", "yesterday", 20010203],
+        "website": ["https://acme.example/", "ftp://x.example"], "nosuchprop": ["x"]}},
+    {"id": "h2", "schema": "Payment", "properties": {
+        "payer": ["h1", "h3"], "beneficiary": "h1", "amount": [1, "1,5", 2**70], "date": "2010-01", "sourceUrl": "acme.example"}},
+    {"id": "h3", "schema": "Person", "properties": {"name": ["Jane\u0000 Doe", "\u200bJane"], "birthDate": ["1970-01-01"],
+                                                    "sourceUrl": ["example.org/a"], "sameAs": ["h1"]}},
+]
+
+
+def test_values_are_cleaned_as_ftm_cleans_them():
+    from followthemoney import model
+
+    from graphkit.io.ftm_reading import ValueCleaner
+
+    cleaner = ValueCleaner()
+    for entity in HOSTILE_VALUES * 2:  # the second time from what the cleaner remembers
+        made, expected = cleaner.proxy(entity), model.get_proxy(entity, cleaned=False)
+        assert list(made._properties.items()) == list(expected._properties.items())
+        assert (made.id, made.context, made._size) == (expected.id, expected.context, expected._size)
+
+
+def test_a_url_seen_before_is_cleaned_once(tmp_path, monkeypatch):
+    from followthemoney import registry
+
+    calls = []
+    url_type = type(registry.url)
+    original = url_type.clean_text
+    monkeypatch.setattr(url_type, "clean_text", lambda self, text, **kw: calls.append(text) or original(self, text, **kw))
+    path = tmp_path / "urls.ftm.json"
+    path.write_text("".join(json.dumps({"id": f"c{n}", "schema": "Company", "properties": {
+        "name": [f"Company {n}"], "sourceUrl": ["https://example.org/register"]}}) + "\n" for n in range(3)))
+    import_ftm([path], tmp_path / "ds" / "x", dataset=tmp_path / "ds", dry_run=True)
+    assert calls == ["https://example.org/register"]
+
+
+def test_the_file_is_read_line_by_line_never_whole(tmp_path, ftm_file, monkeypatch):
+    from pathlib import Path
+
+    for method in ("read_bytes", "read_text"):
+        monkeypatch.setattr(Path, method, _refusing(getattr(Path, method), ftm_file))
+    report = import_ftm([ftm_file], tmp_path / "ds" / "x", dataset=tmp_path / "ds", dry_run=True)
+    assert report.figures["FtM entities read"] == 11
+
+
+def _refusing(read, path):
+    """`read` (a Path method) that fails for `path`, the input that must not be read whole."""
+    def whole(self, *args, **kwargs):
+        if self == path:
+            raise AssertionError("the whole file was read")
+        return read(self, *args, **kwargs)
+    return whole
+
+
+JSON_LINES = ['{"id": "a", "schema": "Company", "properties": {"name": ["x"], "amount": [123456789012345678901234567890]}}',
+              '{"id": "a", "schema": "Company", "properties": {"amount": [1.5, 1e400, -0.0, 18446744073709551616]}}',
+              '{"id": "a", "schema": "Company", "properties": {"name": ["\\ud800"]}, "id": "b"}',
+              '{"id": "a", "schema": "Company", "properties": {"name": [NaN]}}', '{"id": "a", "schema": "Co", "x": Infinity}',
+              '{not json', '[1]', '"text"', 'null', '{"id": "a", "schema": "Company", "properties": {"name": [true]}}',
+              '{"id": "a", "schema": "Company", "properties": {"name": [[' + "[" * 70 + "]" * 70 + ']]}}',
+              '{"id": "a", "schema": "Company", "context": ' + "[" * 63 + "]" * 63 + '}',
+              '{"id": "a", "schema": "Company", "context": ' + "[" * 64 + "]" * 64 + '}',
+              '{"id": "a", "schema": "Company", "properties": 5}', '{"id": "a\\u0001", "schema": "Company"}',
+              '{"id": "a", "schema": "Company"} trailing', '{"id": "a", "schema": "Company", "properties": {"n": {"x": 1}}}']
+
+
+@pytest.mark.parametrize("line", JSON_LINES)
+def test_a_line_reads_as_the_json_module_reads_it(line):
+    from graphkit.io.ftm_reading import InputError, _json_entity, _shape_problem, check_depth, checked_entity
+
+    def with_json(text):  # the reading by the json module alone
+        entity = _json_entity(text)
+        check_depth(entity)
+        _shape_problem(entity)
+        return entity
+
+    def outcome(read):
+        try:
+            entity = read(line)
+        except InputError as exc:
+            return "refused", str(exc)
+        return "read", json.dumps(entity, sort_keys=True), repr(entity)
+    assert outcome(checked_entity) == outcome(with_json)
+
+
+@pytest.mark.parametrize("quote", ["  Tribal won the award ", "", "   ", None, 12.5, "a\u0000b\nc", "x" * 5000, "\u200b"])
+def test_import_citations_are_those_the_citation_model_makes(quote):
+    from graphkit.io.batch import cite
+    from graphkit.model.records import Citation
+
+    made = cite("s1", quote).record()
+    assert made == Citation.of("s1", quote).record()
+    assert Citation(**made).model_dump() == made  # and the model, validating, accepts it unchanged

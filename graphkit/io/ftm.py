@@ -31,6 +31,7 @@ It is the record's content, not a quotation from a document: follow `sourceUrl` 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -39,8 +40,7 @@ from ..model import values
 from ..model.ontology import load_ontology
 from ..model.vocabulary import FtmImport
 from ..stores import Store
-from .batch import ImportBatch, safe_id, short_hash
-from ..model.records import Citation
+from .batch import Cited, ImportBatch, cite, safe_id, short_hash
 from ..model.values import clean_text
 from .ftm_reading import add_fragment, context_of, read_entities
 from .ftm_values import (amount_of, caption, contract_value, described, ftm_date, ftm_tail, money_text, plain_number,
@@ -89,23 +89,35 @@ def convert(paths: list[Path], batch: ImportBatch, source_id: str | None = None,
 
 
 # -- sources and quotes -----------------------------------------------------------------------
-def _cite(batch: ImportBatch, proxy, quote: str, source_id: str | None) -> Citation:
+def _cite(batch: ImportBatch, proxy, quote: str, source_id: str | None) -> Cited:
+    """The claim's citation: of `source_id` when given, else of the entity's `sourceUrl`, else of its file."""
     if source_id:
         if source_id not in batch.index.taken or source_id in batch.sources:
-            return Citation.of(batch.source(source_id, title=f"FollowTheMoney import {source_id}"), quote)
-        return Citation.of(source_id, quote)
+            return cite(batch.source(source_id, title=f"FollowTheMoney import {source_id}"), quote)
+        return cite(source_id, quote)
     url = proxy.first("sourceUrl", quiet=True)
     publisher = proxy.first("publisher", quiet=True)
-    if url and re.match(values.URL_PATTERN, url, re.IGNORECASE):
-        host = urlsplit(url).hostname or "source"
-        sid = batch.source(f"ftm-{values.slugify(host)[:40]}-{short_hash(url)}", url=url,
-                           title=publisher or url, publisher=publisher)
+    base_id = _url_source_id(url) if url else None
+    if base_id:
+        sid = batch.source(base_id, url=url, title=publisher or url, publisher=publisher)
     else:
         name = context_of(proxy, "_file", "ftm")
         sid = batch.source(f"ftm-file-{values.slugify(name)[:60]}", title=f"FollowTheMoney export {name}",
                            publisher=publisher)
-    return Citation.of(sid, quote)
+    return cite(sid, quote)
 
+
+@lru_cache(maxsize=65536)
+def _url_source_id(url: str) -> str | None:
+    """The id a source at `url` is given (from its host and a hash of the URL); None when `url` is no URL.
+
+    >>> _url_source_id("https://example.org/spend/2010"), _url_source_id("not a url")
+    ('ftm-example-org-da7b863f86', None)
+    """
+    if not re.match(values.URL_PATTERN, url, re.IGNORECASE):
+        return None
+    host = urlsplit(url).hostname or "source"
+    return f"ftm-{values.slugify(host)[:40]}-{short_hash(url)}"
 
 
 # -- nodes ------------------------------------------------------------------------------------
@@ -278,10 +290,10 @@ def _edge(batch: ImportBatch, proxy, ids: dict[str, str], proxies: dict, source_
              (end_prop, ", ".join(caption(proxies, r) for r in proxy.get(end_prop, quiet=True))),
              ("role", ", ".join(proxy.get("role", quiet=True))), ("amount", money_text(amount, currency)),
              ("date", props["start_date"])]
-    cite = _cite(batch, proxy, statement(proxy, parts), source_id)
+    cited = _cite(batch, proxy, statement(proxy, parts), source_id)
     for a in starts:
         for b in ends:
-            _relate_checked(batch, a, rtype, b, cite, props, where)
+            _relate_checked(batch, a, rtype, b, cited, props, where)
 
 
 def _stated_type(roles: list[str], unstated: str) -> tuple[str, list[str]]:
@@ -294,9 +306,9 @@ def _stated_type(roles: list[str], unstated: str) -> tuple[str, list[str]]:
     return unstated, roles
 
 
-def _relate_checked(batch: ImportBatch, a: str, rtype: str, b: str, cite: Citation, props: dict, where: str) -> None:
+def _relate_checked(batch: ImportBatch, a: str, rtype: str, b: str, cited: Cited, props: dict, where: str) -> None:
     la, lb = batch.index.labels.get(a), batch.index.labels.get(b)
     if not load_ontology().allows(la, rtype, lb):
         batch.report.skip(f"{rtype} cannot run from a {la} to a {lb} in the ontology", where)
         return
-    batch.relate(a, rtype, b, cite, **props)
+    batch.relate(a, rtype, b, cited, **props)

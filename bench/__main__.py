@@ -25,7 +25,7 @@ RESULTS_DIR = Path(__file__).resolve().parent / "results"
 GROUPS = {"validate": "bench.validate", "load": "bench.load", "memory": "bench.memory", "queries": "bench.queries",
           "paging": "bench.paging", "add": "bench.add", "maps": "bench.maps", "neo4j": "bench.neo4j_load",
           "neo4j-csv": "bench.neo4j_csv",
-          "workflow": "bench.workflow", "ocds": "bench.ocds"}
+          "workflow": "bench.workflow", "ocds": "bench.ocds", "ftm": "bench.ftm"}
 
 
 OPT_IN = {"neo4j", "neo4j-csv"}  # run only when named with --only

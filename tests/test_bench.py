@@ -143,3 +143,18 @@ def test_a_store_left_by_an_earlier_run_serves_while_it_holds_the_files(tmp_path
     os.utime(first, ns=(built[1] - 10**9, built[1] - 10**9))  # written to since: no longer known to hold the files
     rebuilt = figure.Context("10k", 1, manifest).loaded_store()
     assert (rebuilt.stat().st_ino, rebuilt.stat().st_mtime_ns) != built
+
+
+def test_ftm_group_reports_the_import_as_a_multiple_of_the_json_parse(tmp_path):
+    ensure_dataset("10k")
+    out = tmp_path / "results.json"
+    code = main(["--size", "10k", "--repeat", "1", "--only", "ftm", "--json", str(out)])
+    group = json.loads(out.read_text())["groups"]["ftm"]
+    assert code == 0 and group["status"] == "ok", group.get("reason")
+    imports = [r for r in group["rows"] if r["name"].startswith("import ftm")]
+    peaks = [r for r in group["rows"] if r["name"].startswith("peak RSS")]
+    assert imports and len(peaks) == len(imports)
+    for row in imports:
+        assert row["baseline"] == "json module parse" and row["ratio"] > 0
+        assert any(name.endswith("relationships.csv") for name in row["detail"]["files"])
+    assert all(r["unit"] == "MB" and r["value"] > 0 for r in peaks)

@@ -84,32 +84,35 @@ def store_plans(existing: Existing, onto: Ontology, nodes: dict[str, pa.Table],
     """Per node label and relationship group: what a load adds, sets and (with sync) deletes;
     `existing(cypher, parameters)` reads the store's rows as Arrow. Without sync only the stored
     rows the load may set are read (those with an incoming key), so a finding added to a large
-    store does not read whole tables."""
+    store does not read whole tables: nodes by their ids, links by the ids of the nodes they leave
+    (both looked up by the node tables' primary key; `x.id IN $list` would compare every row with
+    every item)."""
     for label in onto.all_labels:
         if label in nodes:
             cols = [n for n, _ in node_columns(onto, label)]
-            stored = existing(f"MATCH (n:{label}){_among('n.id', sync)} RETURN " + ", ".join(f"n.{c} AS {c}" for c in cols),
-                              _keys(nodes[label], "id", sync))
+            among, keys = _among(nodes[label], "id", sync)
+            stored = existing(f"{among}MATCH (n:{label}{' {id: k}' if among else ''}) RETURN "
+                              + ", ".join(f"n.{c} AS {c}" for c in cols), keys)
             yield TablePlan.compare(label, "id", nodes[label], stored, cols, sync)
         elif sync:
             yield TablePlan.only_gone(label, "id", existing(f"MATCH (n:{label}) RETURN n.id AS id", {}).column("id"))
     cols = [n for n, _ in rel_columns(onto)]
     for group in groups:
         t, a, b = group.type, group.from_label, group.to_label
-        stored = existing(f"MATCH (:{a})-[r:{t}]->(:{b}){_among('r.rid', sync)} RETURN " + ", ".join(f"r.{c} AS {c}" for c in cols),
-                          _keys(group.table, "rid", sync))
+        among, keys = _among(group.table, "source", sync)
+        stored = existing(f"{among}MATCH (:{a}{' {id: k}' if among else ''})-[r:{t}]->(:{b}) RETURN "
+                          + ", ".join(f"r.{c} AS {c}" for c in cols), keys)
         yield TablePlan.compare(t, "rid", group.table, stored, cols, sync, (a, b))
     if sync:
         yield from _absent_groups(existing, onto, {(g.type, g.from_label, g.to_label) for g in groups})
 
 
-def _among(key: str, sync: bool) -> str:
-    """The clause that keeps an unsynced load's read to the incoming keys (`_keys`)."""
-    return "" if sync else f" WHERE {key} IN $keys"
-
-
-def _keys(incoming: pa.Table, key: str, sync: bool) -> dict:
-    return {} if sync else {"keys": _flat(incoming.column(key)).to_pylist()}
+def _among(incoming: pa.Table, column: str, sync: bool) -> tuple[str, dict]:
+    """(the clause that keeps an unsynced load's read to the nodes `column` names, its parameters);
+    ("", {}) for a synced load, which reads the whole table to find what is gone."""
+    if sync:
+        return "", {}
+    return "UNWIND $keys AS k ", {"keys": pc.unique(_flat(incoming.column(column))).to_pylist()}
 
 
 def _absent_groups(existing: Existing, onto: Ontology,

@@ -16,6 +16,7 @@ from .report import ImportReport
 
 MAX_FTM_ID = 1000
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+PROGRESS_STEP = 1 << 16  # bytes read between two progress reports
 _PLAIN = (str, int)  # exact types: a bool is not a value; a float is read again by `json`
 
 
@@ -69,10 +70,12 @@ def numbered_lines(path: Path, progress: Progress | None = None) -> Iterator[tup
     >>> list(numbered_lines(Path(fh.name)))
     [(1, '{"a": 1}'), (2, ''), (3, '{"b": "x'), (4, 'y"}')]
     """
-    n, offset = 0, 0
+    n, offset, shown = 0, 0, 0
     with open(path, "rb") as fh:
         for raw in fh:
-            progress and progress("reading", len(raw))
+            if progress and offset - shown >= PROGRESS_STEP:
+                progress("reading", offset - shown)
+                shown = offset
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
@@ -83,6 +86,8 @@ def numbered_lines(path: Path, progress: Progress | None = None) -> Iterator[tup
             for line in text.splitlines():
                 n += 1
                 yield n, line
+    if progress and offset > shown:
+        progress("reading", offset - shown)
 
 
 def checked_entity(line: str) -> dict:

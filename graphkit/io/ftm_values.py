@@ -12,6 +12,7 @@ from .ftm_reading import context_of
 from .report import ImportReport
 
 TAIL = "FtM: "  # the description's last line: FtM properties without a graphkit field, as JSON
+_TAIL_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)  # as json.dumps with these options
 
 
 def statement(proxy, parts: list[tuple[str, Any]]) -> str:
@@ -69,7 +70,7 @@ def described(proxy, kept: tuple[str, ...], extra: dict | None = None, lead: str
             tail[prop] = found
     tail.update(extra or {})
     text = "\n".join(x for x in (lead, clean_text(proxy.first("description", quiet=True), values.MAX_TEXT // 2)) if x)
-    line = TAIL + json.dumps(tail, ensure_ascii=False, sort_keys=True)
+    line = TAIL + _TAIL_JSON.encode(tail)
     return clean_text(f"{text}\n{line}" if text else line, values.MAX_TEXT)
 
 

@@ -52,14 +52,11 @@ def split_rows(incoming: pa.Table, existing: pa.Table, key: str, cols: list[str]
     if existing.num_rows == 0:
         return incoming, incoming.slice(0, 0), 0
     existing = existing.cast(pa.schema([(n, incoming.schema.field(n).type) for n in existing.column_names]))
-    old = pa.table({key: existing.column(key), "_old": signature(existing, cols)})
-    mine = pa.table({key: incoming.column(key), "_new": signature(incoming, cols), "_row": pa.array(range(incoming.num_rows))})
-    joined = mine.join(old, key, join_type="left outer")
-    is_new = pc.is_null(joined.column("_old"))
-    is_changed = pc.and_kleene(pc.invert(is_new), pc.not_equal(joined.column("_new"), joined.column("_old")))
-    rows = joined.column("_row")
-    new = incoming.take(pc.filter(rows, is_new))
-    changed = incoming.take(pc.filter(rows, is_changed))
+    at = pc.index_in(incoming.column(key), value_set=_flat(existing.column(key)).cast(incoming.schema.field(key).type))
+    is_new = pc.is_null(at)  # each incoming row's stored row, by key (a hash look-up, no join)
+    old = pc.take(signature(existing, cols), pc.fill_null(at, 0))
+    is_changed = pc.and_(pc.invert(is_new), pc.not_equal(signature(incoming, cols), old))
+    new, changed = incoming.filter(is_new), incoming.filter(is_changed)
     return new, changed, incoming.num_rows - new.num_rows - changed.num_rows
 
 

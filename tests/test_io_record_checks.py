@@ -21,6 +21,8 @@ ORGANISATION = {"id": "acme", "label": "Organisation", "kind": "company", "name"
                 "sources": [{"source": "s1", "quote": "supplier Acme"}]}
 CLAIM = {"source": "acme", "type": "AWARDED_TO", "target": "ocds-b5fd17-1-a1", "evidence": "documented",
          "sources": [{"source": "s1", "quote": "supplier Acme"}]}
+FULL_CLAIM = {**CLAIM, "type": "PAID", "amount_gbp": 1200.5, "vat": "excluded", "start_date": "2010-01",
+              "end_date": "2010-12-31", "role": "payer", "description": "FtM: {\"id\": \"pay-1\"}"}
 ODD_VALUES = [None, "", "   ", " padded ", "x" * 501, "x" * 20_001, "bad\x01text", 1, 1.0, True, 7, 7.5, -1.0, 1e14, float("nan"),
               True, "2025-02-30", "2025-13", "2025", "not a date", "http://example.org/a", "ftp://x", ["a", "b"],
               ["a|b", " "], ["ok", "\x02"], ("a",), {"a": 1}, "documented", "contract", "Contract", "BAD ID", "ok-id"]
@@ -40,7 +42,7 @@ def variants(base: dict):
         yield {**base, "sources": cites}
 
 
-@pytest.mark.parametrize("base", [CONTRACT, ORGANISATION, CLAIM])
+@pytest.mark.parametrize("base", [CONTRACT, ORGANISATION, CLAIM, FULL_CLAIM])
 def test_the_quick_check_answers_as_the_record_models_for_every_variant(base):
     checks = RecordChecks()
     assert checks.problem(base) is None
@@ -54,6 +56,17 @@ def test_a_claim_like_one_found_valid_is_still_refused_for_a_bad_end_or_quote():
     assert checks.problem({**CLAIM, "target": "Not An Id"}) == record_problem({**CLAIM, "target": "Not An Id"})
     bad_quote = {**CLAIM, "sources": [{"source": "s1", "quote": "  "}]}
     assert checks.problem(bad_quote) is not None
+
+
+def test_claims_that_each_say_something_new_pass_without_the_models(monkeypatch):
+    import graphkit.io.record_checks as record_checks
+
+    asked = []
+    monkeypatch.setattr(record_checks, "record_problem", lambda record: asked.append(record) or None)
+    checks = RecordChecks()
+    for n in range(3):  # as FtM links are: each description names its own record
+        assert checks.problem({**FULL_CLAIM, "description": f"FtM: {{\"id\": \"pay-{n}\"}}"}) is None
+    assert asked == []
 
 
 def test_a_bad_record_is_skipped_with_the_models_reason():

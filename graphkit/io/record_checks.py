@@ -3,8 +3,8 @@
 `record_problem` asks the record models (pydantic) and words the first problem as the dataset
 does. `RecordChecks.problem` gives the same answer: it first runs the fields' own checks
 (the functions the models call) directly, and asks the models only about a record they do not
-pass, so the reason is always the models' own. Claims that differ only in their ends and
-citations from one already found valid need only those checked.
+pass, so the reason is always the models' own. Entities and claims alike: a claim's
+description (an FtM record's, say) makes every claim differ, so nothing is remembered per claim.
 
 >>> checks = RecordChecks()
 >>> good = {"id": "c1", "label": "Contract", "kind": "contract", "name": "C",
@@ -52,38 +52,25 @@ class RecordChecks:
     def __init__(self, onto: Ontology | None = None):
         self.onto = onto or load_ontology()
         self._entity_fields: dict[str, tuple[dict[str, FieldCheck], tuple[str, ...]]] = {}
-        self._valid_shapes: set[tuple] = set()
+        self._claim_checks: tuple[dict[str, FieldCheck], tuple[str, ...]] | None = None
 
     def problem(self, record: dict) -> str | None:
         """Why the dataset would refuse `record` (the models' words), or None."""
-        if "label" in record:
-            if self._entity_passes(record):
-                return None
-            return record_problem(record)
-        shape = _claim_shape(record)
-        if shape in self._valid_shapes and _ids_and_quotes_valid(record):
+        known = self._fields(record.get("label")) if "label" in record else self._claim_fields()
+        if known is not None and _passes(record, *known):
             return None
-        problem = record_problem(record)
-        if problem is None and shape is not None:
-            self._valid_shapes.add(shape)
-        return problem
+        return record_problem(record)
 
-    def _entity_passes(self, record: dict) -> bool:
-        """Whether every field passes its check; False also when unsure (the models then decide)."""
-        known = self._fields(record.get("label"))
-        if known is None:
-            return False
-        fields, required = known
-        if not all(name in record for name in required):
-            return False
-        try:
-            for name, value in record.items():
-                check = fields.get(name)
-                if check is None or not check(value):
-                    return False
-        except (ValueError, TypeError, AttributeError):
-            return False
-        return True
+    def _claim_fields(self) -> tuple[dict[str, FieldCheck], tuple[str, ...]]:
+        """The check of each field of a claim, and the fields a claim must have."""
+        if self._claim_checks is None:
+            specs, types = self.onto.relationship_fields, set(self.onto.relationships)
+            checks = {name: _field_check(self.onto, fs.type) for name, fs in specs.items()}
+            checks.update({"id": _is_id, "source": _is_id, "target": _is_id, "sources": _citations_valid,
+                           "type": lambda v: isinstance(v, str) and v in types})
+            required = ("source", "type", "target", "sources", *(n for n, fs in specs.items() if fs.required))
+            self._claim_checks = checks, required
+        return self._claim_checks
 
     def _fields(self, label: Any) -> tuple[dict[str, FieldCheck], tuple[str, ...]] | None:
         """The check of each field of a label's records, and the fields a record must have."""
@@ -99,6 +86,20 @@ class RecordChecks:
             required = ("id", "label", "kind", "sources", *(n for n, fs in specs.items() if fs.required))
             self._entity_fields[label] = checks, required
         return self._entity_fields[label]
+
+
+def _passes(record: dict, fields: dict[str, FieldCheck], required: tuple[str, ...]) -> bool:
+    """Whether every field passes its check; False also when unsure (the models then decide)."""
+    if not all(name in record for name in required):
+        return False
+    try:
+        for name, value in record.items():
+            check = fields.get(name)
+            if check is None or not check(value):
+                return False
+    except (ValueError, TypeError, AttributeError):
+        return False
+    return True
 
 
 def _field_check(onto: Ontology, ftype: str) -> FieldCheck:
@@ -154,20 +155,3 @@ def _citations_valid(cites: Any) -> bool:
         if not isinstance(quote, str) or not values.check_text(quote, values.MAX_QUOTE):
             return False
     return True
-
-
-def _claim_shape(record: dict) -> tuple | None:
-    """What a claim states besides its ends and citations."""
-    shape = tuple((k, v) for k, v in record.items() if k not in ("source", "target", "sources"))
-    try:
-        hash(shape)
-    except TypeError:
-        return None
-    return shape
-
-
-def _ids_and_quotes_valid(record: dict) -> bool:
-    try:
-        return _is_id(record["source"]) and _is_id(record["target"]) and _citations_valid(record["sources"])
-    except (ValueError, KeyError, TypeError):
-        return False

@@ -63,6 +63,16 @@ def test_a_plain_run_leaves_the_neo4j_groups_out_and_measures_paging():
     assert selected_groups(["neo4j-csv"]) == ["neo4j-csv"]
 
 
+def _one_group(name: str, tmp_path) -> dict:
+    """The results of one group run by the runner at 10k with one repeat (it must have run ok)."""
+    ensure_dataset("10k")
+    out = tmp_path / "results.json"
+    code = main(["--size", "10k", "--repeat", "1", "--only", name, "--json", str(out)])
+    group = json.loads(out.read_text())["groups"][name]
+    assert code == 0 and group["status"] == "ok", group.get("reason")
+    return group
+
+
 def test_cli_help():
     import subprocess
 
@@ -71,11 +81,7 @@ def test_cli_help():
 
 
 def test_workflow_group_reports_the_everyday_commands_as_multiples_of_process_start(tmp_path):
-    ensure_dataset("10k")
-    out = tmp_path / "results.json"
-    code = main(["--size", "10k", "--repeat", "1", "--only", "workflow", "--json", str(out)])
-    group = json.loads(out.read_text())["groups"]["workflow"]
-    assert code == 0 and group["status"] == "ok", group.get("reason")
+    group = _one_group("workflow", tmp_path)
     from bench.workflow import OCDS_FILES
 
     rows = {r["name"]: r for r in group["rows"]}
@@ -146,11 +152,7 @@ def test_a_store_left_by_an_earlier_run_serves_while_it_holds_the_files(tmp_path
 
 
 def test_ftm_group_reports_the_import_as_a_multiple_of_the_json_parse(tmp_path):
-    ensure_dataset("10k")
-    out = tmp_path / "results.json"
-    code = main(["--size", "10k", "--repeat", "1", "--only", "ftm", "--json", str(out)])
-    group = json.loads(out.read_text())["groups"]["ftm"]
-    assert code == 0 and group["status"] == "ok", group.get("reason")
+    group = _one_group("ftm", tmp_path)
     imports = [r for r in group["rows"] if r["name"].startswith("import ftm")]
     peaks = [r for r in group["rows"] if r["name"].startswith("peak RSS")]
     assert imports and len(peaks) == len(imports)

@@ -101,11 +101,11 @@ def record_files(sections: dict[str, list[dict]], header: str) -> dict[str, CsvF
     >>> "records.yaml" in files
     False
     """
-    from ..dataset.csv_reader import field_columns, link_field_columns
+    from ..dataset.csv_reader import further_columns
     from ..model.ontology import load_ontology
 
     onto = load_ontology()
-    further = {"entities": field_columns(onto), "relationships": link_field_columns(onto)}
+    further = {section: further_columns(section, onto) for section in ("entities", "relationships")}
     fields = {**further["entities"], **further["relationships"]}  # name -> type: how `_citation_rows` writes a value
     detailed: dict[str, list[dict]] = {"entities": [], "relationships": []}
     fitting: dict[str, Callable[[], Iterator[dict]]] = {}

@@ -122,17 +122,30 @@ class Index:
     def free_id(self, base: str) -> str:
         candidate, n = base, 2
         while candidate in self.actors.taken or candidate in self.sources or (
-                not self.from_dataset and self._stored(candidate)):
+                not self.from_dataset and self._stored_id(candidate)):
             candidate, n = f"{base}-{n}", n + 1
         return candidate
 
     def _from_store(self, text: str) -> Match | None:
         """The stored actor `text` names (its id wins), or None; a name or alias of several is an error."""
+        by_id = self._stored_id(text)  # a look-up by key in each table: names are read only for a name
+        if by_id is not None:
+            return by_id
         found = self._stored(text) or self._stored_by_key(text)
         exact = [m for m in found if m.id == text]
         if exact or len(found) < 2:
             return (exact or found or [None])[0]
         raise several_actors(repr(text), [(m.id, m.name, m.label) for m in found])
+
+    def _stored_id(self, text: str) -> Match | None:
+        """The stored actor whose id is `text`, or None."""
+        if self.store is None or not text.strip():
+            return None
+        for label in load_ontology().labels:
+            rows = self.store.query(f"MATCH (n:{label} {{id: $t}}) RETURN n.kind, n.name", {"t": text}).rows
+            if rows:
+                return Match(text, label, rows[0][0], rows[0][1])
+        return None
 
     def _stored(self, text: str) -> list[Match]:
         """Every stored actor whose id, name (ignoring case) or alias is `text`."""

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import os
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
+from typing import Iterator
 
 STORE_VARIABLE = "GRAPHKIT_STORE"  # the embedded store file (`--store` names it too)
 DATASET_VARIABLE = "GRAPHKIT_DATASET"  # the dataset folder that `add`, `import` and `merge` write into (`--dataset`)
@@ -22,8 +25,27 @@ _USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)\S*@")  # to the 
 
 
 def store_path() -> Path:
-    """GRAPHKIT_STORE: the embedded store file."""
-    return Path(os.environ.get(STORE_VARIABLE) or DEFAULT_STORE)
+    """The embedded store file: the one a command was given (`store_given`), else GRAPHKIT_STORE, else the default.
+
+    >>> with store_given(Path("elsewhere/g.lbug")):
+    ...     print(store_path())
+    elsewhere/g.lbug
+    """
+    return _GIVEN_STORE.get() or Path(os.environ.get(STORE_VARIABLE) or DEFAULT_STORE)
+
+
+_GIVEN_STORE: ContextVar[Path | None] = ContextVar("given_store", default=None)
+
+
+@contextmanager
+def store_given(path: Path | None) -> Iterator[None]:
+    """While it lasts, `path` (when given) is the embedded store, so what is kept beside the store (the
+    parse cache) is kept beside that one."""
+    token = _GIVEN_STORE.set(Path(path) if path else _GIVEN_STORE.get())
+    try:
+        yield
+    finally:
+        _GIVEN_STORE.reset(token)
 
 
 def dataset_path() -> Path:

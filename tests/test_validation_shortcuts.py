@@ -118,6 +118,25 @@ def test_unchanged_yaml_files_are_read_from_the_parse_cache_beside_the_store(tmp
     assert parsed == ["actors.yaml"] * 3
 
 
+def test_a_store_named_with_store_keeps_the_parse_cache_beside_it(tmp_path, monkeypatch, tiny_dir):
+    """`--store elsewhere/g.lbug`: the next command given that store reads the unchanged files from its cache."""
+    from typer.testing import CliRunner
+
+    from graphkit.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GRAPHKIT_STORE", raising=False)
+    store = tmp_path / "elsewhere" / "g.lbug"
+    runner = CliRunner()
+    for _ in range(2):  # the first load makes the store's folder, the second keeps the parse there
+        assert runner.invoke(app, ["load", str(tiny_dir), "--store", str(store)]).exit_code == 0
+    kept = sorted(e.name for e in (store.parent / "parse-cache").iterdir())
+    assert any(e.startswith("dataset-") for e in kept) and not (tmp_path / ".graphkit").exists()
+    result = runner.invoke(app, ["load", str(tiny_dir), "--store", str(store)])
+    assert result.exit_code == 0 and "nothing changed" in result.output, result.output
+    assert sorted(e.name for e in (store.parent / "parse-cache").iterdir()) == kept  # read, not written again
+
+
 def test_a_kept_dataset_is_read_again_when_a_merge_decision_changes(tmp_path, monkeypatch, tiny_dir):
     from graphkit.dataset.merges import record_merge
 

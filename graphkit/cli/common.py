@@ -50,7 +50,8 @@ def command(fn=None, *, target=app, name=None):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
-            return fn(*args, **kwargs)
+            with config.store_given(kwargs.get("store")):  # --store: the parse cache is kept beside that store
+                return fn(*args, **kwargs)
         except InvalidDataset as exc:
             for problem in exc.problems[:MAX_SHOWN]:
                 err_console.print(str(problem), markup=False, highlight=False, soft_wrap=True)

@@ -108,6 +108,20 @@ def test_two_adds_at_the_same_moment_keep_both_findings(workdir, tiny_dir):
     assert {f"person-{n}" for n in range(4)} <= ids
 
 
+def test_the_graphkit_script_leaves_its_store_closed_and_equal_to_the_files(workdir, tiny_dir):
+    """The script freezes the cycle collector at exit; each command still closes its store itself."""
+    def graphkit(*args):
+        proc = subprocess.run([sys.executable, "-m", "graphkit", *args], capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    graphkit("load", str(tiny_dir))
+    graphkit("add", "relation", "Tribal", "ADVISES", "Croydon", "--source", URL, "--quote", "Tribal advised Croydon",
+             "--dataset", str(tiny_dir))
+    assert not list((workdir / ".graphkit").glob("*.wal"))  # closed: its log checkpointed into the file
+    assert "the store equals the files" in graphkit("doctor", str(tiny_dir))
+
+
 def test_actors_held_only_in_the_store_are_found_by_id_name_or_alias(store, tiny_dir, tmp_path):
     from graphkit.stores.loading import load
     from graphkit.resolve.sources import Index

@@ -31,6 +31,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data" / "ocds"
 SIZES = {"2k": 2_000, "20k": 20_000, "200k": 200_000}
 GOALS = {"import": 20.0, "memory_mb": 1024.0, "validate": 8.0, "add": 3.0}
 ADD_SIZES = ("20k",)  # the size the add goal is set at
+GOAL_SIZE = "20k"  # the size the import's time goal is set at; smaller files are mostly process start
 
 
 def releases_file(size: str, sample: Path = SAMPLE) -> Path:
@@ -132,13 +133,17 @@ def _index_of(m: dict) -> str:
     return "store" if sum(m["files"].values()) > SMALL_DATASET_BYTES else "dataset files"
 
 
+def _import_goal(size: str, ratio: float) -> tuple[str | None, bool | None]:
+    return (f"<= {GOALS['import']:g}x", ratio <= GOALS["import"]) if size == GOAL_SIZE else (None, None)
+
+
 def rows_for(m: dict) -> list[Row]:
     size, imp, ratio_v = m["size"], m["import_s"] / m["json_parse_s"], m["validate_s"] / m["help_s"]
     rate = m["releases"] / m["import_s"]
     cpu_ratio = m["import_cpu_s"] / m["json_parse_cpu_s"]
     return [
         Row(f"import ocds {size} releases (child, load included)", m["import_s"], "s", "json module parse",
-            m["json_parse_s"], imp, f"<= {GOALS['import']:g}x", imp <= GOALS["import"],
+            m["json_parse_s"], imp, *_import_goal(size, imp),
             note=f"{rate:,.0f} releases/s; CPU {m['import_cpu_s']:.1f} s = {cpu_ratio:.1f}x the parse's CPU "
                  f"(the steadier ratio on a busy machine)", detail={"files": m["files"]}),
         Row(f"peak RSS of the import, {size}", m["peak_mb"], "MB", goal=f"< {GOALS['memory_mb']:g} MB",

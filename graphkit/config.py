@@ -25,13 +25,20 @@ _USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)\S*@")  # to the 
 
 
 def store_path() -> Path:
-    """The embedded store file: the one a command was given (`store_given`), else GRAPHKIT_STORE, else the default.
+    """The default embedded store file: GRAPHKIT_STORE, else `.graphkit/graph.lbug`. It stays protected
+    (never written over by an export) whichever store a command was given."""
+    return Path(os.environ.get(STORE_VARIABLE) or DEFAULT_STORE)
+
+
+def store_in_use() -> Path:
+    """The embedded store a command was given (`store_given`, from `--store`), else the default one:
+    what is kept beside the store (the parse cache) is kept beside this one.
 
     >>> with store_given(Path("elsewhere/g.lbug")):
-    ...     print(store_path())
-    elsewhere/g.lbug
+    ...     print(store_in_use(), store_in_use() == store_path())
+    elsewhere/g.lbug False
     """
-    return _GIVEN_STORE.get() or Path(os.environ.get(STORE_VARIABLE) or DEFAULT_STORE)
+    return _GIVEN_STORE.get() or store_path()
 
 
 _GIVEN_STORE: ContextVar[Path | None] = ContextVar("given_store", default=None)
@@ -39,8 +46,7 @@ _GIVEN_STORE: ContextVar[Path | None] = ContextVar("given_store", default=None)
 
 @contextmanager
 def store_given(path: Path | None) -> Iterator[None]:
-    """While it lasts, `path` (when given) is the embedded store, so what is kept beside the store (the
-    parse cache) is kept beside that one."""
+    """While it lasts, `path` (when given) is the store in use (`store_in_use`)."""
     token = _GIVEN_STORE.set(Path(path) if path else _GIVEN_STORE.get())
     try:
         yield

@@ -162,6 +162,17 @@ def test_exports_never_write_over_the_store_a_dataset_file_or_a_foreign_file(run
     assert runner.invoke(app, ["export", "gexf", "mine.gexf"]).exit_code == 0  # graphkit's own now
 
 
+def test_an_export_never_writes_over_the_default_store_while_another_is_given(runner, loaded, tiny_dir):
+    store = loaded / ".graphkit" / "graph.lbug"
+    size = store.stat().st_size
+    other = loaded / "other" / "g.lbug"
+    assert runner.invoke(app, ["load", str(tiny_dir), "--store", str(other)]).exit_code == 0
+    for target in (store, other):
+        result = runner.invoke(app, ["export", "graphml", str(target), "--store", str(other), "--force"])
+        assert result.exit_code == 1 and "active store" in result.output, target
+    assert store.stat().st_size == size
+
+
 def test_neo4j_admin_export_never_replaces_an_unrelated_file(runner, loaded):
     project = loaded / "project"
     project.mkdir()

@@ -223,8 +223,8 @@ def test_param_values_are_trimmed_and_ids_that_look_like_numbers_stay_text():
         {"supplier": "007", "pilot": "croydon", "top": 5, "code": "1e3"}
 
 
-RANKED = {"who-profits": {}, "weakly-sourced": {}, "revolving-door": {}, "money-by-programme": {}, "union-criticism": {},
-          "advisers-of-pilot": {"pilot": "pilot-croydon"}}
+RANKED = {"who-profits": {}, "weakly-sourced": {}, "reports": {}, "revolving-door": {}, "money-by-programme": {},
+          "union-criticism": {}, "advisers-of-pilot": {"pilot": "pilot-croydon"}}
 
 
 def _rounded(rows):

@@ -30,10 +30,10 @@ DEPENDS_ON = ("model", "resolve", "dataset")  # the folders whose modules decide
 
 
 def cache_folder() -> Path | None:
-    """`parse-cache/` in the folder of the default embedded store, once that folder exists (after a first load)."""
-    from ..config import store_path
+    """`parse-cache/` in the folder of the embedded store in use, once that folder exists (after a first load)."""
+    from ..config import store_in_use
 
-    store = store_path()
+    store = store_in_use()
     return store.parent / FOLDER if store.parent.is_dir() else None
 
 

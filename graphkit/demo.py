@@ -21,6 +21,7 @@ from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from . import config
 from .dataset import read_dataset
 from .files import check_output, write_text_atomic
 from .resources import default_dataset_dir
@@ -62,7 +63,8 @@ def run_demo(out: str | Path = "graphkit-demo", dataset: list[str | Path] | None
     folder = Path(out)
     paths = [Path(p) for p in dataset] if dataset else [default_dataset_dir()]
     story = Path(story) if story else (None if dataset else seed_story(paths[0]))
-    data = read_dataset(paths)  # raises InvalidDataset, listing every problem, before anything is written
+    with config.store_given(Path(store) if store else None):  # the parse cache beside that store
+        data = read_dataset(paths)  # raises InvalidDataset, listing every problem, before anything is written
     folder.mkdir(parents=True, exist_ok=True)
     store_path = Path(store) if store else default_store_path()
     kept_at = store_path.parent / PAGES_FOLDER

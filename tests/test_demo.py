@@ -33,6 +33,14 @@ def test_demo_runs_again_from_scratch(workdir, tiny_dir):
     assert (first.nodes, first.edges) == (second.nodes, second.edges) == (11, 14)
 
 
+def test_a_demo_into_another_store_keeps_the_parse_cache_beside_that_store(workdir, tiny_dir):
+    store = workdir / "elsewhere" / "g.lbug"
+    for _ in range(2):  # the first demo makes the store's folder; the second finds it and keeps its parse there
+        run_demo(workdir / "out", dataset=[tiny_dir], store=store)
+    assert any((store.parent / "parse-cache").iterdir())
+    assert not (workdir / ".graphkit").exists()
+
+
 def test_demo_leaves_the_active_store_loaded_for_the_next_commands(runner, workdir, tiny_dir):
     (workdir / ".graphkit").mkdir()
     (workdir / ".graphkit" / "graph.lbug").write_text("a damaged store")

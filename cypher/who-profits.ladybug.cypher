@@ -1,13 +1,15 @@
 MATCH (c:Contract)-[a:AWARDED_TO]->(s)
 WHERE ($supplier = '' OR s.id = $supplier) AND NOT c.kind IN ['framework_agreement', 'dynamic_purchasing_system']
-WITH s, c, a, c.value_gbp IS NULL AS per_award
-WITH DISTINCT s, c.id AS contract,
+WITH s.id AS sid, c, a, c.value_gbp IS NULL AS per_award
+WITH DISTINCT sid, c.id AS contract,
      CASE WHEN per_award THEN ID(a) END AS award,
      CASE WHEN per_award THEN a.amount_gbp ELSE c.value_gbp END AS gbp,
      CASE WHEN per_award THEN coalesce(a.vat, c.vat, 'unknown') ELSE coalesce(c.vat, 'unknown') END AS vat
 WHERE gbp IS NOT NULL
-WITH s, vat, sum(gbp) AS total_gbp, count(contract) AS items
-ORDER BY total_gbp DESC, s.id, vat LIMIT $first
+WITH sid, vat, sum(gbp) AS total_gbp, count(contract) AS items
+ORDER BY total_gbp DESC, sid, vat LIMIT $first
+MATCH (s) WHERE s.id = sid
+WITH s, vat, total_gbp, items
 MATCH (c:Contract)-[a:AWARDED_TO]->(s)
 WHERE NOT c.kind IN ['framework_agreement', 'dynamic_purchasing_system']
 WITH s, vat AS wanted, total_gbp, items, c, a, c.value_gbp IS NULL AS per_award
@@ -33,10 +35,12 @@ RETURN s.id AS supplier_id, s.name AS supplier, 'framework_ceiling' AS money, va
        CAST(NULL AS DOUBLE) AS total_gbp, ceiling_gbp, shared AS shared_by,
        1 AS items, [c.id] AS what, [c.source_ids] AS sources
 UNION ALL
-MATCH (p)-[r:PAID]->(s)
+MATCH ()-[r:PAID]->(s)
 WHERE r.amount_gbp IS NOT NULL AND ($supplier = '' OR s.id = $supplier)
-WITH s, coalesce(r.vat, 'unknown') AS vat, sum(r.amount_gbp) AS total_gbp, count(r) AS items
-ORDER BY total_gbp DESC, s.id, vat LIMIT $first
+WITH s.id AS sid, coalesce(r.vat, 'unknown') AS vat, sum(r.amount_gbp) AS total_gbp, count(r) AS items
+ORDER BY total_gbp DESC, sid, vat LIMIT $first
+MATCH (s) WHERE s.id = sid
+WITH s, vat, total_gbp, items
 MATCH (p)-[r:PAID]->(s)
 WHERE r.amount_gbp IS NOT NULL AND coalesce(r.vat, 'unknown') = vat
 RETURN s.id AS supplier_id, s.name AS supplier, 'payment' AS money, vat,

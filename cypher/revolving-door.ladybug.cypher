@@ -8,6 +8,6 @@ RETURN p.id AS person_id, p.name AS person, orgs, label(r) AS relation, o.name A
 ORDER BY person_id, start_date, organisation, relation, role LIMIT $first
 // total
 MATCH (p:Person)-[r:EMPLOYED_BY|DIRECTOR_OF|MEMBER_OF|LEADS|ADVISES]->(o:Organisation)
-WITH p, count(DISTINCT o) AS orgs, count(r) AS links
+WITH p.id AS person_id, count(DISTINCT o.id) AS orgs, count(r) AS links
 WHERE orgs >= $min_orgs
 RETURN sum(links) AS n

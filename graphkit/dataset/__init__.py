@@ -291,10 +291,12 @@ def _cached_dataset(files: list[Path], displays: list[str], onto: Ontology):
 
     folder = parse_cache.cache_folder()
     passing = any(f.name.startswith(".") for f in files)  # a check of a file about to be written (`add`)
-    key = None if folder is None or not files or passing else parse_cache.whole_key(
+    key = None if not files or passing else parse_cache.whole_key(
         files, displays, merge_files_for(displays), parse_cache.ontology_text(onto))
     if key is None:
         return None, lambda dataset: dataset
+    if folder is None:  # no store folder yet (a first load or demo): nothing kept, but the digest still names the files
+        return None, lambda dataset: _digested(dataset, key)
     counts = parse_cache.read_counts(folder, key)
     if counts is not None:
         def tables() -> dict[str, pa.Table]:
@@ -307,10 +309,14 @@ def _cached_dataset(files: list[Path], displays: list[str], onto: Ontology):
     def keep(dataset: Dataset) -> Dataset:
         parse_cache.write_entry(folder, key, [("entities", dataset.entities), ("relationships", dataset.relationships),
                                               ("sources", dataset.sources)])
-        dataset.digest = key
-        return dataset
+        return _digested(dataset, key)
 
     return None, keep
+
+
+def _digested(dataset: Dataset, key: str) -> Dataset:
+    dataset.digest = key
+    return dataset
 
 
 def kept_as_read(dataset: Dataset, paths: list[str | Path], renamed: dict[str, str],

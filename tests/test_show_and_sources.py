@@ -55,6 +55,25 @@ def test_piped_tables_are_plain_text_one_row_a_line(runner, workdir, tiny_dir):
     assert not any(ch in "".join(lines) for ch in "┃│━")
 
 
+def test_the_installed_script_pipes_tables_without_click_installed(runner, workdir, tiny_dir):
+    """typer may ship click inside itself: the script must not import click on its own."""
+    import subprocess
+    import sys
+
+    runner.invoke(app, ["load", str(tiny_dir)])
+    no_click = "import sys; sys.modules['click'] = None; from graphkit.cli import main; main()"
+
+    def piped(*args):
+        proc = subprocess.run([sys.executable, "-c", no_click, "run", "department-contracts", *args],
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout.splitlines()
+
+    assert piped()[0].split("\t")[:2] == ["contract_id", "contract"]  # not asked: plain text
+    assert piped("--format", "csv")[0].split(",")[:2] == ["contract_id", "contract"]
+    assert "┃" in "".join(piped("--format", "table"))  # asked for a table: a table, even piped
+
+
 def test_terminal_tables_cut_long_cells_and_never_wrap_ids(runner, workdir, tiny_dir, monkeypatch):
     from rich.console import Console
 

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .output import WideOpt, console, err_console, render
+from .output import FormatOpt, WideOpt, console, err_console, render  # noqa: F401 - FormatOpt for the commands
 from .. import config
 from ..config import redact
 from ..errors import GraphkitError, InvalidDataset, describe_os_error
@@ -25,7 +25,6 @@ StoreOpt = Annotated[Optional[Path], typer.Option("--store", envvar=config.STORE
                                                   help="Embedded store file (default .graphkit/graph.lbug).")]
 Neo4jOpt = Annotated[Optional[bool], typer.Option("--neo4j/--embedded",
                                                   help="Use Neo4j (NEO4J_URI…) or the embedded store; default: Neo4j when NEO4J_URI is set.")]
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")]
 
 
 def dataset_option(help_text: str):

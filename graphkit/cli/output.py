@@ -5,6 +5,7 @@ import codecs
 import csv
 import json
 import sys
+from contextvars import ContextVar
 from typing import Annotated, Any, Iterable
 
 import typer
@@ -18,6 +19,17 @@ console = Console()
 err_console = Console(stderr=True)
 
 WideOpt = Annotated[bool, typer.Option("--wide", help="Show long table cells whole instead of cutting them with ….")]
+_FORMAT_GIVEN: ContextVar[bool] = ContextVar("format_given", default=False)
+
+
+def _note_format(ctx: typer.Context, param: typer.CallbackParam, value: str) -> str:
+    """--format's callback, run for every command that has it: notes whether it was given or left at its default."""
+    source = ctx.get_parameter_source(param.name)
+    _FORMAT_GIVEN.set(source is not None and source.name not in ("DEFAULT", "DEFAULT_MAP"))
+    return value
+
+
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, json or csv.", callback=_note_format)]
 
 
 def _plain(value: Any) -> Any:
@@ -165,14 +177,7 @@ def plain_lines(columns: list[str], rows: list[list[Any]]) -> str:
 
 def _format_given() -> bool:
     """Whether the running command was given --format on its command line (not left at its default)."""
-    import click
-
-    ctx = click.get_current_context(silent=True)
-    if ctx is None or "fmt" not in ctx.params:
-        return False
-    from click.core import ParameterSource
-
-    return ctx.get_parameter_source("fmt") not in (ParameterSource.DEFAULT, None)
+    return _FORMAT_GIVEN.get()
 
 
 def fit_widths(natural: list[int], room: int, floors: list[int] | None = None) -> list[int]:

@@ -51,7 +51,7 @@ def copy_tables(ds) -> list[tuple[str, str, pa.Table]]:
 
     nodes, groups = store_tables(ds, load_ontology())
     out = [(label, "", table) for label, table in nodes.items()]
-    for g in groups:
+    for g in groups.values():
         body = g.table.rename_columns(["from", "to", *g.table.column_names[2:]])
         out.append((g.type, copy_options(g.from_label, g.to_label), body))
     return out
@@ -66,15 +66,13 @@ def engine_copy(tables: list[tuple[str, str, pa.Table]], store_path: Path) -> No
     from graphkit.stores.ladybug_store import schema_statements
 
     db = ladybug.Database(str(store_path))
-    conn = ladybug.Connection(db)
-    conn.execute("BEGIN TRANSACTION")
+    copies = CommittedCopies(db)
     for stmt in schema_statements(load_ontology()):
-        conn.execute(stmt)
-    copies = CommittedCopies(conn)
+        copies.execute(stmt)
     for name, options, table in tables:
         copies.copy(name, table, options)
-    conn.execute("COMMIT")
-    conn.close()
+    copies.commit()
+    copies.close()
     db.close()
 
 

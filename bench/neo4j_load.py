@@ -126,7 +126,7 @@ def write_admin_csv(ds, folder: Path) -> list[str]:
         pacsv.write_csv(body, path)
         args.append(f"--nodes={label}={path}")
     rcols = rel_columns(onto)
-    for k, group in enumerate(rel_groups(ds, onto)):
+    for k, group in enumerate(rel_groups(ds, onto).values()):
         header = [":START_ID", ":END_ID", *[n + types.get(t, "") for n, t in rcols]]
         body = pa.table([group.table.column("source"), group.table.column("target"),
                          *[_joined(group.table.column(n)) for n, _ in rcols]], names=header)

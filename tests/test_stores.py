@@ -230,13 +230,43 @@ def test_a_load_into_an_empty_neo4j_logs_no_warning_of_its_own(neo4j_env, tiny_d
     assert any("no_such_property" in r.getMessage() for r in caplog.records)
 
 
+def test_a_store_built_in_steps_lets_go_of_each_table_once_it_is_committed(tmp_path, monkeypatch):
+    """A large store's build holds one table beside the dataset, not every table it has copied
+    (a Ladybug connection keeps the Arrow data it copied from until it is closed)."""
+    import pyarrow as pa
+
+    from graphkit.resources import seed_dataset_dir
+    from graphkit.stores import ladybug_file
+
+    monkeypatch.setattr(ladybug_file, "COMMIT_ROWS", 1)
+    ds = read_dataset([seed_dataset_dir()])  # tables large enough that Arrow's padding does not count
+    nodes, groups = ladybug_file.store_tables(ds, load_ontology())
+    before, sizes, held = pa.total_allocated_bytes(), [], []
+    real_copy = ladybug_file.copy_arrow
+
+    def copy_arrow(conn, name, rows, options=""):
+        sizes.append(rows.nbytes)
+        held.append(pa.total_allocated_bytes() - before)  # Arrow memory beside the dataset as this COPY begins
+        real_copy(conn, name, rows, options)
+
+    monkeypatch.setattr(ladybug_file, "copy_arrow", copy_arrow)
+    ladybug_file.build_file(tmp_path / "graph.lbug", load_ontology(), nodes, groups, None)
+    assert len(sizes) == len(nodes) + len(groups) > 5
+    assert max(held) <= 2 * max(sizes), (held, sizes)  # the table being copied, not all copied so far
+    store = LadybugStore(tmp_path / "graph.lbug", read_only=True)
+    try:
+        assert store.differences(ds).changed_nothing
+    finally:
+        store.close()
+
+
 def test_a_store_built_in_many_commits_holds_what_one_commit_holds(tmp_path, tiny_dir, monkeypatch):
     """A large store is built in transactions of COMMIT_ROWS rows; cut that to one row and the store is the same."""
     from graphkit.stores import ladybug_file
 
     statements = []
 
-    class Recorded:  # the build's connection, its statements noted
+    class Recorded:  # each of the build's connections, its statements noted
         def __init__(self, conn):
             self.conn = conn
 
@@ -244,9 +274,12 @@ def test_a_store_built_in_many_commits_holds_what_one_commit_holds(tmp_path, tin
             statements.append(statement)
             return self.conn.execute(statement, *args)
 
-    real_init = ladybug_file.CommittedCopies.__init__
+        def close(self):
+            self.conn.close()
+
+    real_connect = ladybug_file.CommittedCopies._connect
     monkeypatch.setattr(ladybug_file, "COMMIT_ROWS", 1)
-    monkeypatch.setattr(ladybug_file.CommittedCopies, "__init__", lambda self, conn: real_init(self, Recorded(conn)))
+    monkeypatch.setattr(ladybug_file.CommittedCopies, "_connect", lambda self: Recorded(real_connect(self)))
     ds = read_dataset([tiny_dir])
     store = LadybugStore(tmp_path / "store" / "graph.lbug")
     try:

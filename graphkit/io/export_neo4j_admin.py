@@ -66,7 +66,7 @@ def export_neo4j_admin(ds: Dataset, target: str | Path, **guard) -> ExportReport
 
 def _file_names(ds: Dataset, onto: Ontology) -> list[str]:
     labels = [f"nodes-{label}.csv" for label in node_tables(ds, onto)]
-    types = sorted({f"relationships-{g.type}.csv" for g in rel_groups(ds, onto)})
+    types = sorted({f"relationships-{rtype}.csv" for rtype, _, _ in rel_groups(ds, onto)})
     return [*labels, *types, "import.sh", "schema.cypher", "README.md"]
 
 
@@ -81,7 +81,7 @@ def _write_folder(ds: Dataset, onto: Ontology, folder: Path) -> ExportReport:
         report.written[f"nodes {label}"] = _write(folder / name, header, rows)
         node_files.append(name)
     groups: dict[str, list] = {}
-    for group in rel_groups(ds, onto):
+    for group in rel_groups(ds, onto).values():
         groups.setdefault(group.type, []).append(group)
     for rtype in sorted(groups):
         columns = rel_columns(onto)

@@ -10,7 +10,9 @@ keeps lists as marked text: see list_text.py.)
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -20,6 +22,7 @@ from ..model.ontology import Ontology
 from ..model.value_types import STR_LIST, value_type
 
 CITATION_COLUMNS = [("source_ids", "list"), ("quotes", "list")]
+K, V = TypeVar("K"), TypeVar("V")
 
 
 def node_columns(onto: Ontology, label: str) -> list[tuple[str, str]]:
@@ -80,40 +83,73 @@ def select_columns(table: pa.Table, columns: list[tuple[str, str]]) -> pa.Table:
     return pa.table(arrays)
 
 
-def node_tables(ds: Dataset, onto: Ontology) -> dict[str, pa.Table]:
-    """One table per node label (sources included), in store column order."""
-    out = {}
+class BuiltOnRequest(Mapping[K, V]):
+    """Tables by key, each built when asked for and never kept: a load that takes them one at a
+    time holds one beside the dataset, not a second copy of all of it.
+
+    >>> squares = BuiltOnRequest([2, 3], lambda n: n * n)
+    >>> list(squares.items()), 4 in squares, len(squares)
+    ([(2, 4), (3, 9)], False, 2)
+    """
+
+    def __init__(self, keys: list[K], build: Callable[[K], V]):
+        self._keys, self._build = list(keys), build
+        self._known = set(self._keys)
+
+    def __getitem__(self, key: K) -> V:
+        if key not in self._known:
+            raise KeyError(key)
+        return self._build(key)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._known
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+def node_tables(ds: Dataset, onto: Ontology) -> BuiltOnRequest[str, pa.Table]:
+    """One table per node label (sources included), in store column order, built as each is asked for."""
     labels = ds.entities.column("label")
-    for label in onto.labels:
-        part = ds.entities.filter(pc.equal(labels, label))
-        if part.num_rows:
-            out[label] = select_columns(part, node_columns(onto, label))
-    if ds.sources.num_rows:
-        out[onto.source_label] = select_columns(ds.sources, node_columns(onto, onto.source_label))
-    return out
+    present = set(pc.unique(labels).to_pylist())
+    names = [label for label in onto.labels if label in present]
+    names += [onto.source_label] if ds.sources.num_rows else []
+
+    def table(label: str) -> pa.Table:
+        if label == onto.source_label:
+            return select_columns(ds.sources, node_columns(onto, label))
+        return select_columns(ds.entities.filter(pc.equal(labels, label)), node_columns(onto, label))
+
+    return BuiltOnRequest(names, table)
 
 
-def rel_groups(ds: Dataset, onto: Ontology) -> list[RelGroup]:
-    """Relationships split by (type, from label, to label)."""
+GroupKey = tuple[str, str, str]  # (relationship type, from label, to label)
+
+
+def rel_groups(ds: Dataset, onto: Ontology) -> BuiltOnRequest[GroupKey, RelGroup]:
+    """Relationships split by (type, from label, to label), each group built as it is asked for."""
     rels = ds.relationships
     if not rels.num_rows:
-        return []
+        return BuiltOnRequest([], lambda key: None)
     ids, labels = ds.entities.column("id").combine_chunks(), ds.entities.column("label").combine_chunks()
     if ds.known_labels:
         ids = pa.concat_arrays([ids, pa.array(list(ds.known_labels), pa.string())])
         labels = pa.concat_arrays([labels, pa.array(list(ds.known_labels.values()), pa.string())])
     src_label = pc.take(labels, pc.index_in(rels.column("source"), ids))
     dst_label = pc.take(labels, pc.index_in(rels.column("target"), ids))
-    key = pc.binary_join_element_wise(rels.column("type"), src_label, dst_label, "|")
-    groups = []
-    for combo in pc.unique(key).to_pylist():
-        rtype, a, b = combo.split("|")
-        part = rels.filter(pc.equal(key, combo))
+    joined = pc.binary_join_element_wise(rels.column("type"), src_label, dst_label, "|")
+
+    def group(key: GroupKey) -> RelGroup:
+        part = rels.filter(pc.equal(joined, "|".join(key)))
         body = select_columns(part, rel_columns(onto))
         table = pa.table({"source": part.column("source"), "target": part.column("target"),
                           **{n: body.column(n) for n in body.column_names}})
-        groups.append(RelGroup(rtype, a, b, table))
-    return groups
+        return RelGroup(*key, table)
+
+    return BuiltOnRequest([tuple(combo.split("|")) for combo in pc.unique(joined).to_pylist()], group)
 
 
 def signature(table: pa.Table, columns: list[str]) -> pa.Array:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import glob
 import os
 from datetime import datetime, timezone
+from collections.abc import Mapping
 from pathlib import Path
 
 import pyarrow as pa
@@ -18,7 +19,7 @@ from ..model.ontology import Ontology
 from ..model.value_types import value_type
 from ..errors import GraphkitError
 from .base import LoadReport, ProgressFn
-from .columns import RelGroup, node_columns, node_tables, rel_columns, rel_groups
+from .columns import BuiltOnRequest, GroupKey, RelGroup, node_columns, node_tables, rel_columns, rel_groups
 from .list_text import encode_lists
 
 
@@ -40,11 +41,17 @@ def schema_statements(onto: Ontology) -> list[str]:
     return stmts
 
 
-def store_tables(dataset: Dataset, onto: Ontology) -> tuple[dict[str, pa.Table], list[RelGroup]]:
-    """The dataset laid out as this store holds it: node tables and relationship groups, lists as marked text."""
-    nodes = {label: encode_lists(table) for label, table in node_tables(dataset, onto).items()}
-    groups = [RelGroup(g.type, g.from_label, g.to_label, encode_lists(g.table)) for g in rel_groups(dataset, onto)]
-    return nodes, groups
+def store_tables(dataset: Dataset, onto: Ontology) -> tuple[BuiltOnRequest[str, pa.Table],
+                                                            BuiltOnRequest[GroupKey, RelGroup]]:
+    """The dataset laid out as this store holds it: node tables and relationship groups, lists as marked
+    text, each built as it is asked for (a load copying them one by one holds one at a time)."""
+    nodes, groups = node_tables(dataset, onto), rel_groups(dataset, onto)
+
+    def group(key: GroupKey) -> RelGroup:
+        g = groups[key]
+        return RelGroup(g.type, g.from_label, g.to_label, encode_lists(g.table))
+
+    return BuiltOnRequest(list(nodes), lambda label: encode_lists(nodes[label])), BuiltOnRequest(list(groups), group)
 
 
 def copy_options(from_label: str, to_label: str) -> str:
@@ -55,64 +62,90 @@ def copy_options(from_label: str, to_label: str) -> str:
 COMMIT_ROWS = 100_000  # rows copied between commits: small stores in one transaction, large ones in steps
 
 
-def build_file(path: Path, onto: Ontology, nodes: dict[str, pa.Table], groups: list[RelGroup],
-                progress: ProgressFn | None) -> LoadReport:
+def build_file(path: Path, onto: Ontology, nodes: Mapping[str, pa.Table], groups: Mapping[GroupKey, RelGroup],
+               progress: ProgressFn | None) -> LoadReport:
     """A new store file holding exactly these tables: the schema, then COPY table by table.
 
-    Tables are copied in transactions of about `COMMIT_ROWS` rows: a small store in one (each
-    commit costs about as much as copying a small table), a large one in steps whose memory is
-    released at each commit. Each table is released once copied (`nodes` and `groups` are
-    emptied), so memory falls as the file grows. The file is new and only put in place once
-    built, so a failure part way leaves nothing half-written where the store is read."""
+    Tables are copied in transactions of about `COMMIT_ROWS` rows (`CommittedCopies`): a small
+    store in one, a large one in steps whose memory is released at each commit. Each table is
+    taken from `nodes` and `groups` when its turn comes (`store_tables` builds them as they are
+    asked for) and let go once copied, so memory falls as the file grows. The file is new and
+    only put in place once built, so a failure part way leaves nothing half-written where the
+    store is read."""
     import ladybug
 
     report = LoadReport()
     db = ladybug.Database(str(path))
-    conn = ladybug.Connection(db)
+    copies = CommittedCopies(db)
     try:
-        conn.execute("BEGIN TRANSACTION")
         for stmt in schema_statements(onto):
-            conn.execute(stmt)
-        copies = CommittedCopies(conn)
-        for label in list(nodes):
-            table = nodes.pop(label)
+            copies.execute(stmt)
+        for label, table in nodes.items():
             copies.copy(label, table)
             report.add(label, table.num_rows, 0, 0)
             progress and progress(label, table.num_rows)
-        while groups:
-            g = groups.pop(0)
+            del table  # before the next is built
+        for g in groups.values():
             copies.copy(g.type, endpoints_first(g.table), copy_options(g.from_label, g.to_label))
             report.add(g.type, g.table.num_rows, 0, 0)
             progress and progress(g.type, g.table.num_rows)
-        conn.execute("COMMIT")
+            del g
+        copies.commit()
     finally:
-        conn.close()
+        copies.close()
         db.close()
     return report
 
 
 class CommittedCopies:
-    """COPY statements inside an open transaction, committed and begun anew past `COMMIT_ROWS` rows."""
+    """Statements and COPYs into `db` in transactions of about `COMMIT_ROWS` rows copied.
 
-    def __init__(self, conn):
-        self.conn, self.rows = conn, 0
+    Each commit also closes its connection and opens another: a Ladybug connection keeps every
+    Arrow table it has copied from until it is closed (committing is not enough), so without
+    this a store built in many steps would still hold all its tables until the end.
+    """
+
+    def __init__(self, db):
+        self.db, self.rows = db, 0
+        self.conn = self._connect()
+        self.conn.execute("BEGIN TRANSACTION")
+
+    def _connect(self):
+        import ladybug
+
+        return ladybug.Connection(self.db)
+
+    def execute(self, statement: str) -> None:
+        self.conn.execute(statement)
 
     def copy(self, table_name: str, rows: pa.Table, options: str = "") -> None:
         if self.rows and self.rows + rows.num_rows > COMMIT_ROWS:
-            self.conn.execute("COMMIT")
+            self.commit()
             self.conn.execute("BEGIN TRANSACTION")
-            self.rows = 0
         copy_arrow(self.conn, table_name, rows, options)
         self.rows += rows.num_rows
+
+    def commit(self) -> None:
+        """Commit what is copied, and let go of the tables it was copied from."""
+        self.conn.execute("COMMIT")
+        self.conn.close()
+        self.conn, self.rows = self._connect(), 0
+
+    def close(self) -> None:
+        self.conn.close()
 
 
 def copy_arrow(conn, table_name: str, rows: pa.Table, options: str = "") -> None:
     """COPY an Arrow table into a Ladybug table (relationships: `from`, `to`, then properties)."""
     if not rows.num_rows:
         return
-    # A fresh Arrow object per COPY: re-running COPY on the same object crashes Ladybug.
-    batch = pa.Table.from_batches(rows.to_batches(), schema=rows.schema)  # noqa: F841 - read by name
+    batch = fresh_table(rows)  # noqa: F841 - read by name
     conn.execute(f"COPY {table_name} FROM batch{options}")
+
+
+def fresh_table(rows: pa.Table) -> pa.Table:
+    """A new Arrow object over the same data: re-running COPY on the same object crashes Ladybug."""
+    return pa.Table.from_batches(rows.to_batches(), schema=rows.schema)
 
 
 def endpoints_first(table: pa.Table) -> pa.Table:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Iterator
 
 from .. import config
@@ -31,7 +32,7 @@ from .statements import check_statement
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from .columns import RelGroup
+    from .columns import GroupKey, RelGroup
     from .plans import TablePlan
 
 ARROW_HELPERS = {  # imported into this module on first use (`_arrow_helpers`): a load that changes nothing needs none
@@ -241,8 +242,8 @@ class LadybugStore:
     def _is_empty(self) -> bool:
         return not self._conn.execute("MATCH (n) RETURN n.id LIMIT 1").has_next()
 
-    def _upsert(self, nodes: dict[str, pa.Table], groups: list[RelGroup], progress: ProgressFn | None,
-                sync: bool) -> LoadReport:
+    def _upsert(self, nodes: Mapping[str, pa.Table], groups: Mapping[GroupKey, RelGroup],
+                progress: ProgressFn | None, sync: bool) -> LoadReport:
         """Into a store holding data: one transaction; new rows copied, changed rows set, gone rows deleted."""
         report = LoadReport()
 
@@ -261,7 +262,8 @@ class LadybugStore:
             raise GraphkitError(f"load failed, store unchanged: {exc}") from None
         return report
 
-    def _rebuild(self, nodes: dict[str, pa.Table], groups: list[RelGroup], progress: ProgressFn | None) -> LoadReport:
+    def _rebuild(self, nodes: Mapping[str, pa.Table], groups: Mapping[GroupKey, RelGroup],
+                 progress: ProgressFn | None) -> LoadReport:
         """Build the whole store in a new file, then rename it over the old one (atomic on one file system).
 
         A crash before the rename leaves the old store and a stale `.building` file, removed by the
@@ -292,7 +294,8 @@ class LadybugStore:
     def _existing(self, cypher: str, parameters: dict) -> pa.Table:
         return self._conn.execute(cypher, parameters).get_as_arrow()
 
-    def _plans(self, nodes: dict[str, pa.Table], groups: list[RelGroup], sync: bool) -> Iterator[TablePlan]:
+    def _plans(self, nodes: Mapping[str, pa.Table], groups: Mapping[GroupKey, RelGroup],
+               sync: bool) -> Iterator[TablePlan]:
         """Per node label and relationship group: what the load adds, sets and (with sync) deletes."""
         return store_plans(self._existing, self.onto, nodes, groups, sync)
 

@@ -175,7 +175,7 @@ class Neo4jStore:
         for label, table in node_tables(dataset, self.onto).items():
             split = rows.node_rows(self.onto, label, table, self._stored_cached(stored, label))
             yield label, split, rows.create_nodes(label), rows.set_nodes()
-        for group in rel_groups(dataset, self.onto):
+        for group in rel_groups(dataset, self.onto).values():
             split = rows.rel_rows(self.onto, group, self._stored_cached(stored, group.type))
             yield group.type, split, rows.create_rels(group.type, group.from_label, group.to_label), rows.set_rels()
 

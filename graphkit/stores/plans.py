@@ -13,14 +13,14 @@ so the store equals the record.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..model.ontology import Ontology
-from .columns import RelGroup, node_columns, rel_columns, signature
+from .columns import GroupKey, RelGroup, node_columns, rel_columns, signature
 
 
 @dataclass
@@ -76,32 +76,32 @@ def _flat(values: pa.Array | pa.ChunkedArray) -> pa.Array:
 Existing = Callable[[str, dict], pa.Table]  # (Cypher, parameters) -> the store's rows as Arrow
 
 
-def store_plans(existing: Existing, onto: Ontology, nodes: dict[str, pa.Table],
-                groups: list[RelGroup], sync: bool) -> Iterator[TablePlan]:
+def store_plans(existing: Existing, onto: Ontology, nodes: Mapping[str, pa.Table],
+                groups: Mapping[GroupKey, RelGroup], sync: bool) -> Iterator[TablePlan]:
     """Per node label and relationship group: what a load adds, sets and (with sync) deletes;
     `existing(cypher, parameters)` reads the store's rows as Arrow. Without sync only the stored
     rows the load may set are read (those with an incoming key), so a finding added to a large
     store does not read whole tables: nodes by their ids, links by the ids of the nodes they leave
     (both looked up by the node tables' primary key; `x.id IN $list` would compare every row with
-    every item)."""
+    every item). Each table of `nodes` and `groups` is asked for once."""
     for label in onto.all_labels:
         if label in nodes:
-            cols = [n for n, _ in node_columns(onto, label)]
-            among, keys = _among(nodes[label], "id", sync)
+            cols, table = [n for n, _ in node_columns(onto, label)], nodes[label]
+            among, keys = _among(table, "id", sync)
             stored = existing(f"{among}MATCH (n:{label}{' {id: k}' if among else ''}) RETURN "
                               + ", ".join(f"n.{c} AS {c}" for c in cols), keys)
-            yield TablePlan.compare(label, "id", nodes[label], stored, cols, sync)
+            yield TablePlan.compare(label, "id", table, stored, cols, sync)
         elif sync:
             yield TablePlan.only_gone(label, "id", existing(f"MATCH (n:{label}) RETURN n.id AS id", {}).column("id"))
     cols = [n for n, _ in rel_columns(onto)]
-    for group in groups:
+    for group in groups.values():
         t, a, b = group.type, group.from_label, group.to_label
         among, keys = _among(group.table, "source", sync)
         stored = existing(f"{among}MATCH (:{a}{' {id: k}' if among else ''})-[r:{t}]->(:{b}) RETURN "
                           + ", ".join(f"r.{c} AS {c}" for c in cols), keys)
         yield TablePlan.compare(t, "rid", group.table, stored, cols, sync, (a, b))
     if sync:
-        yield from _absent_groups(existing, onto, {(g.type, g.from_label, g.to_label) for g in groups})
+        yield from _absent_groups(existing, onto, set(groups))
 
 
 def _among(incoming: pa.Table, column: str, sync: bool) -> tuple[str, dict]:

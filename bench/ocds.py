@@ -31,7 +31,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data" / "ocds"
 SIZES = {"2k": 2_000, "20k": 20_000, "200k": 200_000}
 GOALS = {"import": 20.0, "memory_mb": 1024.0, "validate": 8.0, "add": 3.0}
 ADD_SIZES = ("20k",)  # the size the add goal is set at
-GOAL_SIZE = "20k"  # the size the import's time goal is set at; smaller files are mostly process start
+GOAL_SIZE = "20k"  # the size the import, memory and validate goals are set at; smaller files are mostly process start
 
 
 def releases_file(size: str, sample: Path = SAMPLE) -> Path:
@@ -133,8 +133,9 @@ def _index_of(m: dict) -> str:
     return "store" if sum(m["files"].values()) > SMALL_DATASET_BYTES else "dataset files"
 
 
-def _import_goal(size: str, ratio: float) -> tuple[str | None, bool | None]:
-    return (f"<= {GOALS['import']:g}x", ratio <= GOALS["import"]) if size == GOAL_SIZE else (None, None)
+def _goal_at_size(size: str, goal: str, ratio: float) -> tuple[str | None, bool | None]:
+    """(goal, met) of a ratio the issue sets at `GOAL_SIZE` only; nothing at other sizes."""
+    return (f"<= {GOALS[goal]:g}x", ratio <= GOALS[goal]) if size == GOAL_SIZE else (None, None)
 
 
 def rows_for(m: dict) -> list[Row]:
@@ -143,13 +144,14 @@ def rows_for(m: dict) -> list[Row]:
     cpu_ratio = m["import_cpu_s"] / m["json_parse_cpu_s"]
     return [
         Row(f"import ocds {size} releases (child, load included)", m["import_s"], "s", "json module parse",
-            m["json_parse_s"], imp, *_import_goal(size, imp),
+            m["json_parse_s"], imp, *_goal_at_size(size, "import", imp),
             note=f"{rate:,.0f} releases/s; CPU {m['import_cpu_s']:.1f} s = {cpu_ratio:.1f}x the parse's CPU "
                  f"(the steadier ratio on a busy machine)", detail={"files": m["files"]}),
-        Row(f"peak RSS of the import, {size}", m["peak_mb"], "MB", goal=f"< {GOALS['memory_mb']:g} MB",
-            met=m["peak_mb"] < GOALS["memory_mb"]),
+        Row(f"peak RSS of the import, {size}", m["peak_mb"], "MB",
+            **({"goal": f"< {GOALS['memory_mb']:g} MB", "met": m["peak_mb"] < GOALS["memory_mb"]}
+               if size == GOAL_SIZE else {"note": "goal: flat from 20k (the 200k / 20k row)"} if size == "200k" else {})),
         Row(f"validate after the import, {size}", m["validate_s"], "s", "graphkit --help", m["help_s"], ratio_v,
-            f"<= {GOALS['validate']:g}x", ratio_v <= GOALS["validate"]),
+            *_goal_at_size(size, "validate", ratio_v)),
     ] + ([] if m["add_s"] is None else [
         Row(f"add relation after the import, {size}", m["add_s"], "s", "graphkit --help", m["help_s"],
             m["add_s"] / m["help_s"], f"<= {GOALS['add']:g}x", m["add_s"] / m["help_s"] <= GOALS["add"],

@@ -52,6 +52,8 @@ def _fmt(value, unit: str) -> str:
         return f"{value:,.0f} MB"
     if unit == "ms":
         return f"{value:,.1f} ms"
+    if unit == "x":
+        return f"{value:,.2f}x"
     return f"{value:,.3f} s" if value < 10 else f"{value:,.1f} s"
 
 

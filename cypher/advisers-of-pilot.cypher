@@ -13,13 +13,17 @@ RETURN a.id AS adviser_id, a.name AS adviser, a.kind AS kind, 'supports' AS tie,
        r.evidence AS evidence, r.source_ids AS sources
 ORDER BY adviser_id, tie, via, role, evidence LIMIT $first
 UNION ALL
-MATCH (a)-[r:ADVISES]->(b)-[:LEADS|PARTICIPATES_IN|PART_OF]->(p:Organisation {id: $pilot})
-RETURN DISTINCT a.id AS adviser_id, a.name AS adviser, a.kind AS kind, 'advises' AS tie, b.name AS via, r.role AS role,
+MATCH (b)-[:LEADS|PARTICIPATES_IN|PART_OF]->(p:Organisation {id: $pilot})
+WITH DISTINCT b
+MATCH (a)-[r:ADVISES]->(b)
+RETURN a.id AS adviser_id, a.name AS adviser, a.kind AS kind, 'advises' AS tie, b.name AS via, r.role AS role,
        r.evidence AS evidence, r.source_ids AS sources
 ORDER BY adviser_id, tie, via, role, evidence LIMIT $first
 UNION ALL
-MATCH (a)-[r:SUPPORTS]->(b)-[:LEADS|PARTICIPATES_IN|PART_OF]->(p:Organisation {id: $pilot})
-RETURN DISTINCT a.id AS adviser_id, a.name AS adviser, a.kind AS kind, 'supports' AS tie, b.name AS via, r.role AS role,
+MATCH (b)-[:LEADS|PARTICIPATES_IN|PART_OF]->(p:Organisation {id: $pilot})
+WITH DISTINCT b
+MATCH (a)-[r:SUPPORTS]->(b)
+RETURN a.id AS adviser_id, a.name AS adviser, a.kind AS kind, 'supports' AS tie, b.name AS via, r.role AS role,
        r.evidence AS evidence, r.source_ids AS sources
 ORDER BY adviser_id, tie, via, role, evidence LIMIT $first
 UNION ALL
@@ -29,8 +33,11 @@ RETURN a.id AS adviser_id, a.name AS adviser, a.kind AS kind, 'commissioned' AS 
 ORDER BY adviser_id, tie, via, role, evidence LIMIT $first
 UNION ALL
 MATCH (b)-[:LEADS|PARTICIPATES_IN|PART_OF]->(p:Organisation {id: $pilot})
-MATCH (b)-[:COMMISSIONED]->(c:Contract)-[r:AWARDED_TO]->(a)
-RETURN DISTINCT a.id AS adviser_id, a.name AS adviser, a.kind AS kind, 'commissioned' AS tie, b.name AS via,
+WITH DISTINCT b
+MATCH (b)-[:COMMISSIONED]->(c:Contract)
+WITH DISTINCT b, c
+MATCH (c)-[r:AWARDED_TO]->(a)
+RETURN a.id AS adviser_id, a.name AS adviser, a.kind AS kind, 'commissioned' AS tie, b.name AS via,
        c.name AS role, r.evidence AS evidence, r.source_ids AS sources
 ORDER BY adviser_id, tie, via, role, evidence LIMIT $first
 UNION ALL
@@ -40,8 +47,11 @@ RETURN a.id AS adviser_id, a.name AS adviser, a.kind AS kind, 'commissioned' AS 
 ORDER BY adviser_id, tie, via, role, evidence LIMIT $first
 UNION ALL
 MATCH (b)-[:LEADS|PARTICIPATES_IN|PART_OF]->(p:Organisation {id: $pilot})
-MATCH (b)-[:COMMISSIONED]->(rep:Report)<-[r:AUTHORED]-(a)
-RETURN DISTINCT a.id AS adviser_id, a.name AS adviser, a.kind AS kind, 'commissioned' AS tie, b.name AS via,
+WITH DISTINCT b
+MATCH (b)-[:COMMISSIONED]->(rep:Report)
+WITH DISTINCT b, rep
+MATCH (rep)<-[r:AUTHORED]-(a)
+RETURN a.id AS adviser_id, a.name AS adviser, a.kind AS kind, 'commissioned' AS tie, b.name AS via,
        rep.name AS role, r.evidence AS evidence, r.source_ids AS sources
 ORDER BY adviser_id, tie, via, role, evidence LIMIT $first
 // total
@@ -51,30 +61,32 @@ UNION ALL
 MATCH (a)-[r:SUPPORTS]->(p:Organisation {id: $pilot})
 RETURN count(*) AS n
 UNION ALL
-MATCH (a)-[r:ADVISES]->(b)-[:LEADS|PARTICIPATES_IN|PART_OF]->(p:Organisation {id: $pilot})
-WITH DISTINCT a.id AS adviser_id, a.name AS adviser, a.kind AS kind, 'advises' AS tie, b.name AS via, r.role AS role,
-       r.evidence AS evidence, r.source_ids AS sources
+MATCH (b)-[:LEADS|PARTICIPATES_IN|PART_OF]->(p:Organisation {id: $pilot})
+WITH DISTINCT b
+MATCH (a)-[r:ADVISES]->(b)
 RETURN count(*) AS n
 UNION ALL
-MATCH (a)-[r:SUPPORTS]->(b)-[:LEADS|PARTICIPATES_IN|PART_OF]->(p:Organisation {id: $pilot})
-WITH DISTINCT a.id AS adviser_id, a.name AS adviser, a.kind AS kind, 'supports' AS tie, b.name AS via, r.role AS role,
-       r.evidence AS evidence, r.source_ids AS sources
+MATCH (b)-[:LEADS|PARTICIPATES_IN|PART_OF]->(p:Organisation {id: $pilot})
+WITH DISTINCT b
+MATCH (a)-[r:SUPPORTS]->(b)
 RETURN count(*) AS n
 UNION ALL
 MATCH (p:Organisation {id: $pilot})-[:COMMISSIONED]->(c:Contract)-[r:AWARDED_TO]->(a)
 RETURN count(*) AS n
 UNION ALL
 MATCH (b)-[:LEADS|PARTICIPATES_IN|PART_OF]->(p:Organisation {id: $pilot})
-MATCH (b)-[:COMMISSIONED]->(c:Contract)-[r:AWARDED_TO]->(a)
-WITH DISTINCT a.id AS adviser_id, a.name AS adviser, a.kind AS kind, 'commissioned' AS tie, b.name AS via,
-       c.name AS role, r.evidence AS evidence, r.source_ids AS sources
+WITH DISTINCT b
+MATCH (b)-[:COMMISSIONED]->(c:Contract)
+WITH DISTINCT b, c
+MATCH (c)-[r:AWARDED_TO]->(a)
 RETURN count(*) AS n
 UNION ALL
 MATCH (p:Organisation {id: $pilot})-[:COMMISSIONED]->(rep:Report)<-[r:AUTHORED]-(a)
 RETURN count(*) AS n
 UNION ALL
 MATCH (b)-[:LEADS|PARTICIPATES_IN|PART_OF]->(p:Organisation {id: $pilot})
-MATCH (b)-[:COMMISSIONED]->(rep:Report)<-[r:AUTHORED]-(a)
-WITH DISTINCT a.id AS adviser_id, a.name AS adviser, a.kind AS kind, 'commissioned' AS tie, b.name AS via,
-       rep.name AS role, r.evidence AS evidence, r.source_ids AS sources
+WITH DISTINCT b
+MATCH (b)-[:COMMISSIONED]->(rep:Report)
+WITH DISTINCT b, rep
+MATCH (rep)<-[r:AUTHORED]-(a)
 RETURN count(*) AS n

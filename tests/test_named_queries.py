@@ -195,12 +195,16 @@ def test_advisers_of_a_pilot_are_only_ties_to_the_pilot_and_the_bodies_that_lead
         "  - {source: firm, type: ADVISES, target: council, role: strategy, sources: [{source: blog, quote: q}]}\n"
         "  - {source: council, type: COMMISSIONED, target: review, sources: [{source: blog, quote: q}]}\n"
         "  - {source: review, type: AWARDED_TO, target: firm, sources: [{source: blog, quote: q}]}\n"
-        "  - {source: article, type: SUPPORTS, target: total-place, sources: [{source: blog, quote: q}]}\n",
+        "  - {source: article, type: SUPPORTS, target: total-place, sources: [{source: blog, quote: q}]}\n"
+        # the council is tied to the pilot twice and commissioned the review twice: each tie is still one row
+        "  - {source: council, type: PART_OF, target: croydon, sources: [{source: blog, quote: q}]}\n"
+        "  - {source: council, type: COMMISSIONED, target: review, role: extension, sources: [{source: blog, quote: q}]}\n",
         encoding="utf-8")
     load([tiny_dir, tmp_path], store)
     rows = [(r["adviser_id"], r["tie"], r["via"]) for r in records(store, "advisers-of-pilot", pilot="croydon")]
     assert rows == [("firm", "advises", "Croydon Council"), ("firm", "commissioned", "Croydon Council"),
                     ("leadership-centre", "supports", "direct")]
+    assert run_named(store, "advisers-of-pilot", {"pilot": "croydon"}, window=(0, 1)).total == len(rows)
 
 
 def test_named_queries_declare_their_order_and_list_each_source_once(loaded):

@@ -12,6 +12,7 @@ MATCH (s) WHERE s.id = sid
 WITH s, vat, total_gbp, items
 MATCH (c:Contract)-[a:AWARDED_TO]->(s)
 WHERE NOT c.kind IN ['framework_agreement', 'dynamic_purchasing_system']
+HINT s JOIN (a JOIN c)
 WITH s, vat AS wanted, total_gbp, items, c, a, c.value_gbp IS NULL AS per_award
 WITH DISTINCT s, wanted, total_gbp, items, c.id AS contract,
      CASE WHEN per_award THEN ID(a) END AS award,
@@ -43,6 +44,7 @@ MATCH (s) WHERE s.id = sid
 WITH s, vat, total_gbp, items
 MATCH (p)-[r:PAID]->(s)
 WHERE r.amount_gbp IS NOT NULL AND coalesce(r.vat, 'unknown') = vat
+HINT s JOIN (r JOIN p)
 RETURN s.id AS supplier_id, s.name AS supplier, 'payment' AS money, vat,
        total_gbp, CAST(NULL AS DOUBLE) AS ceiling_gbp, CAST(NULL AS INT64) AS shared_by,
        items, collect(p.id) AS what, collect(r.source_ids) AS sources

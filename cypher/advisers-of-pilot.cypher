@@ -13,16 +13,14 @@ RETURN a.id AS adviser_id, a.name AS adviser, a.kind AS kind, 'supports' AS tie,
        r.evidence AS evidence, r.source_ids AS sources
 ORDER BY adviser_id, tie, via, role, evidence LIMIT $first
 UNION ALL
-MATCH (b)-[:LEADS|PARTICIPATES_IN|PART_OF]->(p:Organisation {id: $pilot})
-WITH DISTINCT b
-MATCH (a)-[r:ADVISES]->(b)
+MATCH (a)-[r:ADVISES]->(b)-[:LEADS|PARTICIPATES_IN|PART_OF]->(p:Organisation {id: $pilot})
+WITH DISTINCT a, r, b
 RETURN a.id AS adviser_id, a.name AS adviser, a.kind AS kind, 'advises' AS tie, b.name AS via, r.role AS role,
        r.evidence AS evidence, r.source_ids AS sources
 ORDER BY adviser_id, tie, via, role, evidence LIMIT $first
 UNION ALL
-MATCH (b)-[:LEADS|PARTICIPATES_IN|PART_OF]->(p:Organisation {id: $pilot})
-WITH DISTINCT b
-MATCH (a)-[r:SUPPORTS]->(b)
+MATCH (a)-[r:SUPPORTS]->(b)-[:LEADS|PARTICIPATES_IN|PART_OF]->(p:Organisation {id: $pilot})
+WITH DISTINCT a, r, b
 RETURN a.id AS adviser_id, a.name AS adviser, a.kind AS kind, 'supports' AS tie, b.name AS via, r.role AS role,
        r.evidence AS evidence, r.source_ids AS sources
 ORDER BY adviser_id, tie, via, role, evidence LIMIT $first
@@ -33,10 +31,8 @@ RETURN a.id AS adviser_id, a.name AS adviser, a.kind AS kind, 'commissioned' AS 
 ORDER BY adviser_id, tie, via, role, evidence LIMIT $first
 UNION ALL
 MATCH (b)-[:LEADS|PARTICIPATES_IN|PART_OF]->(p:Organisation {id: $pilot})
-WITH DISTINCT b
-MATCH (b)-[:COMMISSIONED]->(c:Contract)
-WITH DISTINCT b, c
-MATCH (c)-[r:AWARDED_TO]->(a)
+MATCH (b)-[:COMMISSIONED]->(c:Contract)-[r:AWARDED_TO]->(a)
+WITH DISTINCT a, r, b, c
 RETURN a.id AS adviser_id, a.name AS adviser, a.kind AS kind, 'commissioned' AS tie, b.name AS via,
        c.name AS role, r.evidence AS evidence, r.source_ids AS sources
 ORDER BY adviser_id, tie, via, role, evidence LIMIT $first
@@ -61,24 +57,20 @@ UNION ALL
 MATCH (a)-[r:SUPPORTS]->(p:Organisation {id: $pilot})
 RETURN count(*) AS n
 UNION ALL
-MATCH (b)-[:LEADS|PARTICIPATES_IN|PART_OF]->(p:Organisation {id: $pilot})
-WITH DISTINCT b
-MATCH (a)-[r:ADVISES]->(b)
+MATCH (a)-[r:ADVISES]->(b)-[:LEADS|PARTICIPATES_IN|PART_OF]->(p:Organisation {id: $pilot})
+WITH DISTINCT a, r, b
 RETURN count(*) AS n
 UNION ALL
-MATCH (b)-[:LEADS|PARTICIPATES_IN|PART_OF]->(p:Organisation {id: $pilot})
-WITH DISTINCT b
-MATCH (a)-[r:SUPPORTS]->(b)
+MATCH (a)-[r:SUPPORTS]->(b)-[:LEADS|PARTICIPATES_IN|PART_OF]->(p:Organisation {id: $pilot})
+WITH DISTINCT a, r, b
 RETURN count(*) AS n
 UNION ALL
 MATCH (p:Organisation {id: $pilot})-[:COMMISSIONED]->(c:Contract)-[r:AWARDED_TO]->(a)
 RETURN count(*) AS n
 UNION ALL
 MATCH (b)-[:LEADS|PARTICIPATES_IN|PART_OF]->(p:Organisation {id: $pilot})
-WITH DISTINCT b
-MATCH (b)-[:COMMISSIONED]->(c:Contract)
-WITH DISTINCT b, c
-MATCH (c)-[r:AWARDED_TO]->(a)
+MATCH (b)-[:COMMISSIONED]->(c:Contract)-[r:AWARDED_TO]->(a)
+WITH DISTINCT a, r, b, c
 RETURN count(*) AS n
 UNION ALL
 MATCH (p:Organisation {id: $pilot})-[:COMMISSIONED]->(rep:Report)<-[r:AUTHORED]-(a)

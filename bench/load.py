@@ -66,13 +66,12 @@ def engine_copy(tables: list[tuple[str, str, pa.Table]], store_path: Path) -> No
     from graphkit.stores.ladybug_store import schema_statements
 
     db = ladybug.Database(str(store_path))
-    copies = CommittedCopies(db)
-    for stmt in schema_statements(load_ontology()):
-        copies.execute(stmt)
-    for name, options, table in tables:
-        copies.copy(name, table, options)
-    copies.commit()
-    copies.close()
+    with CommittedCopies(db) as copies:
+        for stmt in schema_statements(load_ontology()):
+            copies.execute(stmt)
+        for name, options, table in tables:
+            copies.copy(name, table, options)
+        copies.commit()
     db.close()
 
 

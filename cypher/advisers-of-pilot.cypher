@@ -1,5 +1,5 @@
 // name: advisers-of-pilot
-// description: Who advises or supports a pilot area, or was commissioned by it, directly or through a body or programme that leads, partners or is part of it
+// description: Who advises or supports a pilot area, or was commissioned by it, directly or through a body or programme that leads, partners or is part of it; one row per tie
 // params: pilot (id, name or alias of a pilot area)
 // actors: pilot (pilot_area)
 // order: adviser_id, tie, via, role, evidence

@@ -84,8 +84,8 @@ def select_columns(table: pa.Table, columns: list[tuple[str, str]]) -> pa.Table:
 
 
 class BuiltOnRequest(Mapping[K, V]):
-    """Tables by key, each built when asked for and never kept: a load that takes them one at a
-    time holds one beside the dataset, not a second copy of all of it.
+    """Values by key, each built when asked for and never kept: a load that takes the store's
+    tables one at a time holds one beside the dataset, not a second copy of all of it.
 
     >>> squares = BuiltOnRequest([2, 3], lambda n: n * n)
     >>> list(squares.items()), 4 in squares, len(squares)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import glob
 import os
-from datetime import datetime, timezone
 from collections.abc import Mapping
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pyarrow as pa
@@ -69,70 +69,94 @@ def build_file(path: Path, onto: Ontology, nodes: Mapping[str, pa.Table], groups
     Tables are copied in transactions of about `COMMIT_ROWS` rows (`CommittedCopies`): a small
     store in one, a large one in steps whose memory is released at each commit. Each table is
     taken from `nodes` and `groups` when its turn comes (`store_tables` builds them as they are
-    asked for) and let go once copied, so memory falls as the file grows. The file is new and
-    only put in place once built, so a failure part way leaves nothing half-written where the
-    store is read."""
+    asked for) and released at the next commit, so memory falls as the file grows. The file is
+    new and only put in place once built, so a failure part way leaves nothing half-written where
+    the store is read."""
     import ladybug
 
-    report = LoadReport()
     db = ladybug.Database(str(path))
-    copies = CommittedCopies(db)
     try:
-        for stmt in schema_statements(onto):
-            copies.execute(stmt)
-        for label, table in nodes.items():
-            copies.copy(label, table)
-            report.add(label, table.num_rows, 0, 0)
-            progress and progress(label, table.num_rows)
-            del table  # before the next is built
-        for g in groups.values():
-            copies.copy(g.type, endpoints_first(g.table), copy_options(g.from_label, g.to_label))
-            report.add(g.type, g.table.num_rows, 0, 0)
-            progress and progress(g.type, g.table.num_rows)
-            del g
-        copies.commit()
+        with CommittedCopies(db) as copies:
+            return _copy_tables(copies, onto, nodes, groups, progress)
     finally:
-        copies.close()
         db.close()
+
+
+def _copy_tables(copies: CommittedCopies, onto: Ontology, nodes: Mapping[str, pa.Table],
+                 groups: Mapping[GroupKey, RelGroup], progress: ProgressFn | None) -> LoadReport:
+    report = LoadReport()
+    for stmt in schema_statements(onto):
+        copies.execute(stmt)
+    for label, table in nodes.items():
+        copies.copy(label, table)
+        report.add(label, table.num_rows, 0, 0)
+        progress and progress(label, table.num_rows)
+        del table  # before the next is built
+    for g in groups.values():
+        copies.copy(g.type, endpoints_first(g.table), copy_options(g.from_label, g.to_label))
+        report.add(g.type, g.table.num_rows, 0, 0)
+        progress and progress(g.type, g.table.num_rows)
+        del g
+    copies.commit()
     return report
 
 
 class CommittedCopies:
-    """Statements and COPYs into `db` in transactions of about `COMMIT_ROWS` rows copied.
+    """Statements and COPYs into the database `db`, committed every `COMMIT_ROWS` rows copied
+    (and by `commit`); a `with` block ends the open transaction without committing it.
 
-    Each commit also closes its connection and opens another: a Ladybug connection keeps every
-    Arrow table it has copied from until it is closed (committing is not enough), so without
-    this a store built in many steps would still hold all its tables until the end.
+    Each commit also closes its connection, and the next statement opens another: a Ladybug
+    connection keeps the Arrow data of every table it has copied from until it is closed
+    (committing is not enough), so without this a store built in many steps would hold all its
+    tables until the end.
     """
 
     def __init__(self, db):
-        self.db, self.rows = db, 0
-        self.conn = self._connect()
-        self.conn.execute("BEGIN TRANSACTION")
+        self.db, self.conn, self.rows = db, None, 0
+
+    def __enter__(self) -> "CommittedCopies":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._close()
+
+    def execute(self, statement: str) -> None:
+        self._open().execute(statement)
+
+    def copy(self, table_name: str, rows: pa.Table, options: str = "") -> None:
+        if self.rows and self.rows + rows.num_rows > COMMIT_ROWS:
+            self.commit()
+        copy_arrow(self._open(), table_name, rows, options)
+        self.rows += rows.num_rows
+
+    def commit(self) -> None:
+        """Commit what is written, and let go of the tables it was copied from."""
+        if self.conn is not None:
+            self.conn.execute("COMMIT")
+        self._close()
+        self.rows = 0
+
+    def _open(self):
+        """The connection, in a transaction: a new one after each commit."""
+        if self.conn is None:
+            conn = self._connect()
+            try:
+                conn.execute("BEGIN TRANSACTION")
+            except BaseException:
+                conn.close()
+                raise
+            self.conn = conn
+        return self.conn
 
     def _connect(self):
         import ladybug
 
         return ladybug.Connection(self.db)
 
-    def execute(self, statement: str) -> None:
-        self.conn.execute(statement)
-
-    def copy(self, table_name: str, rows: pa.Table, options: str = "") -> None:
-        if self.rows and self.rows + rows.num_rows > COMMIT_ROWS:
-            self.commit()
-            self.conn.execute("BEGIN TRANSACTION")
-        copy_arrow(self.conn, table_name, rows, options)
-        self.rows += rows.num_rows
-
-    def commit(self) -> None:
-        """Commit what is copied, and let go of the tables it was copied from."""
-        self.conn.execute("COMMIT")
-        self.conn.close()
-        self.conn, self.rows = self._connect(), 0
-
-    def close(self) -> None:
-        self.conn.close()
+    def _close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
 
 
 def copy_arrow(conn, table_name: str, rows: pa.Table, options: str = "") -> None:

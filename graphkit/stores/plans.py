@@ -112,8 +112,7 @@ def _among(incoming: pa.Table, column: str, sync: bool) -> tuple[str, dict]:
     return "UNWIND $keys AS k ", {"keys": pc.unique(_flat(incoming.column(column))).to_pylist()}
 
 
-def _absent_groups(existing: Existing, onto: Ontology,
-                   present: set[tuple[str, str, str]]) -> Iterator[TablePlan]:
+def _absent_groups(existing: Existing, onto: Ontology, present: set[GroupKey]) -> Iterator[TablePlan]:
     """Relationships of (type, from, to) groups the files no longer hold at all: all gone."""
     for rtype, spec in onto.relationships.items():
         if all((rtype, a, b) in present for a, b in spec.pairs):

@@ -189,3 +189,27 @@ def test_a_dataset_of_yaml_files_is_read_without_the_csv_reader(tmp_path, tiny_d
             "print('graphkit.dataset.csv_reader' in sys.modules, 'pyarrow.csv' in sys.modules)")
     run = subprocess.run([sys.executable, "-c", code, str(tiny_dir)], capture_output=True, text=True, cwd=tmp_path)
     assert run.stdout.split() == ["False", "False"], run.stderr
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_rows_that_see_their_values_first_are_those_a_plain_scan_finds(seed):
+    """`first_seen` (hash passes, no sort) marks the same rows as remembering every combination seen,
+    with nulls as values and numbers wide enough that their combinations must be renumbered."""
+    import numpy as np
+    import pyarrow as pa
+
+    from graphkit.first_seen import first_seen
+
+    rng = np.random.default_rng(seed)
+    n = 2_000
+    groups = rng.integers(0, 2**40, n) * (rng.random(n) < 0.5)  # wide, and often 0: combinations repeat
+    more = rng.integers(0, 2**40, n) * (rng.random(n) < 0.5)
+    texts = [None if x == 0 else f"s{x}" for x in rng.integers(0, 6, n)]
+    seen, expected = set(), []
+    for row in zip(groups.tolist(), more.tolist(), texts):
+        expected.append(row not in seen)
+        seen.add(row)
+    assert first_seen(groups, more, pa.array(texts)).tolist() == expected
+    assert sum(expected) < n  # some rows repeat an earlier one
+    wide = np.array([2**40 - 1, 2**40 - 1])  # 2**40 numbers: 1 and 1 + 2**24 times 2**40 wrap to one int64
+    assert first_seen(np.array([1, 1 + 2**24]), wide).tolist() == [True, True]

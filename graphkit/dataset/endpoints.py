@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 from .repeated_ids import Duplicates
 
 ENDS = ("source", "target")
-BUCKET_BITS = 21  # 2M buckets per round: after three rounds few unrelated pairs of endpoints still share one
+MAX_BUCKET_BITS = 21  # at most 2M buckets per round: after three rounds few unrelated pairs of endpoints still share one
 HASH_MULTIPLIERS = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9)  # odd 64-bit constants, one per round
 
 
@@ -96,10 +96,24 @@ def _irregular(rels: pa.Table, endpoints: Endpoints) -> np.ndarray:
 
 
 def _may_repeat(keys: np.ndarray) -> np.ndarray:
-    """True for every key that occurs more than once, and for few others (those that share buckets)."""
+    """True for every key that occurs more than once, and for few others (those that share buckets).
+
+    >>> _may_repeat(np.array([5, 7, 5, 11])).tolist()
+    [True, False, True, False]
+    """
     maybe = np.ones(len(keys), bool)
     for multiplier in HASH_MULTIPLIERS:
         rows = np.flatnonzero(maybe)
-        bucket = ((keys[rows].astype(np.uint64) * np.uint64(multiplier)) >> np.uint64(64 - BUCKET_BITS)).astype(np.int64)
-        maybe[rows] = np.bincount(bucket, minlength=1 << BUCKET_BITS)[bucket] > 1
+        bits = _bucket_bits(len(rows))
+        bucket = ((keys[rows].astype(np.uint64) * np.uint64(multiplier)) >> np.uint64(64 - bits)).astype(np.int64)
+        maybe[rows] = np.bincount(bucket, minlength=1 << bits)[bucket] > 1
     return maybe
+
+
+def _bucket_bits(keys: int) -> int:
+    """Enough bits for four to eight buckets per key, at most MAX_BUCKET_BITS: a few rows need no 2M-bucket count.
+
+    >>> _bucket_bits(3), _bucket_bits(1000), _bucket_bits(10_000_000)
+    (4, 12, 21)
+    """
+    return max(4, min(MAX_BUCKET_BITS, (4 * keys).bit_length()))

@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import ProblemList
+from ..first_seen import first_seen, first_seen_codes
 from .parallel import each, release_memory
 
 CITATIONS = ("source_ids", "quotes")
@@ -120,7 +121,7 @@ def duplicate_groups(keys: pa.ChunkedArray, candidates: np.ndarray | None = None
     `candidates` (one flag per row), when given, marks the only rows whose key may occur twice.
     """
     looked_at = np.arange(len(keys)) if candidates is None else np.flatnonzero(candidates)
-    codes = _key_codes(keys if candidates is None else keys.filter(pa.array(candidates)))
+    codes = first_seen_codes(keys if candidates is None else keys.filter(pa.array(candidates)))
     counts = np.bincount(codes)
     if len(counts) == len(codes):
         return None
@@ -133,13 +134,6 @@ def duplicate_groups(keys: pa.ChunkedArray, candidates: np.ndarray | None = None
     single = np.ones(len(keys), bool)
     single[rows] = False
     return Groups(rows, starts, np.flatnonzero(single))
-
-
-def _key_codes(keys: pa.ChunkedArray) -> np.ndarray:
-    """A number per row that is the same exactly when the keys are, numbered by first appearance."""
-    encoded = pc.dictionary_encode(keys, null_encoding="encode")
-    chunks = [chunk.indices.to_numpy(zero_copy_only=False) for chunk in encoded.chunks]
-    return np.concatenate(chunks) if chunks else np.zeros(0, np.int32)
 
 
 def _merge_groups(rows: pa.Table, groups: Groups, key: str, kind: str, problems: ProblemList) -> pa.Table:
@@ -211,9 +205,7 @@ def _merge_citations(rows: pa.Table, group_of: np.ndarray, n_groups: int) -> tup
     flat_ids, flat_quotes = pc.list_flatten(source_ids), pc.list_flatten(quotes)
     row_of = np.repeat(np.arange(len(source_ids)), lengths.to_numpy(zero_copy_only=False))
     group = group_of[row_of]
-    pairs = pa.table({"group": group, "id": flat_ids, "quote": flat_quotes, "at": np.arange(len(group))})
-    first_seen = pairs.group_by(["group", "id", "quote"], use_threads=False).aggregate([("at", "min")]).column("at_min")
-    keep = _is_first_of_group(group_of)[row_of] | _flags(len(group), first_seen.to_numpy())
+    keep = _is_first_of_group(group_of)[row_of] | first_seen(group, flat_ids, flat_quotes)
     offsets = pa.array(np.append(0, np.cumsum(np.bincount(group[keep], minlength=n_groups))).astype(np.int32))
     kept = pa.array(keep)
     return pa.ListArray.from_arrays(offsets, flat_ids.filter(kept)), pa.ListArray.from_arrays(offsets, flat_quotes.filter(kept))

@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..files import FORMULA_START
+from ..first_seen import first_seen
 from ..stores.list_text import MARK
 
 _FORMULA = "^'*[" + "".join("\\" + c if c in "-" else c for c in FORMULA_START) + "]"
@@ -261,9 +262,7 @@ def _unique_lists(values, rows=None, n=None, mask=None) -> pa.Array:
         values, rows, n, mask = lists.flatten(), pc.list_parent_indices(lists), len(lists), lists.is_null()
     rows = np.asarray(rows, dtype=np.int64)
     if len(values) and (np.diff(rows) == 0).any():  # some list has two items or more: drop repeats
-        found = pa.table({"row": rows, "item": values, "at": np.arange(len(values))})
-        first = found.group_by(["row", "item"], use_threads=False).aggregate([("at", "min")]).column("at_min")
-        keep = np.sort(np.asarray(first))
+        keep = np.flatnonzero(first_seen(rows, values))
         values, rows = values.take(pa.array(keep)), rows[keep]
     counts = np.bincount(rows, minlength=n) if len(rows) else np.zeros(n, dtype=np.int64)
     offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]).astype(np.int32))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -20,6 +21,15 @@ DEFAULT_STORE = Path(".graphkit") / "graph.lbug"
 DEFAULT_DATASET = Path("seeds")  # the record in the working folder: `add`, `import` and `merge` write there
 DEFAULT_NEO4J_URI = "bolt://localhost:7687"
 DEFAULT_CHROMIUM = Path("/usr/bin/chromium")
+
+COMMAND_LINE_DEFAULTS = {  # the libraries' variables the command line sets for itself, unless already set
+    # pydantic reads every installed package's entry points for plugins when it builds its first model;
+    # the command line uses none (set the variable empty to have them loaded)
+    "PYDANTIC_DISABLE_PLUGINS": "__all__",
+    # Arrow's default, mimalloc, takes seconds to grow a process's first large hash tables, and a
+    # 200,000-release import peaks 15 % higher than with jemalloc (`bench/README.md`); Windows builds lack it
+    "ARROW_DEFAULT_MEMORY_POOL": "jemalloc" if sys.platform != "win32" else None,
+}
 
 _USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)\S*@")  # to the last @: a password may hold / or @
 
@@ -79,6 +89,13 @@ def neo4j_password() -> str | None:
 
 def neo4j_database() -> str | None:
     return os.environ.get("NEO4J_DATABASE") or None
+
+
+def use_command_line_defaults() -> None:
+    """Set each of COMMAND_LINE_DEFAULTS that is not set already (before the libraries read them)."""
+    for name, value in COMMAND_LINE_DEFAULTS.items():
+        if value is not None:
+            os.environ.setdefault(name, value)
 
 
 def redact(text: str, *secrets: str | None) -> str:

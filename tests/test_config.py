@@ -22,3 +22,26 @@ def test_the_store_file_is_graphkit_store_else_the_default(monkeypatch, tmp_path
     assert config.store_path() == config.DEFAULT_STORE
     monkeypatch.setenv(config.STORE_VARIABLE, str(tmp_path / "g.lbug"))
     assert config.store_path() == tmp_path / "g.lbug"
+
+
+def test_the_command_line_sets_its_libraries_defaults_and_keeps_what_the_user_set():
+    """Arrow allocates from jemalloc where its build has it, and pydantic looks for no plugins,
+    unless the user's environment says otherwise."""
+    import os
+    import subprocess
+    import sys
+
+    import pyarrow as pa
+
+    script = ("import os, sys\nsys.argv = ['graphkit', '--help']\nfrom graphkit.cli import main\n"
+              "try:\n    main()\nexcept SystemExit:\n    pass\nimport pyarrow as pa\n"
+              "print(pa.default_memory_pool().backend_name, repr(os.environ['PYDANTIC_DISABLE_PLUGINS']))\n")
+
+    def run(**env):
+        base = {k: v for k, v in os.environ.items() if k not in config.COMMAND_LINE_DEFAULTS}
+        done = subprocess.run([sys.executable, "-c", script], env={**base, **env}, capture_output=True, text=True)
+        return done.stdout.strip().splitlines()[-1]
+
+    expected = "jemalloc" if "jemalloc" in pa.supported_memory_backends() and sys.platform != "win32" else None
+    assert run() == f"{expected or pa.default_memory_pool().backend_name} '__all__'"
+    assert run(ARROW_DEFAULT_MEMORY_POOL="system", PYDANTIC_DISABLE_PLUGINS="") == "system ''"

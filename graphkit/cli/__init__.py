@@ -4,8 +4,8 @@
 `graphkit` script: `app` run as a process of its own.
 """
 import gc
-import os
 
+from ..config import use_command_line_defaults
 from .common import app
 from . import add, analysis, data, interop, maps  # noqa: E402,F401 - each registers its commands on `app`
 
@@ -22,12 +22,9 @@ def main() -> None:
     collector is frozen, so the interpreter does not walk every loaded module's objects once more:
     about 0.1 s of each command once Arrow, pydantic and the store are loaded (`bench/README.md`).
     Nothing waits on that last collection: every command closes its store and its files itself.
-
-    Pydantic looks for plugins (by reading every installed package's entry points) the first time it
-    builds a model; the command line uses none, so it skips the search unless PYDANTIC_DISABLE_PLUGINS
-    is set (set it empty to have plugins loaded).
+    The libraries it uses get the command line's settings (`use_command_line_defaults`).
     """
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    use_command_line_defaults()
     gc.set_threshold(YOUNG_OBJECTS_PER_COLLECTION, 20, 100)
     try:
         app(prog_name="graphkit")

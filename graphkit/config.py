@@ -27,8 +27,9 @@ COMMAND_LINE_DEFAULTS = {  # the libraries' variables the command line sets for 
     # the command line uses none (set the variable empty to have them loaded)
     "PYDANTIC_DISABLE_PLUGINS": "__all__",
     # Arrow's default, mimalloc, takes seconds to grow a process's first large hash tables, and a
-    # 200,000-release import peaks 15 % higher than with jemalloc (`bench/README.md`); Windows builds lack it
-    "ARROW_DEFAULT_MEMORY_POOL": "jemalloc" if sys.platform != "win32" else None,
+    # 200,000-release import peaks 15 % higher than with jemalloc (`bench/README.md`); Arrow's wheels
+    # for Linux and macOS have jemalloc (another build without it says so on stderr, and keeps its default)
+    "ARROW_DEFAULT_MEMORY_POOL": "jemalloc" if sys.platform in ("linux", "darwin") else None,
 }
 
 _USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)\S*@")  # to the last @: a password may hold / or @

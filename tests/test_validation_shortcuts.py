@@ -194,7 +194,7 @@ def test_a_dataset_of_yaml_files_is_read_without_the_csv_reader(tmp_path, tiny_d
 @pytest.mark.parametrize("seed", range(5))
 def test_rows_that_see_their_values_first_are_those_a_plain_scan_finds(seed):
     """`first_seen` (hash passes, no sort) marks the same rows as remembering every combination seen,
-    with nulls as values and numbers wide enough that their combinations must be renumbered."""
+    with nulls as values, numbers of any size, and more combinations than an int64 holds."""
     import numpy as np
     import pyarrow as pa
 
@@ -211,5 +211,10 @@ def test_rows_that_see_their_values_first_are_those_a_plain_scan_finds(seed):
         seen.add(row)
     assert first_seen(groups, more, pa.array(texts)).tolist() == expected
     assert sum(expected) < n  # some rows repeat an earlier one
-    wide = np.array([2**40 - 1, 2**40 - 1])  # 2**40 numbers: 1 and 1 + 2**24 times 2**40 wrap to one int64
-    assert first_seen(np.array([1, 1 + 2**24]), wide).tolist() == [True, True]
+    assert first_seen(np.arange(5), np.array([4, 2**62, 0, 0, 0])).tolist() == [True] * 5  # (4, 0) is not (0, 4)
+    many = 2**16  # five columns of 2**16 numbers: 2**80 combinations, which int64 keys must renumber to hold
+    columns = [np.arange(many) for _ in range(5)]
+    for column in columns[1:]:
+        column[1] = 0  # rows 0 and 1 differ in the first column only: (0, 0, 0, 0, 0) and (1, 0, 0, 0, 0)
+    assert first_seen(*columns).all()
+    assert first_seen(np.array([0, 1]), np.array([0, 2**64 - 1], np.uint64)).tolist() == [True, True]

@@ -104,16 +104,16 @@ def _may_repeat(keys: np.ndarray) -> np.ndarray:
     maybe = np.ones(len(keys), bool)
     for multiplier in HASH_MULTIPLIERS:
         rows = np.flatnonzero(maybe)
-        bits = _bucket_bits(len(rows))
+        bits = _bucket_bits(n_keys=len(rows))
         bucket = ((keys[rows].astype(np.uint64) * np.uint64(multiplier)) >> np.uint64(64 - bits)).astype(np.int64)
         maybe[rows] = np.bincount(bucket, minlength=1 << bits)[bucket] > 1
     return maybe
 
 
-def _bucket_bits(keys: int) -> int:
+def _bucket_bits(n_keys: int) -> int:
     """Enough bits for four to eight buckets per key, at most MAX_BUCKET_BITS: a few rows need no 2M-bucket count.
 
     >>> _bucket_bits(3), _bucket_bits(1000), _bucket_bits(10_000_000)
     (4, 12, 21)
     """
-    return max(4, min(MAX_BUCKET_BITS, (4 * keys).bit_length()))
+    return max(4, min(MAX_BUCKET_BITS, (4 * n_keys).bit_length()))

@@ -19,12 +19,24 @@ def first_seen_codes(values: pa.Array | pa.ChunkedArray | np.ndarray) -> np.ndar
     >>> first_seen_codes(pa.DictionaryArray.from_arrays(pa.array([1, 0, 1]), pa.array(["a", "b"]))).tolist()
     [0, 1, 0]
     """
+    return first_seen_values(values)[0]
+
+
+def first_seen_values(values: pa.Array | pa.ChunkedArray | np.ndarray) -> tuple[np.ndarray, pa.Array]:
+    """(`first_seen_codes` of the values, the distinct values in that order: code i names value i).
+
+    >>> codes, distinct = first_seen_values(pa.chunked_array([["b", "a"], ["c", "b"]]))
+    >>> codes.tolist(), distinct.to_pylist()
+    ([0, 1, 2, 0], ['b', 'a', 'c'])
+    """
     if isinstance(values, (pa.Array, pa.ChunkedArray)) and pa.types.is_dictionary(values.type):
         values = values.cast(values.type.value_type)  # its own codes are in the dictionary's order
     encoded = pc.dictionary_encode(values, null_encoding="encode")
     chunks = encoded.chunks if isinstance(encoded, pa.ChunkedArray) else [encoded]
     codes = [chunk.indices.to_numpy(zero_copy_only=False) for chunk in chunks]
-    return np.concatenate(codes) if codes else np.zeros(0, np.int32)
+    # the chunks of one encoding share its dictionary, which holds every value seen
+    distinct = chunks[-1].dictionary if chunks else pa.array([], encoded.type.value_type)
+    return (np.concatenate(codes) if codes else np.zeros(0, np.int32)), distinct
 
 
 def first_seen(first: pa.Array | pa.ChunkedArray | np.ndarray,

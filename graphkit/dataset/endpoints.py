@@ -13,6 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..first_seen import first_seen_values
 from .repeated_ids import Duplicates
 
 ENDS = ("source", "target")
@@ -32,9 +33,8 @@ class Endpoints:
         # one dictionary for both ends: they mostly name the same ids, which are then looked up once
         columns = [rels.column(end) for end in ENDS]
         both = pa.chunked_array([chunk for column in columns for chunk in column.chunks], columns[0].type)
-        encoded = pc.dictionary_encode(both, null_encoding="encode")
-        codes = _indices(encoded)
-        return cls(_dictionary(encoded, both.type), {ENDS[0]: codes[:rels.num_rows], ENDS[1]: codes[rels.num_rows:]})
+        codes, distinct = first_seen_values(both)
+        return cls(distinct, {ENDS[0]: codes[:rels.num_rows], ENDS[1]: codes[rels.num_rows:]})
 
     def kept(self, duplicates: Duplicates) -> "Endpoints":
         """The endpoints of the rows `duplicates.apply` keeps, in its order: the rows with a key of their
@@ -52,15 +52,6 @@ class Endpoints:
     def rows_of(self, end: str, of_distinct: pa.Array) -> pa.Array:
         """Per row, the value `of_distinct` gives its `end` value (one per distinct value, in their order)."""
         return pc.take(of_distinct, pa.array(self.codes[end]))
-
-
-def _dictionary(encoded: pa.ChunkedArray, value_type: pa.DataType) -> pa.Array:
-    return encoded.chunks[0].dictionary if encoded.num_chunks else pa.array([], value_type)
-
-
-def _indices(encoded: pa.ChunkedArray) -> np.ndarray:
-    chunks = [chunk.indices.to_numpy(zero_copy_only=False) for chunk in encoded.chunks]
-    return np.concatenate(chunks) if chunks else np.zeros(0, np.int32)
 
 
 def rid_candidates(rels: pa.Table, rid: pa.ChunkedArray, endpoints: Endpoints) -> np.ndarray:

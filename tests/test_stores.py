@@ -260,8 +260,10 @@ def test_a_store_built_in_steps_lets_go_of_each_table_once_it_is_committed(tmp_p
         store.close()
 
 
-def test_a_store_built_in_many_commits_holds_what_one_commit_holds(tmp_path, tiny_dir, monkeypatch):
-    """A large store is built in transactions of COMMIT_ROWS rows; cut that to one row and the store is the same."""
+@pytest.mark.parametrize("limit", ["COMMIT_ROWS", "COMMIT_TABLES"])
+def test_a_store_built_in_many_commits_holds_what_one_commit_holds(tmp_path, tiny_dir, monkeypatch, limit):
+    """A store is built in transactions of COMMIT_ROWS rows and COMMIT_TABLES tables; cut either to
+    one and there is a commit between every two tables, and the store is the same."""
     from graphkit.stores import ladybug_file
 
     statements = []
@@ -278,13 +280,14 @@ def test_a_store_built_in_many_commits_holds_what_one_commit_holds(tmp_path, tin
             self.conn.close()
 
     real_connect = ladybug_file.CommittedCopies._connect
-    monkeypatch.setattr(ladybug_file, "COMMIT_ROWS", 1)
+    monkeypatch.setattr(ladybug_file, limit, 1)
     monkeypatch.setattr(ladybug_file.CommittedCopies, "_connect", lambda self: Recorded(real_connect(self)))
     ds = read_dataset([tiny_dir])
     store = LadybugStore(tmp_path / "store" / "graph.lbug")
     try:
         report = load([tiny_dir], store)
-        assert statements.count("COMMIT") > 5  # a commit between every two tables
+        copies = [s.split()[0] for s in statements if s.startswith(("COPY", "COMMIT"))]
+        assert copies.count("COPY") > 5 and "COPY COPY" not in " ".join(copies)  # a commit between every two tables
         n = ds.counts()
         assert report.totals()["created"] == n["entities"] + n["sources"] + n["relationships"]
         assert counts(store) == (n["entities"] + n["sources"], n["relationships"])

@@ -86,9 +86,15 @@ def test_same_claim_in_two_files_is_one_relationship_with_both_citations(tmp_pat
 def test_the_byte_count_refuses_exactly_what_the_column_check_refuses():
     import re
 
-    from graphkit.dataset.csv_reader import CONTROL_CHARACTERS, REFUSED_BYTES
+    import numpy as np
+    import pyarrow as pa
+
+    from graphkit.dataset.csv_reader import CONTROL_CHARACTERS, REFUSED_BYTES, _count_control_bytes
 
     assert sorted(REFUSED_BYTES) == [b for b in range(128) if re.fullmatch(CONTROL_CHARACTERS, chr(b))]
+    data = np.random.default_rng(7).integers(0, 256, 300_001, dtype=np.uint8)  # every byte value, slices uneven
+    expected = (int(np.count_nonzero(data == ord("\n"))), int(np.isin(data, REFUSED_BYTES).sum()))
+    assert _count_control_bytes(pa.py_buffer(data.tobytes()), step=65_536) == expected
 
 
 def test_unchanged_yaml_files_are_read_from_the_parse_cache_beside_the_store(tmp_path, monkeypatch, tiny_dir):

@@ -60,7 +60,7 @@ def copy_options(from_label: str, to_label: str) -> str:
 
 
 COMMIT_ROWS = 100_000  # rows copied between commits: small stores in few transactions, large ones in steps
-COMMIT_TABLES = 8  # tables copied between commits: Ladybug holds about 10 MB per table COPY until the commit
+COMMIT_TABLES = 4  # tables copied between commits: Ladybug holds about 10 MB per table COPY until the commit
 
 
 def build_file(path: Path, onto: Ontology, nodes: Mapping[str, pa.Table], groups: Mapping[GroupKey, RelGroup],
@@ -108,8 +108,9 @@ class CommittedCopies:
     without committing it.
 
     Ladybug keeps memory for every table a transaction copies into, however few its rows, until
-    the commit (about 10 MB each, reused after it): a dataset of 26 node and relationship tables
-    of a few thousand rows each, copied in one transaction, held 280 MB more than in steps of 8.
+    the commit (about 10 MB each, reused after it). The benchmark's 100k dataset (63 tables, most of
+    a few thousand rows) peaked at 841–845 MB when its small tables shared transactions of up to
+    100,000 rows, and at 526–551 MB in transactions of at most 4 tables, in the same time.
 
     Each commit also closes its connection, and the next statement opens another: a Ladybug
     connection keeps the Arrow data of every table it has copied from until it is closed

@@ -43,7 +43,7 @@ from ..stores import Store
 from .batch import Cited, ImportBatch, cite, safe_id, short_hash
 from ..model.values import clean_text
 from .ftm_reading import add_fragment, context_of, read_entities
-from .ftm_values import (amount_of, caption, contract_value, described, ftm_date, ftm_tail, money_text, plain_number,
+from .ftm_values import (Captions, amount_of, contract_value, described, ftm_date, ftm_tail, money_text, plain_number,
                          statement)
 from .importing import ImportPlan, Progress, run_record_import
 from .report import ImportReport
@@ -75,17 +75,18 @@ def convert(paths: list[Path], batch: ImportBatch, source_id: str | None = None,
             add_fragment(proxies, proxy, batch.report, context_of(proxy, "_where"))
     batch.report.figures["FtM entities read"] = len(proxies)
     ids: dict[str, str] = {}  # FtM id -> graphkit id
+    captions = Captions(proxies)
     edges = []
     for proxy in proxies.values():
         if proxy.schema.edge:
             edges.append(proxy)
         else:
-            _node(batch, proxy, ids, source_id)
+            _node(batch, proxy, captions[proxy.id], ids, source_id)
     for proxy in proxies.values():
         if proxy.schema.name == "Contract" and proxy.id in ids:
-            _authorities(batch, proxy, ids, proxies, source_id)
+            _authorities(batch, proxy, ids, captions, source_id)
     for proxy in edges:
-        _edge(batch, proxy, ids, proxies, source_id)
+        _edge(batch, proxy, ids, captions, source_id)
 
 
 # -- sources and quotes -----------------------------------------------------------------------
@@ -121,9 +122,9 @@ def _url_source_id(url: str) -> str | None:
 
 
 # -- nodes ------------------------------------------------------------------------------------
-def _node(batch: ImportBatch, proxy, ids: dict[str, str], source_id: str | None) -> None:
+def _node(batch: ImportBatch, proxy, caption: str, ids: dict[str, str], source_id: str | None) -> None:
     schema = proxy.schema
-    name = clean_text(proxy.caption if proxy.caption != schema.label else None)
+    name = clean_text(caption if caption != schema.label else None)
     onto = load_ontology()
     spec = onto.vocabulary.ftm.import_spec(schema)
     label = spec.label if spec else None
@@ -241,18 +242,18 @@ def _programme(batch: ImportBatch, proxy, spec: FtmImport, name: str | None, ids
         batch.index.aliases.setdefault(f"ftm:{proxy.id}", found)
 
 
-def _authorities(batch: ImportBatch, proxy, ids: dict[str, str], proxies: dict, source_id: str | None) -> None:
+def _authorities(batch: ImportBatch, proxy, ids: dict[str, str], captions: Captions, source_id: str | None) -> None:
     for ref in proxy.get("authority", quiet=True):
         buyer = ids.get(ref)
         if buyer is None or batch.index.labels.get(buyer) not in load_ontology().actor_labels:
             batch.report.skip("contract authority not among the imported actors", f"{context_of(proxy, '_where')}: {ref}")
             continue
-        quote = statement(proxy, [("authority", caption(proxies, ref)), ("title", proxy.first("title", quiet=True))])
+        quote = statement(proxy, [("authority", captions[ref]), ("title", proxy.first("title", quiet=True))])
         batch.relate(buyer, "COMMISSIONED", ids[proxy.id], _cite(batch, proxy, quote, source_id), evidence=EVIDENCE)
 
 
 # -- edges ------------------------------------------------------------------------------------
-def _edge(batch: ImportBatch, proxy, ids: dict[str, str], proxies: dict, source_id: str | None) -> None:
+def _edge(batch: ImportBatch, proxy, ids: dict[str, str], captions: Captions, source_id: str | None) -> None:
     where = context_of(proxy, "_where")
     name = proxy.schema.name
     mapping = load_ontology().vocabulary.ftm
@@ -286,8 +287,8 @@ def _edge(batch: ImportBatch, proxy, ids: dict[str, str], proxies: dict, source_
         extra = {"amount": [plain_number(amount)], **({"currency": [currency]} if currency else {})}
     props["description"] = described(proxy, EDGE_KEPT, extra,
                                       f"amount {money_text(amount, currency)}" if extra else None)
-    parts = [(start_prop, ", ".join(caption(proxies, r) for r in proxy.get(start_prop, quiet=True))),
-             (end_prop, ", ".join(caption(proxies, r) for r in proxy.get(end_prop, quiet=True))),
+    parts = [(start_prop, ", ".join(captions[r] for r in proxy.get(start_prop, quiet=True))),
+             (end_prop, ", ".join(captions[r] for r in proxy.get(end_prop, quiet=True))),
              ("role", ", ".join(proxy.get("role", quiet=True))), ("amount", money_text(amount, currency)),
              ("date", props["start_date"])]
     cited = _cite(batch, proxy, statement(proxy, parts), source_id)

@@ -64,10 +64,9 @@ def contract_value(amount: float | None, currency: str | None, report: ImportRep
 def described(proxy, kept: tuple[str, ...], extra: dict | None = None, lead: str | None = None) -> str | None:
     """The FtM description, then the line `FtM: {…}` with the schema, id and the `kept` properties."""
     tail = {"schema": proxy.schema.name, "id": proxy.id}
-    for prop in kept:
-        found = proxy.get(prop, quiet=True)
-        if found:
-            tail[prop] = found
+    for prop in proxy.iterprops():  # the few properties set, rather than every one kept
+        if prop.name in kept:
+            tail[prop.name] = proxy.get(prop)
     tail.update(extra or {})
     text = "\n".join(x for x in (lead, clean_text(proxy.first("description", quiet=True), values.MAX_TEXT // 2)) if x)
     line = TAIL + _TAIL_JSON.encode(tail)
@@ -118,6 +117,23 @@ def ftm_date(value: str | None) -> str | None:
     return None
 
 
-def caption(proxies: dict, ref: str) -> str:
-    proxy = proxies.get(ref)
-    return proxy.caption if proxy is not None else ref
+class Captions(dict):
+    """The caption of each read entity by FtM id (the id itself when it was not read), each worked
+    out once: FtM works a caption out again each time it is asked, and a busy actor is an end of
+    thousands of links.
+
+    >>> from followthemoney import model
+    >>> acme = model.get_proxy({"id": "c1", "schema": "Company", "properties": {"name": ["Acme Ltd"]}})
+    >>> captions = Captions({"c1": acme})
+    >>> captions["c1"], captions["c9"]
+    ('Acme Ltd', 'c9')
+    """
+
+    def __init__(self, proxies: dict):
+        super().__init__()
+        self.proxies = proxies
+
+    def __missing__(self, ref: str) -> str:
+        proxy = self.proxies.get(ref)
+        text = self[ref] = proxy.caption if proxy is not None else ref
+        return text

@@ -186,8 +186,10 @@ class ValueCleaner:
 
     def __init__(self):
         from followthemoney import model
+        from followthemoney.value import string_list
 
         self.model = model
+        self.strings = string_list  # a value or list of values as texts, sanitized as FtM does
         self._cleaned: dict[tuple, list[str | None]] = {}
 
     def proxy(self, entity: dict):
@@ -197,23 +199,22 @@ class ValueCleaner:
         known = proxy.schema.properties
         for name, values in props.items():
             prop = known.get(name)
-            if prop is None:
+            if prop is None or prop.stub:  # as `proxy.add(…, quiet=True)` leaves them
                 continue
-            if prop.type.name in self.PURE_TYPES and not prop.stub:
+            if prop.type.name in self.PURE_TYPES:
                 self._add_pure(proxy, prop, values)
-            else:
-                proxy.add(name, values, quiet=True)
+            else:  # `proxy.add` without looking the property up again
+                for value in self.strings(values, sanitize=True):
+                    proxy.unsafe_add(prop, value)
         return proxy
 
     def _add_pure(self, proxy, prop, values) -> None:
-        from followthemoney.value import string_list
-
         for raw in values if type(values) is list else (values,):
             key = (prop.type.name, prop.format, type(raw), raw)
             cleaned = self._cleaned.get(key)
             if cleaned is None:
                 cleaned = [prop.type.clean_text(text, fuzzy=False, format=prop.format, proxy=proxy)
-                           for text in string_list(raw, sanitize=True)]
+                           for text in self.strings(raw, sanitize=True)]
                 if len(self._cleaned) >= self.LIMIT:
                     self._cleaned.clear()
                 self._cleaned[key] = cleaned

@@ -47,7 +47,6 @@ FREE_TEXT = {  # columns no other check constrains: none may hold control charac
 }
 BLOCK_SIZE = 1 << 22  # bytes per parse block (a file parsed on all cores is split into blocks)
 BOM = b"\xef\xbb\xbf"
-NEWLINE = ord("\n")
 REFUSED_BYTES = [b for b in [*range(0x20), 0x7F] if b not in b"\t\n\r"]  # the bytes CONTROL_CHARACTERS matches
 
 
